@@ -1,0 +1,629 @@
+"""Loading an article file: decoding, front matter, paragraphs and light heuristics.
+
+This implements DESIGN §2.1.  The important invariant is that **every offset indexes
+``Article.text``**, the article's full decoded text: code points, byte-order mark excluded,
+line endings exactly as in the file (``\\r\\n`` is two characters).  Bytes are decoded here,
+never through a text-mode file object, so no newline translation can happen.
+
+Imports are kept light on purpose (the CLI's start-up time matters): ``charset_normalizer``
+and ``yaml`` are imported only inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "MAX_ARTICLE_BYTES",
+    "Article",
+    "ArticleError",
+    "Paragraph",
+    "article_from_text",
+    "decode_bytes",
+    "guess_direction",
+    "guess_language",
+    "load_article",
+    "split_paragraphs",
+]
+
+#: File name suffixes the library scanner treats as articles.  ``load_article`` itself opens a
+#: file with any suffix (the CLI may be pointed at any file).
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+#: Larger files are refused.  Read at call time, so tests may monkeypatch it.
+MAX_ARTICLE_BYTES = 256 * 1024 * 1024
+
+#: Decoded text whose share of control characters (other than \t \n \r \f) exceeds this is
+#: considered binary.
+_MAX_CONTROL_SHARE = 0.05
+
+#: Script heuristics (language, direction) look at no more than this many characters of the
+#: body: plenty for a guess, and it keeps loading a huge file fast.
+_LANG_SAMPLE_CHARS = 250_000
+
+_KIB = 1024
+_MIB = 1024 * 1024
+
+
+class ArticleError(Exception):
+    """A file that cannot be opened as an article.
+
+    ``str(e)`` is one line naming the file and the reason: ``f"{path}: {reason}"``.
+
+    ``path`` and ``reason`` are also available separately when the error was raised by this
+    module (they are ``None`` for an ``ArticleError("message")`` raised elsewhere).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, reason: str | None = None):
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+
+
+def _one_line(s: str) -> str:
+    return s.replace("\r", "\\r").replace("\n", "\\n").replace("\u2029", " ").replace("\u2028", " ")
+
+
+def _fail(name: str, reason: str) -> ArticleError:
+    name = _one_line(str(name))
+    reason = _one_line(reason)
+    return ArticleError(f"{name}: {reason}", path=name, reason=reason)
+
+
+def _format_size(n: int) -> str:
+    if n >= _MIB:
+        return f"{n // _MIB} MiB" if n % _MIB == 0 else f"{n / _MIB:.1f} MiB"
+    if n >= _KIB:
+        return f"{n // _KIB} KiB" if n % _KIB == 0 else f"{n / _KIB:.1f} KiB"
+    return f"{n} bytes"
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    index: int  # 0-based among the body's paragraphs
+    start: int  # offset of the first character
+    end: int  # offset just past the last character (line break excluded)
+
+
+_LINE_BREAK_RE = re.compile("\r\n|[\n\r\u2029]")
+
+
+def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragraph]:
+    """Split text[start:end] on \\n, \\r\\n, \\r and U+2029.
+
+    Every line is a paragraph, an empty line is an empty paragraph (start == end).  A final
+    line break does not start a new empty paragraph, and an empty range has no paragraphs.
+    Offsets are absolute in ``text``.  A ``\\r\\n`` straddling ``end`` counts as a lone ``\\r``.
+    """
+    n = len(text)
+    if end is None:
+        end = n
+    if not 0 <= start <= end <= n:
+        raise ValueError(f"invalid range [{start}:{end}] for a text of length {n}")
+    paragraphs: list[Paragraph] = []
+    pos = start
+    crs = text.count("\r", start, end)
+    if text.find("\u2029", start, end) < 0 and crs == text.count("\r\n", start, end):
+        # Fast path for the usual files: only \n or \r\n line breaks.
+        while (lf := text.find("\n", pos, end)) >= 0:
+            line_end = lf - 1 if crs and lf > pos and text[lf - 1] == "\r" else lf
+            paragraphs.append(Paragraph(len(paragraphs), pos, line_end))
+            pos = lf + 1
+    else:
+        for m in _LINE_BREAK_RE.finditer(text, start, end):
+            paragraphs.append(Paragraph(len(paragraphs), pos, m.start()))
+            pos = m.end()
+    if pos < end:
+        paragraphs.append(Paragraph(len(paragraphs), pos, end))
+    return paragraphs
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CHUNK = 1_000_000
+
+
+def _control_share_too_high(text: str) -> bool:
+    """True when control characters other than \\t \\n \\r \\f exceed the allowed share."""
+    n = len(text)
+    if n == 0:
+        return False
+    limit = _MAX_CONTROL_SHARE * n
+    count = 0
+    for i in range(0, n, _CHUNK):
+        count += len(_CONTROL_RE.findall(text, i, i + _CHUNK))
+        if count > limit:
+            return True
+    return False
+
+
+def _check_text(text: str, name: str) -> None:
+    if "\x00" in text:
+        raise _fail(name, "binary file (NUL characters), not an article")
+    if _control_share_too_high(text):
+        raise _fail(name, "binary file (control characters), not an article")
+
+
+def _mostly_printable(text: str, threshold: float = 0.95) -> bool:
+    sample = text[:65536]
+    if not sample:
+        return True
+    good = sum(1 for ch in sample if ch.isprintable() or ch in "\t\n\r\f")
+    return good >= threshold * len(sample)
+
+
+def _normalise_encoding(name: str) -> str:
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        return name
+    m = re.fullmatch(r"cp(125\d)", canonical)
+    if m:
+        return f"windows-{m.group(1)}"
+    return canonical.replace("_", "-")
+
+
+def _guess_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Try UTF-16 LE/BE on BOM-less data with NUL bytes; return (text, codec) or None."""
+    if len(data) % 2:
+        return None
+    # ASCII (and the spaces and newlines of any script) put their NUL byte second in LE and
+    # first in BE, so the side with more NULs decides which byte order is tried first.
+    nul_even = data[0::2].count(0)
+    nul_odd = data[1::2].count(0)
+    order = ("utf-16-le", "utf-16-be") if nul_odd >= nul_even else ("utf-16-be", "utf-16-le")
+    for codec in order:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and _mostly_printable(text):
+            return text, codec
+    return None
+
+
+_BOMS = (
+    # UTF-32 first: its LE mark begins with the UTF-16 LE mark.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str, bool]:
+    """Return (text, encoding, detected). Raises ArticleError.
+
+    ``text`` never contains the byte-order mark and keeps line endings as they are.
+    ``encoding`` is ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with a BOM), ``"utf-16-le"``,
+    ``"utf-16-be"`` (BOM or guessed), or the codec charset-normalizer detected, e.g.
+    ``"windows-1256"``.  ``detected`` is True when the encoding was neither UTF-8 nor
+    declared by a byte-order mark.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                if codec == "utf-8-sig":
+                    text = data[len(bom) :].decode("utf-8")
+                else:
+                    text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                if codec.startswith("utf-32"):
+                    continue  # not UTF-32 after all; the UTF-16 mark is tried next
+                label = codec.removesuffix("-sig").upper()
+                reason = f"cannot decode: invalid {label} after the byte-order mark"
+                raise _fail(name, reason) from None
+            _check_text(text, name)
+            return text, codec, False
+
+    if b"\x00" in data:
+        guess = _guess_utf16_without_bom(data)
+        if guess is None:
+            raise _fail(name, "binary file (NUL bytes), not an article")
+        text, codec = guess
+        _check_text(text, name)
+        return text, codec, True
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        _check_text(text, name)
+        return text, "utf-8", False
+
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or not best.encoding:
+        raise _fail(name, "cannot decode: not UTF-8 and no encoding detected")
+    encoding = _normalise_encoding(best.encoding)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise _fail(name, f"cannot decode: not UTF-8, and not valid {encoding} either") from None
+    _check_text(text, name)
+    return text, encoding, True
+
+
+# --------------------------------------------------------------------------------------------
+# Script heuristics
+
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+_HEBREW_RE = re.compile("[\u05d0-\u05ea\u05ef-\u05f2\ufb1d-\ufb4f]")
+_ARABIC_RE = re.compile(
+    "[\u0620-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+    "\u0750-\u077f\u08a0-\u08c9\ufb50-\ufd3d\ufd50-\ufdfb\ufe70-\ufefc]"
+)
+# Syriac, Thaana and N'Ko letters: right-to-left, but no language guess for them.
+_OTHER_RTL_RE = re.compile("[\u0710-\u072f\u074d-\u074f\u0780-\u07a5\u07b1\u07ca-\u07ea]")
+_URDU_RE = re.compile("[\u0679\u0688\u0691\u06ba\u06d2\u06be]")  # ٹ ڈ ڑ ں ے ھ
+_PERSIAN_RE = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
+_ARABIC_YK_RE = re.compile("[\u064a\u0643]")  # ي ك
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+_RTL_LANGUAGES = frozenset(
+    {"ar", "fa", "ur", "he", "iw", "yi", "ps", "sd", "ckb", "ug", "dv", "syr", "ku", "prs"}
+)
+
+
+def _count(regex: re.Pattern[str], text: str) -> int:
+    return len(regex.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class _ScriptCounts:
+    latin: int
+    hebrew: int
+    arabic: int
+    other_rtl: int
+    letters: int
+    sample: str
+
+    @classmethod
+    def of(cls, text: str) -> _ScriptCounts:
+        sample = text[:_LANG_SAMPLE_CHARS]
+        return cls(
+            latin=_count(_LATIN_RE, sample),
+            hebrew=_count(_HEBREW_RE, sample),
+            arabic=_count(_ARABIC_RE, sample),
+            other_rtl=_count(_OTHER_RTL_RE, sample),
+            letters=_count(_LETTER_RE, sample),
+            sample=sample,
+        )
+
+    @property
+    def rtl(self) -> int:
+        return self.hebrew + self.arabic + self.other_rtl
+
+
+def _language_from_counts(c: _ScriptCounts) -> str | None:
+    best = max(c.hebrew, c.arabic, c.latin)
+    if best == 0 or 2 * best < c.letters:
+        return None  # no letters, or no script holds half of them
+    if c.arabic == best:
+        urdu = _count(_URDU_RE, c.sample)
+        if urdu >= 2 and urdu >= 0.01 * c.arabic:
+            return "ur"
+        persian = _count(_PERSIAN_RE, c.sample)
+        if persian > _count(_ARABIC_YK_RE, c.sample):
+            return "fa"
+        return "ar"
+    if c.hebrew == best:
+        return "he"
+    return "en"
+
+
+def _direction_from_counts(c: _ScriptCounts, language: str | None = None) -> str:
+    if c.rtl > c.latin:
+        return "rtl"
+    if c.rtl == c.latin == 0 and language and _primary_subtag(language) in _RTL_LANGUAGES:
+        return "rtl"
+    return "ltr"
+
+
+def guess_language(text: str) -> str | None:
+    """Guess "ar", "fa", "ur", "he" or "en" from the letters of ``text`` (None if unsure)."""
+    return _language_from_counts(_ScriptCounts.of(text))
+
+
+def guess_direction(text: str) -> str:
+    """Return "rtl" when right-to-left letters outnumber Latin letters in ``text``, else "ltr"."""
+    return _direction_from_counts(_ScriptCounts.of(text))
+
+
+def _primary_subtag(language: str) -> str:
+    return re.split("[-_]", language, maxsplit=1)[0].lower()
+
+
+def _normalise_language(language: str) -> str:
+    language = language.strip()
+    primary, sep, rest = language.partition("-")
+    return primary.lower() + sep + rest
+
+
+# --------------------------------------------------------------------------------------------
+# Front matter, title and source
+
+_FM_CLOSE_RE = re.compile("(?:\r\n|\n|\r)(?P<close>---|\\.\\.\\.)(?:\r\n|\n|\r|\\Z)")
+_FM_OPEN_RE = re.compile("---(?:\r\n|\n|\r)")
+_YAMLISH_KEY_RE = re.compile(r"[ \t]*[\w\"'-][^:\r\n]*:(?:[ \t]|$)", re.MULTILINE)
+
+# Whitespace plus the invisible marks a line may carry (bidi marks, ZWSP, BOM).
+_INVISIBLE = (
+    " \t\f\v\u00a0\u1680\u2000-\u200f\u202a-\u202f\u205f\u2060\u2066-\u2069\u3000\ufeff\u061c"
+)
+_INVISIBLE_CLASS = "[" + _INVISIBLE + "]"
+_BLANK_RE = re.compile(_INVISIBLE_CLASS + "*")
+_STRIP_RE = re.compile(f"^{_INVISIBLE_CLASS}+|{_INVISIBLE_CLASS}+$")
+
+_SOURCE_RE = re.compile(
+    rf"{_INVISIBLE_CLASS}*"
+    r"(?:(?i:source)|المصدر|منبع|ماخذ|מקור)"
+    rf"{_INVISIBLE_CLASS}*[:\uff1a\ufe55\ufe13\u2236\ua789\u05c3]{_INVISIBLE_CLASS}*"
+    r"(?P<source>.*?\S)"
+    rf"{_INVISIBLE_CLASS}*"
+)
+_ATX_HEADING_RE = re.compile(r"#{1,6}(?:[ \t]+|$)")
+_ATX_CLOSING_RE = re.compile(r"[ \t]+#+$")
+
+_MAX_TITLE_CHARS = 120
+
+
+def _visible_strip(s: str) -> str:
+    return _STRIP_RE.sub("", s)
+
+
+def _is_blank(text: str, start: int, end: int) -> bool:
+    return _BLANK_RE.fullmatch(text, start, end) is not None
+
+
+def _first_nonblank_line(text: str, start: int) -> str | None:
+    pos = start
+    for m in _LINE_BREAK_RE.finditer(text, start):
+        if not _is_blank(text, pos, m.start()):
+            return text[pos : m.start()]
+        pos = m.end()
+    if pos < len(text) and not _is_blank(text, pos, len(text)):
+        return text[pos:]
+    return None
+
+
+def _last_nonblank_line(text: str, start: int) -> str | None:
+    end = len(text)
+    while end > start:
+        # A line ends at `end`; find where it begins (after the previous break).
+        lb = max(text.rfind(ch, start, end) for ch in ("\n", "\r", "\u2029"))
+        line_start = lb + 1 if lb >= 0 else start
+        if not _is_blank(text, line_start, end):
+            return text[line_start:end]
+        if lb < 0:
+            return None
+        end = lb
+        if end > start and text[end] == "\n" and text[end - 1] == "\r":
+            end -= 1
+    return None
+
+
+def _title_from_line(line: str) -> str | None:
+    title = _visible_strip(line)
+    m = _ATX_HEADING_RE.match(title)
+    if m:  # a Markdown heading: "# Title #" -> "Title"
+        title = _visible_strip(_ATX_CLOSING_RE.sub("", title[m.end() :]))
+    if not title or len(title) > _MAX_TITLE_CHARS:
+        return None
+    return title
+
+
+def _isoify(value: Any, memo: dict[int, Any]) -> Any:
+    """Replace date/datetime objects by ISO strings, in nested containers too.
+
+    ``memo`` keeps YAML aliases shared (and cycles finite) so alias bombs stay linear.
+    """
+    if isinstance(value, datetime.date):  # datetime.datetime is a subclass
+        return value.isoformat()
+    if isinstance(value, dict | list | set):
+        key = id(value)
+        if key in memo:
+            return memo[key]
+        if isinstance(value, dict):
+            new_dict: dict[Any, Any] = {}
+            memo[key] = new_dict
+            for k, v in value.items():
+                new_dict[_isoify(k, memo)] = _isoify(v, memo)
+            return new_dict
+        if isinstance(value, list):
+            new_list: list[Any] = []
+            memo[key] = new_list
+            new_list.extend(_isoify(v, memo) for v in value)
+            return new_list
+        new_set = {_isoify(v, memo) for v in value}
+        memo[key] = new_set
+        return new_set
+    return value
+
+
+def _parse_front_matter(text: str, warnings: list[str]) -> tuple[dict[Any, Any], int]:
+    """Return (meta, body_start); ({}, 0) when there is no valid front matter."""
+    opening = _FM_OPEN_RE.match(text)
+    if opening is None:
+        return {}, 0
+    yaml_start = opening.end()
+    # Search from the opening line's last character, so an empty block ("---\n---") is found.
+    closing = _FM_CLOSE_RE.search(text, yaml_start - 1)
+    if closing is None:
+        if _YAMLISH_KEY_RE.match(text, yaml_start):
+            warnings.append(
+                "front matter ignored: no closing '---' or '...' line after the opening '---'"
+            )
+        return {}, 0
+
+    import yaml
+
+    block = text[yaml_start : closing.start("close")]
+    try:
+        meta = yaml.safe_load(block)
+        if meta is None:
+            meta = {}  # an empty block is an empty mapping
+        if not isinstance(meta, dict):
+            warnings.append(f"front matter ignored: YAML is a {type(meta).__name__}, not a mapping")
+            return {}, 0
+        meta = _isoify(meta, {})
+    except yaml.MarkedYAMLError as e:
+        where = f" at line {e.problem_mark.line + 2}" if e.problem_mark is not None else ""
+        problem = e.problem or e.context or "syntax error"
+        warnings.append(_one_line(f"front matter ignored: invalid YAML{where}: {problem}"))
+        return {}, 0
+    except Exception as e:  # YAMLError, ValueError (bad timestamps), RecursionError, ...
+        warnings.append(_one_line(f"front matter ignored: invalid YAML: {e}"))
+        return {}, 0
+    return meta, closing.end()
+
+
+def _meta_text(meta: dict[Any, Any], key: str, warnings: list[str]) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        warnings.append(f"front matter '{key}' is not text; ignored")
+        return None
+    result = " ".join(str(value).split())
+    return result or None
+
+
+# --------------------------------------------------------------------------------------------
+# Article
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    path: Path
+    text: str  # full decoded text (BOM excluded)
+    encoding: str  # codec name actually used, e.g. "utf-8", "utf-16-le", "windows-1256"
+    encoding_detected: bool  # True when the encoding was not UTF-8/BOM-declared but detected
+    body_start: int
+    meta: dict = field(hash=False)  # front matter mapping (empty without); treat as read-only
+    title: str = ""
+    source: str | None = None
+    date: str | None = None
+    language: str | None = None
+    direction: str = "ltr"  # "rtl" or "ltr"
+    warnings: tuple[str, ...] = ()
+    _paragraphs: list[Paragraph] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
+
+    @property
+    def body(self) -> str:
+        """The text after the front matter (a slice: it is copied on each access)."""
+        return self.text if self.body_start == 0 else self.text[self.body_start :]
+
+    def paragraphs(self) -> list[Paragraph]:
+        """The body's paragraphs (offsets into ``text``); computed once, a new list each call."""
+        cached = self._paragraphs
+        if cached is None:
+            cached = split_paragraphs(self.text, self.body_start)
+            object.__setattr__(self, "_paragraphs", cached)
+        return list(cached)
+
+
+def article_from_text(
+    text: str,
+    path: str | Path = "<text>",
+    encoding: str = "utf-8",
+    detected: bool = False,
+) -> Article:
+    """Build an Article from decoded text: front matter, title, source, language, direction."""
+    path = Path(path)
+    warnings: list[str] = []
+    meta, body_start = _parse_front_matter(text, warnings)
+
+    title = _meta_text(meta, "title", warnings)
+    if title is None:
+        line = _first_nonblank_line(text, body_start)
+        title = (_title_from_line(line) if line is not None else None) or path.stem
+
+    source = _meta_text(meta, "source", warnings)
+    if source is None:
+        line = _last_nonblank_line(text, body_start)
+        if line is not None:
+            m = _SOURCE_RE.fullmatch(line)
+            if m:
+                source = m.group("source")
+
+    date = _meta_text(meta, "date", warnings)
+
+    counts = _ScriptCounts.of(text[body_start : body_start + _LANG_SAMPLE_CHARS])
+    language = _meta_text(meta, "language", warnings)
+    if language is not None:
+        language = _normalise_language(language)
+    else:
+        language = _language_from_counts(counts)
+    direction = _direction_from_counts(counts, language)
+
+    return Article(
+        path=path,
+        text=text,
+        encoding=encoding,
+        encoding_detected=detected,
+        body_start=body_start,
+        meta=meta,
+        title=title,
+        source=source,
+        date=date,
+        language=language,
+        direction=direction,
+        warnings=tuple(warnings),
+    )
+
+
+def load_article(path: str | Path) -> Article:
+    """Read, decode and parse an article file.  Raises ArticleError with a one-line reason."""
+    name = str(path)
+    p = Path(path)
+    limit = MAX_ARTICLE_BYTES
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise _fail(name, "no such file") from None
+    except NotADirectoryError:
+        raise _fail(name, "no such file (a parent is not a folder)") from None
+    except PermissionError:
+        raise _fail(name, "permission denied") from None
+    except OSError as e:
+        raise _fail(name, f"cannot open: {e.strerror or e}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise _fail(name, "is a folder, not an article file")
+    if stat.S_ISREG(st.st_mode) and st.st_size > limit:
+        too_large = f"{_format_size(st.st_size)} > {_format_size(limit)}"
+        raise _fail(name, f"file too large ({too_large})")
+    try:
+        # Pipes (e.g. `hamish <(curl ...)`) are read too, with the same size limit.
+        with p.open("rb") as f:
+            data = f.read(limit + 1)
+    except FileNotFoundError:
+        raise _fail(name, "no such file") from None
+    except IsADirectoryError:
+        raise _fail(name, "is a folder, not an article file") from None
+    except PermissionError:
+        raise _fail(name, "permission denied") from None
+    except OSError as e:
+        raise _fail(name, f"cannot read: {e.strerror or e}") from None
+    if len(data) > limit:
+        raise _fail(name, f"file too large (more than {_format_size(limit)})")
+    text, encoding, detected = decode_bytes(data, name)
+    return article_from_text(text, p, encoding, detected)

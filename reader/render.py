@@ -1,0 +1,32 @@
+"""An article laid out as visual lines: the body paragraph by paragraph, and its header."""
+
+from __future__ import annotations
+
+from reader.article import Article
+from reader.text.layout import LayoutOptions, VisualLine, layout_paragraph
+
+
+def article_lines(article: Article, options: LayoutOptions) -> list[VisualLine]:
+    """Every visual line of the article's body, top to bottom."""
+    text = article.text
+    lines: list[VisualLine] = []
+    for paragraph in article.paragraphs():
+        laid_out = layout_paragraph(
+            text[paragraph.start : paragraph.end], options, paragraph.start, paragraph.index
+        )
+        lines.extend(laid_out.lines)
+    return lines
+
+
+def header_texts(article: Article, options: LayoutOptions) -> list[str]:
+    """Title, then source and date, laid out like the body, and a blank line."""
+    fields = [article.title]
+    byline = " · ".join(part for part in (article.source, article.date) if part)
+    if byline:
+        fields.append(byline)
+    texts = []
+    for field in fields:
+        for line in layout_paragraph(" ".join(field.split()), options).lines:
+            texts.append(line.text)
+    texts.append("")
+    return texts

@@ -1,0 +1,251 @@
+"""Paragraph layout: logical text in, visual lines of cells out (DESIGN section 3).
+
+Per paragraph: resolve bidi levels once for the whole paragraph, shape with an
+index map, group code points into cells (a base and its zero-width followers), wrap
+greedily in *logical* order, then per line apply L1, reverse runs (L2, on cells, so
+marks stay after their base: L3) and mirror at odd levels (L4), and align. Every
+cell knows the logical offsets it shows; nothing downstream computes an offset.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+from rich.cells import cell_len
+
+from reader.text.bidi_levels import Direction, ParagraphLevels, resolve_levels
+from reader.text.mirror import MIRRORED
+from reader.text.reorder import visual_order
+from reader.text.sanitize import display_char, is_harakah
+from reader.text.shaping import shape
+
+BidiMode = Literal["self", "terminal"]
+
+# Break opportunities: after spaces (not no-break spaces) and after ZWSP.
+_BREAK_AFTER = frozenset(
+    " \t\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000\u200b"
+)
+# Characters that may need bidi resolution; without them (and without a forced RTL
+# direction) every level of the paragraph is 0, so python-bidi is not called.
+_MAY_BE_RTL = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\u200f\u202b\u202e\u2067\u2068"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+# L1 resets these at a line's end, and before a segment separator (class S).
+_TRAILING_CLASSES = frozenset(
+    {"WS", "FSI", "LRI", "RLI", "PDI", "RLE", "LRE", "RLO", "LRO", "PDF", "BN"}
+)
+_STRONG_CLASSES = frozenset({"L", "R", "AL"})
+
+
+class Cell(NamedTuple):
+    """One terminal cell (or a wide pair): what it shows and which code points."""
+
+    col: int  # 0-based terminal column where the cell starts
+    width: int  # columns it takes (0 only for a paragraph of invisible characters)
+    text: str  # what is sent to the terminal: shaped, mirrored, sanitized
+    start: int  # first logical offset it shows (in the article's full text)
+    end: int  # one past the last; the offsets of a cell are always contiguous
+
+    @property
+    def offsets(self) -> range:
+        return range(self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class VisualLine:
+    """A line on screen: cells left to right, covering one logical range."""
+
+    paragraph: int
+    rtl: bool
+    start: int  # logical range covered, in the article's full text
+    end: int
+    cells: tuple[Cell, ...]
+
+    @property
+    def text(self) -> str:
+        """The line exactly as printed (leading padding included)."""
+        if not self.cells:
+            return ""
+        return " " * self.cells[0].col + "".join(cell.text for cell in self.cells)
+
+    @property
+    def width(self) -> int:
+        if not self.cells:
+            return 0
+        last = self.cells[-1]
+        return last.col + last.width
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutOptions:
+    width: int = 80
+    direction: Direction = "auto"
+    # In auto mode, a paragraph with no strong character (a date line, "2024") takes
+    # the article's direction instead of P3's LTR: an analyst expects the date under
+    # an Arabic headline to be right-aligned with it.
+    fallback_rtl: bool = False
+    harakat: bool = True
+    bidi: BidiMode = "self"
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphLayout:
+    index: int
+    start: int
+    end: int
+    rtl: bool
+    lines: tuple[VisualLine, ...]
+
+
+@lru_cache(maxsize=8192)
+def _cell_part(glyph: str) -> tuple[str, int]:
+    """What a glyph contributes to its cell: sanitized text and width."""
+    shown = display_char(glyph) if glyph else ""
+    return shown, cell_len(shown) if shown else 0
+
+
+@lru_cache(maxsize=4096)
+def _bidi_class(char: str) -> str:
+    return unicodedata.bidirectional(char)
+
+
+def paragraph_levels(text: str, options: LayoutOptions) -> ParagraphLevels:
+    """Levels of a paragraph, with hamish's fallback for paragraphs with no strong letter."""
+    direction = options.direction
+    if direction == "auto" and options.fallback_rtl and not _has_strong(text):
+        direction = "rtl"
+    if direction != "rtl" and _MAY_BE_RTL.search(text) is None:
+        return ParagraphLevels(0, bytes(len(text)))
+    return resolve_levels(text, direction)
+
+
+def _has_strong(text: str) -> bool:
+    return any(_bidi_class(c) in _STRONG_CLASSES for c in text)
+
+
+def layout_paragraph(
+    text: str, options: LayoutOptions, start: int = 0, index: int = 0
+) -> ParagraphLayout:
+    """Lay out one paragraph (no line breaks inside) whose first offset is ``start``."""
+    self_bidi = options.bidi == "self"
+    levels = paragraph_levels(text, options)
+    rtl = levels.rtl
+    if not text:
+        empty = VisualLine(index, rtl, start, start, ())
+        return ParagraphLayout(index, start, start, rtl, (empty,))
+
+    glyphs = shape(text) if self_bidi else text
+    hide_harakat = not options.harakat
+
+    # Cells in logical order, as parallel lists: first code point, text, width.
+    cell_first: list[int] = []
+    cell_text: list[str] = []
+    cell_width: list[int] = []
+    pending = ""  # zero-width text met before any base character
+    for i, glyph in enumerate(glyphs):
+        shown, width = _cell_part(glyph)
+        if hide_harakat and shown and is_harakah(text[i]):
+            shown = ""
+        if width:
+            cell_first.append(i if cell_first else 0)  # leading invisibles join the first cell
+            cell_text.append(shown + pending if pending else shown)
+            cell_width.append(width)
+            pending = ""
+        elif cell_first:
+            cell_text[-1] += shown
+        else:
+            pending += shown
+    if not cell_first:  # only invisible characters
+        cell_first.append(0)
+        cell_text.append(pending)
+        cell_width.append(0)
+
+    lines = []
+    for a, b in _wrap(text, cell_first, cell_width, options.width):
+        line_start = cell_first[a]
+        line_end = cell_first[b] if b < len(cell_first) else len(text)
+        if self_bidi:
+            order, odd = _reorder_line(text, cell_first, a, b, levels)
+        else:
+            order, odd = range(a, b), ()
+        line_width = sum(cell_width[a:b])
+        col = max(options.width - line_width, 0) if rtl and self_bidi else 0
+        cells = []
+        for k in order:
+            shown = cell_text[k]
+            if k in odd and shown and shown[0] in MIRRORED:
+                shown = MIRRORED[shown[0]] + shown[1:]
+            first = cell_first[k]
+            last = cell_first[k + 1] if k + 1 < len(cell_first) else len(text)
+            cells.append(Cell(col, cell_width[k], shown, start + first, start + last))
+            col += cell_width[k]
+        lines.append(VisualLine(index, rtl, start + line_start, start + line_end, tuple(cells)))
+    return ParagraphLayout(index, start, start + len(text), rtl, tuple(lines))
+
+
+def _wrap(
+    text: str, cell_first: list[int], cell_width: list[int], width: int
+) -> Iterator[tuple[int, int]]:
+    """Greedy wrap in logical order: ranges [a, b) of cells, breaking after spaces."""
+    width = max(width, 1)
+    n = len(cell_first)
+    line_start = 0
+    used = 0
+    last_break = -1  # index of the cell after which the current line may break
+    k = 0
+    while k < n:
+        w = cell_width[k]
+        if used + w > width and k > line_start:
+            if last_break >= line_start:
+                yield line_start, last_break + 1
+                line_start = last_break + 1
+            else:  # a word longer than the line: split it
+                yield line_start, k
+                line_start = k
+            used = sum(cell_width[line_start:k])
+            last_break = -1
+            continue
+        used += w
+        following = cell_first[k + 1] if k + 1 < n else len(text)
+        if text[cell_first[k]] in _BREAK_AFTER or text[following - 1] in _BREAK_AFTER:
+            last_break = k
+        k += 1
+    yield line_start, n
+
+
+def _reorder_line(
+    text: str, cell_first: list[int], a: int, b: int, levels: ParagraphLevels
+) -> tuple[list[int], set[int]]:
+    """Cells a..b-1 in visual order (L1, L2) and the set of cells at odd levels."""
+    paragraph_levels_ = levels.levels
+    cell_levels = [paragraph_levels_[cell_first[k]] for k in range(a, b)]
+    base = levels.base_level
+    trailing = True
+    for j in range(b - a - 1, -1, -1):
+        bidi_class = _bidi_class(text[cell_first[a + j]])
+        if bidi_class == "S":
+            cell_levels[j] = base
+            trailing = True
+        elif bidi_class in _TRAILING_CLASSES:
+            if trailing:
+                cell_levels[j] = base
+        else:
+            trailing = False
+    order = [a + j for j in visual_order(cell_levels)]
+    odd = {a + j for j, level in enumerate(cell_levels) if level % 2}
+    return order, odd
+
+
+def layout_paragraphs(
+    text: str, spans: Iterable[tuple[int, int]], options: LayoutOptions
+) -> list[ParagraphLayout]:
+    """Lay out the paragraphs ``text[s:e]`` for each span, numbered from 0."""
+    return [
+        layout_paragraph(text[s:e], options, start=s, index=i) for i, (s, e) in enumerate(spans)
+    ]

@@ -1,0 +1,75 @@
+"""What the terminal is sent for each character of untrusted article text.
+
+C0/C1 controls and ESC would move the cursor, clear the screen or set the title;
+bidi controls would make a bidi-capable terminal reorder a second time (or reverse
+the rest of the screen). None of them is ever sent: controls become visible
+symbols, format characters become zero-width (their code points still belong to a
+cell, so offsets stay exact).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Bidi formatting characters: embeddings, overrides, isolates, marks (incl. ALM).
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+ZWJ = "\u200d"
+ZWNJ = "\u200c"
+REPLACEMENT = "\ufffd"
+
+_SPECIAL = {
+    "\t": " ",  # a tab shows as one space; tab stops mean nothing in a reflowed column
+    "\x7f": "\u2421",  # ␡
+    "\u2028": "\u21b5",  # ↵ line separator inside a paragraph
+}
+
+
+@lru_cache(maxsize=4096)
+def display_char(char: str) -> str:
+    """The text to send for ``char`` on its own ('' for an invisible character)."""
+    special = _SPECIAL.get(char)
+    if special is not None:
+        return special
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # Control Pictures: ␛ for ESC, ␇ for BEL, …
+    if 0x80 <= code < 0xA0:
+        return REPLACEMENT  # C1 controls (CSI, OSC, …)
+    if char in BIDI_CONTROLS:
+        return ""
+    category = unicodedata.category(char)
+    if category == "Cf":  # ZWJ, ZWNJ, ZWSP, word joiner, soft hyphen, BOM…
+        return ""
+    if category in ("Cs", "Co", "Cn"):
+        return REPLACEMENT
+    if category in ("Zl", "Zp"):
+        return "\u21b5"
+    return char
+
+
+def sanitize(text: str) -> str:
+    """``text`` made safe for the terminal, one character at a time (no layout)."""
+    return "".join(display_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def is_mark(char: str) -> bool:
+    """A combining mark: zero width, drawn on the preceding base character."""
+    return unicodedata.category(char) in ("Mn", "Me")
+
+
+def is_harakah(char: str) -> bool:
+    """An Arabic-script or Hebrew vowel/cantillation mark (hidden with --no-harakat)."""
+    code = ord(char)
+    return is_mark(char) and (
+        0x0591 <= code <= 0x05C7  # Hebrew points and accents
+        or 0x0610 <= code <= 0x061A
+        or 0x064B <= code <= 0x065F
+        or code == 0x0670
+        or 0x06D6 <= code <= 0x06ED
+        or 0x0890 <= code <= 0x08FF
+        or 0xFE70 <= code <= 0xFE7F
+    )

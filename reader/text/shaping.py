@@ -1,0 +1,98 @@
+"""Arabic shaping with an index map: one glyph per logical code point.
+
+arabic-reshaper returns presentation forms but no map back to its input, and its
+ligature pass mishandles ZWJ. This module is the only place that knows its quirks:
+it reshapes with ligatures off and harakat kept, aligns the output to the input
+(a presentation form decomposes to its letter; the reshaper drops ZWJ after using it
+for joining), then forms the lam-alef ligatures itself. Multi-letter ligatures
+(Allah) stay off: one cell would stand for four letters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from arabic_reshaper import ArabicReshaper
+
+_RESHAPER = ArabicReshaper(
+    configuration={
+        "support_ligatures": False,
+        "delete_harakat": False,
+        "delete_tatweel": False,
+        "support_zwj": True,
+        "shift_harakat_position": False,
+    }
+)
+
+_NEEDS_SHAPING = re.compile(r"[\u0620-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+_ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff"
+# Lam in initial or medial form, marks, then an alef in final form.
+_LAM_ALEF = re.compile(f"([\ufedf\ufee0])[{_ARABIC_MARKS}]*([\ufe82\ufe84\ufe88\ufe8e])")
+# (alef final form) -> (ligature after an initial lam, ligature after a medial lam)
+_LIGATURES = {
+    "\ufe82": ("\ufef5", "\ufef6"),  # alef with madda
+    "\ufe84": ("\ufef7", "\ufef8"),  # alef with hamza above
+    "\ufe88": ("\ufef9", "\ufefa"),  # alef with hamza below
+    "\ufe8e": ("\ufefb", "\ufefc"),  # alef
+}
+_DROPPED_BY_RESHAPER = "\u200d"  # used for joining, then removed from the output
+_GAP = "\x00"  # stands for a dropped code point while matching the lam-alef pattern
+
+
+@lru_cache(maxsize=2048)
+def _letter_of(glyph: str) -> str:
+    """The letter a presentation form shows (the glyph itself otherwise)."""
+    decomposition = unicodedata.decomposition(glyph)
+    if decomposition.startswith(("<isolated>", "<initial>", "<medial>", "<final>")):
+        parts = decomposition.split()
+        if len(parts) == 2:
+            return chr(int(parts[1], 16))
+    return glyph
+
+
+def needs_shaping(text: str) -> bool:
+    return _NEEDS_SHAPING.search(text) is not None
+
+
+def shape(text: str) -> list[str]:
+    """The glyph that shows each code point of ``text``, in logical order.
+
+    ``''`` marks a code point with no glyph of its own: a ZWJ, or the alef of a
+    lam-alef ligature (whose glyph stands on the lam). The result always has
+    ``len(text)`` entries; text without Arabic letters maps to itself.
+    """
+    if not needs_shaping(text):
+        return list(text)
+    reshaped = _RESHAPER.reshape(text)
+    if len(reshaped) == len(text):
+        glyphs = list(reshaped)
+        flat = reshaped
+    else:
+        glyphs = _align(text, reshaped)
+        flat = "".join(g or _GAP for g in glyphs)
+    for match in _LAM_ALEF.finditer(flat):
+        lam, alef = match.start(1), match.start(2)
+        initial, medial = _LIGATURES[flat[alef]]
+        glyphs[lam] = initial if flat[lam] == "\ufedf" else medial
+        glyphs[alef] = ""
+    return glyphs
+
+
+def _align(text: str, reshaped: str) -> list[str]:
+    glyphs: list[str] = []
+    j = 0
+    for char in text:
+        if j < len(reshaped) and _letter_of(reshaped[j]) == char:
+            glyphs.append(reshaped[j])
+            j += 1
+        elif char == _DROPPED_BY_RESHAPER:
+            glyphs.append("")
+        else:
+            # An output we cannot account for: show the text unshaped rather
+            # than risk a glyph standing on the wrong offset.
+            return list(text)
+    if j != len(reshaped):
+        return list(text)
+    return glyphs
