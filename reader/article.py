@@ -405,9 +405,12 @@ def _first_nonblank_line(text: str, start: int) -> str | None:
 
 def _last_nonblank_line(text: str, start: int) -> str | None:
     end = len(text)
+    # Last position of each line-break character before `end` (-1: none); a position is only
+    # searched again once `end` has moved before it, so trailing blank lines stay cheap.
+    last = {ch: text.rfind(ch, start, end) for ch in ("\n", "\r", "\u2029")}
     while end > start:
-        # A line ends at `end`; find where it begins (after the previous break).
-        lb = max(text.rfind(ch, start, end) for ch in ("\n", "\r", "\u2029"))
+        # A line ends at `end`; it begins after the previous break.
+        lb = max(last.values())
         line_start = lb + 1 if lb >= 0 else start
         if not _is_blank(text, line_start, end):
             return text[line_start:end]
@@ -416,6 +419,9 @@ def _last_nonblank_line(text: str, start: int) -> str | None:
         end = lb
         if end > start and text[end] == "\n" and text[end - 1] == "\r":
             end -= 1
+        for ch, i in last.items():
+            if i >= end:
+                last[ch] = text.rfind(ch, start, end)
     return None
 
 

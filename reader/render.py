@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reader.article import Article
 from reader.text.layout import LayoutOptions, VisualLine, layout_paragraph
 
@@ -19,14 +21,18 @@ def article_lines(article: Article, options: LayoutOptions) -> list[VisualLine]:
 
 
 def header_texts(article: Article, options: LayoutOptions) -> list[str]:
-    """Title, then source and date, laid out like the body, and a blank line."""
+    """Title, then source and date, laid out like the body, then a rule."""
     fields = [article.title]
-    byline = " · ".join(part for part in (article.source, article.date) if part)
+    # Each field is its own bidi isolate (FSI … PDI), so an ISO date next to an
+    # Arabic source keeps its own order instead of taking the source's direction.
+    byline = " · ".join(f"\u2068{part}\u2069" for part in (article.source, article.date) if part)
     if byline:
         fields.append(byline)
+    if options.direction == "auto":
+        options = replace(options, direction=article.direction)
     texts = []
     for field in fields:
         for line in layout_paragraph(" ".join(field.split()), options).lines:
             texts.append(line.text)
-    texts.append("")
+    texts.append("\u2500" * options.width)
     return texts

@@ -26,8 +26,9 @@ def terminal_reorders(environ: dict[str, str] | None = None) -> bool:
     )
 
 
-def output_width(stream: TextIO = sys.stdout, default: int = 80) -> int:
+def output_width(stream: TextIO | None = None, default: int = 80) -> int:
     """The terminal's width in cells, or ``default`` when not writing to a terminal."""
+    stream = sys.stdout if stream is None else stream
     if stream.isatty():
         return shutil.get_terminal_size((default, 24)).columns
     return default

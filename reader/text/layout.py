@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +42,7 @@ _TRAILING_CLASSES = frozenset(
     {"WS", "FSI", "LRI", "RLI", "PDI", "RLE", "LRE", "RLO", "LRO", "PDF", "BN"}
 )
 _STRONG_CLASSES = frozenset({"L", "R", "AL"})
+_PHANTOM_CLASSES = frozenset({"L", "R", "AL", "LRI", "RLI", "FSI", "PDI"})
 
 
 class Cell(NamedTuple):
@@ -143,17 +145,26 @@ def layout_paragraph(
     glyphs = shape(text) if self_bidi else text
     hide_harakat = not options.harakat
 
-    # Cells in logical order, as parallel lists: first code point, text, width.
+    # Cells in logical order, as parallel lists: first code point, base code point
+    # (whose level and class the cell takes), text, width.
     cell_first: list[int] = []
+    cell_base: list[int] = []
     cell_text: list[str] = []
     cell_width: list[int] = []
+    # Invisible characters that still take part in reordering with a level of their
+    # own (isolate controls, LRM/RLM/ALM): their offsets join a neighbouring cell,
+    # but L2 must see them, or runs on both sides of them would merge.
+    phantoms: list[int] = []
     pending = ""  # zero-width text met before any base character
     for i, glyph in enumerate(glyphs):
         shown, width = _cell_part(glyph)
         if hide_harakat and shown and is_harakah(text[i]):
             shown = ""
+        if not width and self_bidi and _bidi_class(text[i]) in _PHANTOM_CLASSES:
+            phantoms.append(i)
         if width:
             cell_first.append(i if cell_first else 0)  # leading invisibles join the first cell
+            cell_base.append(i)
             cell_text.append(shown + pending if pending else shown)
             cell_width.append(width)
             pending = ""
@@ -163,15 +174,23 @@ def layout_paragraph(
             pending += shown
     if not cell_first:  # only invisible characters
         cell_first.append(0)
+        cell_base.append(0)
         cell_text.append(pending)
         cell_width.append(0)
 
+    def phantoms_in(first: int, end: int) -> list[int]:
+        if not phantoms:
+            return phantoms
+        return phantoms[bisect_left(phantoms, first) : bisect_left(phantoms, end)]
+
     lines = []
-    for a, b in _wrap(text, cell_first, cell_width, options.width):
+    for a, b in _wrap(text, cell_first, cell_base, cell_width, options.width):
         line_start = cell_first[a]
         line_end = cell_first[b] if b < len(cell_first) else len(text)
         if self_bidi:
-            order, odd = _reorder_line(text, cell_first, a, b, levels)
+            order, odd = _reorder_line(
+                text, cell_base, a, b, levels, phantoms_in(line_start, line_end)
+            )
         else:
             order, odd = range(a, b), ()
         line_width = sum(cell_width[a:b])
@@ -190,7 +209,7 @@ def layout_paragraph(
 
 
 def _wrap(
-    text: str, cell_first: list[int], cell_width: list[int], width: int
+    text: str, cell_first: list[int], cell_base: list[int], cell_width: list[int], width: int
 ) -> Iterator[tuple[int, int]]:
     """Greedy wrap in logical order: ranges [a, b) of cells, breaking after spaces."""
     width = max(width, 1)
@@ -213,32 +232,41 @@ def _wrap(
             continue
         used += w
         following = cell_first[k + 1] if k + 1 < n else len(text)
-        if text[cell_first[k]] in _BREAK_AFTER or text[following - 1] in _BREAK_AFTER:
+        if text[cell_base[k]] in _BREAK_AFTER or text[following - 1] in _BREAK_AFTER:
             last_break = k
         k += 1
     yield line_start, n
 
 
 def _reorder_line(
-    text: str, cell_first: list[int], a: int, b: int, levels: ParagraphLevels
+    text: str,
+    cell_base: list[int],
+    a: int,
+    b: int,
+    levels: ParagraphLevels,
+    phantoms: list[int],
 ) -> tuple[list[int], set[int]]:
     """Cells a..b-1 in visual order (L1, L2) and the set of cells at odd levels."""
-    paragraph_levels_ = levels.levels
-    cell_levels = [paragraph_levels_[cell_first[k]] for k in range(a, b)]
+    # Items in logical order: (code point whose level and class count, cell or -1).
+    items = [(cell_base[k], k) for k in range(a, b)]
+    if phantoms:
+        items = sorted(items + [(p, -1) for p in phantoms])
+    resolved = levels.levels
+    item_levels = [resolved[i] for i, _ in items]
     base = levels.base_level
     trailing = True
-    for j in range(b - a - 1, -1, -1):
-        bidi_class = _bidi_class(text[cell_first[a + j]])
+    for j in range(len(items) - 1, -1, -1):
+        bidi_class = _bidi_class(text[items[j][0]])
         if bidi_class == "S":
-            cell_levels[j] = base
+            item_levels[j] = base
             trailing = True
         elif bidi_class in _TRAILING_CLASSES:
             if trailing:
-                cell_levels[j] = base
+                item_levels[j] = base
         else:
             trailing = False
-    order = [a + j for j in visual_order(cell_levels)]
-    odd = {a + j for j, level in enumerate(cell_levels) if level % 2}
+    order = [items[j][1] for j in visual_order(item_levels) if items[j][1] >= 0]
+    odd = {k for (_, k), level in zip(items, item_levels, strict=True) if level % 2 and k >= 0}
     return order, odd
 
 

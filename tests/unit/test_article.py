@@ -6,6 +6,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import reader.article as article_mod
 from reader.article import (
@@ -105,6 +107,32 @@ def test_split_paragraphs_range_offsets_are_absolute():
     assert split_paragraphs(text, 5, 7) == [Paragraph(0, 5, 6)]
     with pytest.raises(ValueError):
         split_paragraphs(text, 3, 2)
+
+
+def reference_split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Character-by-character reference for split_paragraphs."""
+    spans = []
+    pos = i = start
+    while i < end:
+        ch = text[i]
+        if ch in "\n\r\u2029":
+            spans.append((pos, i))
+            i += 2 if ch == "\r" and i + 1 < end and text[i + 1] == "\n" else 1
+            pos = i
+        else:
+            i += 1
+    if pos < end:
+        spans.append((pos, end))
+    return spans
+
+
+@given(st.text(alphabet="ab\r\n\u2029\u2028 ", max_size=40), st.data())
+def test_split_paragraphs_matches_reference(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    paras = split_paragraphs(text, start, end)
+    assert [(p.start, p.end) for p in paras] == reference_split(text, start, end)
+    assert [p.index for p in paras] == list(range(len(paras)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -148,3 +148,9 @@ def test_empty_paragraph_is_one_line_without_cells():
 def test_wide_characters_take_two_columns():
     cells = cells_of("中文", width=10)
     assert [(c.col, c.width) for c in cells] == [(0, 2), (2, 2)]
+
+
+@pytest.mark.parametrize("invisible", ["\u200e", "\u200f", "\u2068", "\u202b", "\u2066"])
+def test_a_leading_invisible_character_does_not_move_the_first_letter(invisible):
+    (line,) = visual(invisible + "سلام عليكم", width=20)
+    assert line.endswith("ﻢﻜﻴﻠﻋ ﻡﻼﺳ")

@@ -1,0 +1,15 @@
+"""Where the tests find the repository's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_articles"
+DATA = ROOT / "tests" / "data"
+
+
+def sample_paths() -> list[Path]:
+    return sorted(
+        p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md"
+    )
