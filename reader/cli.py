@@ -120,12 +120,42 @@ def cat_command(
             out.write(line.text + "\n")
 
 
+@cli.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--fix", is_flag=True, help="Write re-anchored offsets and statuses back (atomically, merged)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--annotations-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Read sidecars from this folder instead of next to the articles.",
+)
+def check_command(
+    paths: tuple[str, ...], fix: bool, as_json: bool, annotations_dir: str | None
+) -> None:
+    """Validate and re-anchor the sidecars of PATHS (files or folders); report orphans.
+
+    Exit 0 when every annotation is anchored or moved, 1 when something is orphaned
+    or invalid, 2 when an article or path cannot be read.
+    """
+    from reader.check import check_paths, render_report
+
+    report = check_paths(paths, fix=fix, annotations_dir=annotations_dir)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_report(report))
+    raise click.exceptions.Exit(report.exit_code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning errors into one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="hamish", standalone_mode=False)
+        # Without standalone mode, click returns a command's Exit code instead of raising.
+        code = cli.main(args=args, prog_name="hamish", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.Abort:
@@ -151,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         click.echo(f"hamish: internal error: {message} (run with --debug for details)", err=True)
         sys.exit(EXIT_PROBLEM)
-    sys.exit(EXIT_OK)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 def _silence_stdout() -> None:

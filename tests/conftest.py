@@ -12,3 +12,17 @@ def _isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     for name in ("VTE_VERSION", "KONSOLE_VERSION", "MLTERM", "TERM_PROGRAM", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _ticking_clock():
+    """Timestamps from a clock that starts at 2024-01-01 and ticks one second per reading."""
+    from datetime import UTC, datetime, timedelta
+
+    from annotations.model import set_clock
+
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    ticks = iter(range(10**9))
+    set_clock(lambda: start + timedelta(seconds=next(ticks)))
+    yield
+    set_clock(None)

@@ -1,0 +1,139 @@
+"""Undo and redo of annotation edits, as a pure component the UI drives.
+
+Each step records, per annotation it touched, the value before and after (``None``
+for "did not exist"), and the document's tags and note before and after. Undo
+applies the inverse to the *current* set, so changes merged in from another
+analyst in the meantime are left alone. The caller saves after undo/redo like
+after any edit, so an undo after a save is saved too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from annotations.model import Annotation, AnnotationSet, context
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    before: Annotation | None
+    after: Annotation | None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One user action: what it changed, and a label for the status line."""
+
+    label: str
+    changes: tuple[Change, ...] = ()
+    document_before: tuple[tuple[str, ...], str] | None = None
+    document_after: tuple[tuple[str, ...], str] | None = None
+
+    def inverse(self) -> Step:
+        return Step(
+            label=self.label,
+            changes=tuple(Change(c.after, c.before) for c in self.changes),
+            document_before=self.document_after,
+            document_after=self.document_before,
+        )
+
+
+def _apply(annotations: AnnotationSet, step: Step) -> AnnotationSet:
+    result = annotations
+    for change in step.changes:
+        if change.before is not None:
+            result = result.removed(change.before.id)
+        if change.after is not None:
+            result = result.replaced(change.after)
+    if step.document_after is not None:
+        tags, note = step.document_after
+        result = result.with_document(tags=tags, note=note)
+    return result
+
+
+@dataclass
+class History:
+    """Undo/redo stacks over an :class:`AnnotationSet`."""
+
+    limit: int = 1000
+    _undo: list[Step] = field(default_factory=list)
+    _redo: list[Step] = field(default_factory=list)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def record(self, annotations: AnnotationSet, step: Step) -> AnnotationSet:
+        """Apply a new step; it becomes undoable and the redo stack is cleared."""
+        result = _apply(annotations, step)
+        self._undo.append(step)
+        del self._undo[: -self.limit]
+        self._redo.clear()
+        return result
+
+    def undo(self, annotations: AnnotationSet) -> tuple[AnnotationSet, Step | None]:
+        if not self._undo:
+            return annotations, None
+        step = self._undo.pop()
+        self._redo.append(step)
+        return _apply(annotations, step.inverse()), step
+
+    def redo(self, annotations: AnnotationSet) -> tuple[AnnotationSet, Step | None]:
+        if not self._redo:
+            return annotations, None
+        step = self._redo.pop()
+        self._undo.append(step)
+        return _apply(annotations, step), step
+
+    # Convenience builders for the edits the reader offers.
+    def add(self, annotations: AnnotationSet, annotation: Annotation) -> AnnotationSet:
+        return self.record(annotations, Step("add", (Change(None, annotation),)))
+
+    def delete(self, annotations: AnnotationSet, annotation_id: str) -> AnnotationSet:
+        current = annotations.get(annotation_id)
+        if current is None:
+            return annotations
+        return self.record(annotations, Step("delete", (Change(current, None),)))
+
+    def edit(
+        self, annotations: AnnotationSet, annotation_id: str, label: str = "edit", **changes: object
+    ) -> AnnotationSet:
+        """Change fields (tags, note, start/end/quote/prefix/suffix, status) of one annotation."""
+        current = annotations.get(annotation_id)
+        if current is None:
+            return annotations
+        updated = current.edited(**changes)
+        return self.record(annotations, Step(label, (Change(current, updated),)))
+
+    def set_document(
+        self,
+        annotations: AnnotationSet,
+        *,
+        tags: Iterable[str] | None = None,
+        note: str | None = None,
+    ) -> AnnotationSet:
+        document = annotations.document
+        before = (document.tags, document.note)
+        after = (
+            tuple(dict.fromkeys(tags)) if tags is not None else document.tags,
+            note if note is not None else document.note,
+        )
+        return self.record(annotations, Step("document", (), before, after))
+
+
+def respan(text: str, start: int, end: int) -> dict[str, object]:
+    """Field changes moving an annotation to ``text[start:end]`` (for :meth:`History.edit`)."""
+    prefix, suffix = context(text, start, end)
+    return {
+        "start": start,
+        "end": end,
+        "quote": text[start:end],
+        "prefix": prefix,
+        "suffix": suffix,
+        "status": "anchored",
+    }

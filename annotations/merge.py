@@ -1,0 +1,100 @@
+"""Three-way merge of annotation sets by id (DESIGN §5).
+
+``base`` is the sidecar as this process last read or wrote it, ``ours`` what it
+wants to save, ``theirs`` what is on disk now (another analyst, a script, a
+``git pull``). Both sides' additions are kept; a change on one side wins over no
+change on the other; a delete wins only over an unmodified annotation; when both
+sides changed the same annotation, the later ``modified`` wins (ours on a tie).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from annotations.model import Annotation, AnnotationSet
+
+T = TypeVar("T")
+
+
+def _pick(base: T | None, ours: T | None, theirs: T | None) -> T | None:
+    if ours == theirs:
+        return ours
+    if ours == base:
+        return theirs
+    if theirs == base:
+        return ours
+    return None  # both changed, differently
+
+
+def _merge_annotation(
+    base: Annotation | None, ours: Annotation | None, theirs: Annotation | None
+) -> Annotation | None:
+    if ours is None and theirs is None:
+        return None
+    if base is not None:
+        if ours is None:  # we deleted it
+            return None if theirs == base else theirs
+        if theirs is None:  # they deleted it
+            return None if ours == base else ours
+    if ours is None or theirs is None:  # added on one side only
+        return ours or theirs
+    picked = _pick(base, ours, theirs)
+    if picked is not None:
+        return picked
+    return theirs if theirs.modified > ours.modified else ours
+
+
+def _merge_mapping(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
+) -> dict[str, Any]:
+    merged = dict(theirs)
+    for key in set(base) | set(ours):
+        if ours.get(key, _MISSING) != base.get(key, _MISSING):
+            if key in ours:
+                merged[key] = ours[key]
+            else:
+                merged.pop(key, None)
+    return merged
+
+
+_MISSING = object()
+
+
+def merge_sets(
+    base: AnnotationSet | None, ours: AnnotationSet, theirs: AnnotationSet
+) -> AnnotationSet:
+    """Merge ``ours`` and ``theirs`` relative to their common ``base``."""
+    base_by_id = base.by_id() if base is not None else {}
+    ours_by_id = ours.by_id()
+    theirs_by_id = theirs.by_id()
+    merged = []
+    for annotation_id in dict.fromkeys([*base_by_id, *ours_by_id, *theirs_by_id]):
+        result = _merge_annotation(
+            base_by_id.get(annotation_id),
+            ours_by_id.get(annotation_id),
+            theirs_by_id.get(annotation_id),
+        )
+        if result is not None:
+            merged.append(result)
+    base_doc = base.document if base is not None else theirs.document
+    tags = _pick(base_doc.tags, ours.document.tags, theirs.document.tags)
+    if tags is None:  # both changed the article's tags: keep every tag either side has
+        tags = tuple(dict.fromkeys((*ours.document.tags, *theirs.document.tags)))
+    note = _pick(base_doc.note, ours.document.note, theirs.document.note)
+    if note is None:
+        note = ours.document.note
+    document = replace(
+        ours.document,
+        tags=tags,
+        note=note,
+        extra=_merge_mapping(
+            dict(base_doc.extra), dict(ours.document.extra), dict(theirs.document.extra)
+        ),
+    )
+    extra = _merge_mapping(
+        dict(base.extra) if base is not None else {}, dict(ours.extra), dict(theirs.extra)
+    )
+    return AnnotationSet(
+        document=document, annotations=tuple(merged), extra=extra, version=ours.version
+    )

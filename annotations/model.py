@@ -1,0 +1,300 @@
+"""The annotation model: small immutable values mirroring sidecar version 1 (DESIGN §2.2).
+
+Offsets are code points into the article's full decoded text, 0-based, end
+exclusive. Unknown keys (from a newer hamish or another tool) ride along in
+``extra`` so that a save never drops them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+FORMAT = "hamish-annotations"
+VERSION = 1
+STATUSES = ("anchored", "moved", "orphaned")
+CONTEXT_CHARS = 32
+
+ANNOTATION_KEYS = (
+    "id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "tags",
+    "note",
+    "author",
+    "created",
+    "modified",
+    "status",
+)
+DOCUMENT_KEYS = ("file", "sha256", "length", "tags", "note")
+TOP_KEYS = ("format", "version", "document", "annotations")
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+# The clock is a seam: tests set a fixed one for deterministic timestamps.
+Clock = Callable[[], datetime]
+_clock: Clock = lambda: datetime.now(UTC)  # noqa: E731
+
+
+def set_clock(clock: Clock | None) -> None:
+    """Replace the clock used for timestamps (``None`` restores the real one)."""
+    global _clock
+    _clock = clock or (lambda: datetime.now(UTC))
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with a ``Z``, to the second."""
+    return _clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_id() -> str:
+    """A new annotation id: 16 random hex digits, unique in practice, never reused."""
+    return secrets.token_hex(8)
+
+
+def default_author() -> str:
+    """The login name, used when settings name no author."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def text_sha256(text: str) -> str:
+    """The sidecar's document hash: SHA-256 of the decoded text as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def context(text: str, start: int, end: int) -> tuple[str, str]:
+    """(prefix, suffix): up to CONTEXT_CHARS characters around ``text[start:end]``."""
+    return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping)) if mapping else _EMPTY
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One highlighted span with its tags and note."""
+
+    id: str
+    start: int
+    end: int
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    author: str = ""
+    created: str = ""
+    modified: str = ""
+    status: str = "anchored"
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tags", tuple(self.tags))
+        if not isinstance(self.extra, MappingProxyType):
+            object.__setattr__(self, "extra", _frozen(self.extra))
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.id)
+
+    def edited(self, **changes: Any) -> Annotation:
+        """A copy with ``changes`` and a fresh ``modified`` time."""
+        return replace(self, modified=utc_now(), **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "tags": list(self.tags),
+            "note": self.note,
+            "author": self.author,
+            "created": self.created,
+            "modified": self.modified,
+            "status": self.status,
+        }
+        for key in sorted(self.extra):
+            data[key] = self.extra[key]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Annotation:
+        """From a validated sidecar entry (see :mod:`annotations.validate`)."""
+        return cls(
+            id=data["id"],
+            start=data["start"],
+            end=data["end"],
+            quote=data["quote"],
+            prefix=data.get("prefix", ""),
+            suffix=data.get("suffix", ""),
+            tags=tuple(data.get("tags", ())),
+            note=data.get("note", ""),
+            author=data.get("author", ""),
+            created=data.get("created", ""),
+            modified=data.get("modified", ""),
+            status=data.get("status", "anchored"),
+            extra={k: v for k, v in data.items() if k not in ANNOTATION_KEYS},
+        )
+
+
+def make_annotation(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    tags: Iterable[str] = (),
+    note: str = "",
+    author: str | None = None,
+) -> Annotation:
+    """A new annotation of ``text[start:end]`` with its context and timestamps."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span {start}..{end} is outside the text (length {len(text)})")
+    prefix, suffix = context(text, start, end)
+    now = utc_now()
+    return Annotation(
+        id=new_id(),
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=prefix,
+        suffix=suffix,
+        tags=tuple(dict.fromkeys(tags)),
+        note=note,
+        author=default_author() if author is None else author,
+        created=now,
+        modified=now,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """What the sidecar says about its article, and the article's own tags and note."""
+
+    file: str
+    sha256: str
+    length: int
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tags", tuple(self.tags))
+        if not isinstance(self.extra, MappingProxyType):
+            object.__setattr__(self, "extra", _frozen(self.extra))
+
+    @classmethod
+    def for_text(cls, file: str, text: str) -> DocumentInfo:
+        return cls(file=file, sha256=text_sha256(text), length=len(text))
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "file": self.file,
+            "sha256": self.sha256,
+            "length": self.length,
+            "tags": list(self.tags),
+            "note": self.note,
+        }
+        for key in sorted(self.extra):
+            data[key] = self.extra[key]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DocumentInfo:
+        return cls(
+            file=data["file"],
+            sha256=data["sha256"],
+            length=data["length"],
+            tags=tuple(data.get("tags", ())),
+            note=data.get("note", ""),
+            extra={k: v for k, v in data.items() if k not in DOCUMENT_KEYS},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationSet:
+    """A document's annotations, sorted by (start, end, id), ids unique."""
+
+    document: DocumentInfo
+    annotations: tuple[Annotation, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    version: int = VERSION
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.annotations, key=lambda a: a.sort_key))
+        ids = [a.id for a in ordered]
+        if len(set(ids)) != len(ids):
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"duplicate annotation id: {', '.join(duplicates)}")
+        object.__setattr__(self, "annotations", ordered)
+        if not isinstance(self.extra, MappingProxyType):
+            object.__setattr__(self, "extra", _frozen(self.extra))
+
+    def __len__(self) -> int:
+        return len(self.annotations)
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        for annotation in self.annotations:
+            if annotation.id == annotation_id:
+                return annotation
+        return None
+
+    def by_id(self) -> dict[str, Annotation]:
+        return {a.id: a for a in self.annotations}
+
+    def with_annotations(self, annotations: Iterable[Annotation]) -> AnnotationSet:
+        return replace(self, annotations=tuple(annotations))
+
+    def added(self, annotation: Annotation) -> AnnotationSet:
+        return self.with_annotations((*self.annotations, annotation))
+
+    def removed(self, annotation_id: str) -> AnnotationSet:
+        return self.with_annotations(a for a in self.annotations if a.id != annotation_id)
+
+    def replaced(self, annotation: Annotation) -> AnnotationSet:
+        """The set with the annotation of the same id replaced (or added)."""
+        others = (a for a in self.annotations if a.id != annotation.id)
+        return self.with_annotations((*others, annotation))
+
+    def with_document(self, **changes: Any) -> AnnotationSet:
+        return replace(self, document=replace(self.document, **changes))
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "version": self.version,
+            "document": self.document.to_json(),
+            "annotations": [a.to_json() for a in self.annotations],
+        }
+        for key in sorted(self.extra):
+            data[key] = self.extra[key]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AnnotationSet:
+        """From validated sidecar data (see :func:`annotations.validate.validate_sidecar`)."""
+        return cls(
+            document=DocumentInfo.from_json(data["document"]),
+            annotations=tuple(Annotation.from_json(a) for a in data["annotations"]),
+            extra={k: v for k, v in data.items() if k not in TOP_KEYS},
+            version=data["version"],
+        )
+
+    @classmethod
+    def empty(cls, file: str, text: str) -> AnnotationSet:
+        return cls(document=DocumentInfo.for_text(file, text))

@@ -1,0 +1,341 @@
+"""Sidecar files: where they live, how they are read, and saves that never lose data.
+
+A save writes a temporary file in the same folder, flushes, fsyncs and renames it
+over the sidecar, under a lock; if the sidecar changed on disk since this process
+read it, the two versions are merged by id first (:mod:`annotations.merge`). A
+sidecar that does not parse, breaks the format, belongs to another article or was
+written by a newer hamish is never overwritten: it is opened read-only with the
+reason. A failed save raises :class:`SidecarWriteError` and changes nothing in
+memory, so the caller keeps the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from annotations.anchoring import anchor
+from annotations.merge import merge_sets
+from annotations.model import AnnotationSet, context, text_sha256
+from annotations.validate import SidecarInvalid, sidecar_version, validate_sidecar
+
+SIDECAR_SUFFIX = ".annotations.json"
+LOCK_TIMEOUT = 10.0
+_UNTOUCHED = "left untouched (read-only)"
+
+
+class SidecarError(Exception):
+    """A sidecar problem for the user: one line naming the file."""
+
+
+class SidecarReadOnly(SidecarError):
+    """Saving is refused: the sidecar on disk must not be overwritten."""
+
+
+class SidecarWriteError(SidecarError):
+    """The sidecar could not be written (permissions, disk full, lock timeout)."""
+
+
+def sidecar_path(
+    article: str | Path,
+    annotations_dir: str | Path | None = None,
+    library_root: str | Path | None = None,
+) -> Path:
+    """Where the annotations of ``article`` live (DESIGN §2.2).
+
+    Next to the article as ``NAME.annotations.json``; with ``annotations_dir`` (for
+    read-only archives), at ``DIR/<path relative to the library>.annotations.json``.
+    """
+    article = Path(article)
+    if annotations_dir is None:
+        return article.with_name(article.name + SIDECAR_SUFFIX)
+    root = Path(library_root) if library_root is not None else article.parent
+    try:
+        relative = article.resolve().relative_to(root.resolve())
+    except ValueError:
+        relative = Path(article.name)
+    return Path(annotations_dir) / relative.with_name(relative.name + SIDECAR_SUFFIX)
+
+
+def canonical_json(annotations: AnnotationSet) -> str:
+    """The sidecar text: readable Arabic, 2-space indent, stable order, final newline."""
+    return json.dumps(annotations.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def reanchor_set(annotations: AnnotationSet, text: str) -> AnnotationSet:
+    """The set re-anchored to ``text`` (DESIGN §2.2 status), its document hash updated.
+
+    Unchanged text (same hash) keeps every status; only an annotation whose quote is
+    not at its offsets any more is looked for again. Changed text re-anchors all.
+    """
+    sha = text_sha256(text)
+    unchanged = sha == annotations.document.sha256
+    result = []
+    changed = False
+    for annotation in annotations.annotations:
+        if unchanged and text[annotation.start : annotation.end] == annotation.quote:
+            result.append(annotation)
+            continue
+        found = anchor(
+            text,
+            annotation.start,
+            annotation.end,
+            annotation.quote,
+            annotation.prefix,
+            annotation.suffix,
+        )
+        if found.status == "orphaned":
+            updated = replace(annotation, status="orphaned")
+        else:
+            # "moved" stays until someone reviews it, even once the offsets hold again.
+            status = "moved" if annotation.status == "moved" else found.status
+            start, end = found.start, found.end
+            prefix, suffix = context(text, start, end)
+            updated = replace(
+                annotation,
+                start=start,
+                end=end,
+                quote=found.quote,
+                prefix=prefix,
+                suffix=suffix,
+                status=status,
+            )
+        changed = changed or updated != annotation
+        result.append(updated)
+    if unchanged and not changed and annotations.document.length == len(text):
+        return annotations
+    return replace(
+        annotations.with_annotations(result),
+        document=replace(annotations.document, sha256=sha, length=len(text)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    annotations: AnnotationSet
+    problem: str | None = None  # why the file must not be overwritten
+    reanchored: bool = False  # re-anchoring changed offsets or statuses
+
+
+def _digest(raw: bytes | None) -> str | None:
+    return None if raw is None else hashlib.sha256(raw).hexdigest()
+
+
+class Sidecar:
+    """The annotations of one article, as loaded, edited and saved by one process."""
+
+    def __init__(self, path: Path, article_file: str, text: str) -> None:
+        self.path = path
+        self.article_file = article_file
+        self.text = text
+        self.read_only: str | None = None
+        # The text changed since the sidecar was written, and re-anchoring moved or
+        # orphaned something: a save (e.g. `hamish check --fix`) would record it.
+        self.changed_on_load = False
+        self._base: AnnotationSet | None = None
+        self._disk_digest: str | None = None
+        self.annotations = AnnotationSet.empty(article_file, text)
+
+    @property
+    def exists(self) -> bool:
+        return self._disk_digest is not None
+
+    # -- reading -----------------------------------------------------------
+    def _read_raw(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise SidecarError(f"{self.path}: is a folder, not a sidecar") from None
+        except OSError as error:
+            raise SidecarError(f"{self.path}: cannot read: {error.strerror or error}") from None
+
+    def _parse(self, raw: bytes) -> _Parsed:
+        empty = AnnotationSet.empty(self.article_file, self.text)
+        name = self.path.name
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            return _Parsed(empty, f"{name}: not UTF-8 text; {_UNTOUCHED}")
+        except json.JSONDecodeError as error:
+            return _Parsed(
+                empty,
+                f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: "
+                f"{error.msg}); {_UNTOUCHED}",
+            )
+        version = sidecar_version(data)
+        if version is not None and version > 1:
+            problem = (
+                f"{name}: written by a newer hamish (format version {version}); opened read-only"
+            )
+            try:
+                validate_sidecar({**data, "version": 1})
+            except SidecarInvalid:
+                return _Parsed(empty, problem)
+            loaded = AnnotationSet.from_json({**data, "version": 1})
+            return _Parsed(replace(reanchor_set(loaded, self.text), version=version), problem)
+        try:
+            validate_sidecar(data)
+        except SidecarInvalid as error:
+            return _Parsed(empty, f"{name}: {error}; {_UNTOUCHED}")
+        loaded = AnnotationSet.from_json(data)
+        if loaded.document.file != self.article_file:
+            return _Parsed(
+                empty,
+                f"{name}: belongs to '{loaded.document.file}', not '{self.article_file}'; "
+                f"{_UNTOUCHED}",
+            )
+        current = reanchor_set(loaded, self.text)
+        return _Parsed(current, reanchored=current is not loaded)
+
+    def load(self) -> AnnotationSet:
+        """Read the sidecar (if any) and re-anchor it to the article's text."""
+        raw = self._read_raw()
+        self._disk_digest = _digest(raw)
+        if raw is None:
+            self.read_only = None
+            self._base = None
+            self.annotations = AnnotationSet.empty(self.article_file, self.text)
+            return self.annotations
+        parsed = self._parse(raw)
+        self.read_only = parsed.problem
+        self.changed_on_load = parsed.reanchored
+        self._base = parsed.annotations
+        self.annotations = parsed.annotations
+        return self.annotations
+
+    def refresh(self) -> bool:
+        """Merge changes another process saved since we last read; True if there were any."""
+        raw = self._read_raw()
+        digest = _digest(raw)
+        if digest == self._disk_digest:
+            return False
+        if raw is None:  # deleted on disk: keep ours; the next save writes it again
+            self._disk_digest = None
+            self._base = None
+            return True
+        parsed = self._parse(raw)
+        self._disk_digest = digest
+        if parsed.problem:
+            self.read_only = parsed.problem
+            return True
+        self.annotations = merge_sets(self._base, self.annotations, parsed.annotations)
+        self._base = parsed.annotations
+        return True
+
+    # -- writing -----------------------------------------------------------
+    def save(self, annotations: AnnotationSet | None = None) -> AnnotationSet:
+        """Save ``annotations`` (default: the current ones), merged with any change on disk.
+
+        Returns what was written, which becomes the current state.
+        """
+        if self.read_only:
+            raise SidecarReadOnly(self.read_only)
+        ours = self.annotations if annotations is None else annotations
+        ours = replace(
+            ours,
+            document=replace(
+                ours.document,
+                file=self.article_file,
+                sha256=text_sha256(self.text),
+                length=len(self.text),
+            ),
+        )
+        from filelock import FileLock, Timeout
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(
+                str(self.path.with_name(f".{self.path.name}.lock")), timeout=LOCK_TIMEOUT
+            )
+            with lock:
+                raw = self._read_raw()
+                digest = _digest(raw)
+                merged = ours
+                base = self._base
+                if digest != self._disk_digest:
+                    if raw is None:
+                        base = None
+                    else:
+                        theirs = self._parse(raw)
+                        if theirs.problem:
+                            self.read_only = theirs.problem
+                            raise SidecarReadOnly(theirs.problem)
+                        merged = merge_sets(base, ours, theirs.annotations)
+                data = canonical_json(merged).encode("utf-8")
+                atomic_write(self.path, data)
+        except Timeout:
+            raise SidecarWriteError(
+                f"{self.path}: another process held the lock over {LOCK_TIMEOUT:.0f} s; not saved"
+            ) from None
+        except OSError as error:
+            raise SidecarWriteError(
+                f"{self.path}: cannot save: {error.strerror or error}"
+            ) from None
+        self._base = merged
+        self._disk_digest = _digest(data)
+        self.annotations = merged
+        return merged
+
+
+def open_sidecar(
+    article_path: str | Path,
+    text: str,
+    *,
+    annotations_dir: str | Path | None = None,
+    library_root: str | Path | None = None,
+) -> Sidecar:
+    """The sidecar of the article at ``article_path`` whose decoded text is ``text``, loaded."""
+    article_path = Path(article_path)
+    sidecar = Sidecar(
+        sidecar_path(article_path, annotations_dir, library_root), article_path.name, text
+    )
+    sidecar.load()
+    return sidecar
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new, never half."""
+    mode = _mode_for(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_folder(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,730 @@
+"""The tagset of a library folder: ``hamish.toml`` and its ``[[tags]]``.
+
+A library folder may hold a ``hamish.toml`` such as::
+
+    strict = true          # tags outside the tagset are refused (default: false)
+
+    [[tags]]
+    name = "speaker/official"   # a hierarchy with "/"; Arabic names are fine
+    key = "o"                   # optional one-character shortcut in the reader
+    color = "#3a7bd5"           # optional: a colour name or #rrggbb, as Rich understands
+    description = "A government spokesperson or minister"
+
+``tags`` may also be an inline array (``tags = [{name = "a"}, {name = "b"}]``).
+
+Every problem is a :class:`TagsetError` carrying the file and line number. ``tomllib`` gives no
+positions for values, so the lines are found by a small scanner over the source text (string
+contents and comments masked out first, so a ``[[tags]]`` inside a multi-line string or a
+comment is never mistaken for a header).
+
+Decisions worth knowing:
+
+* Tag names are stored normalised (:func:`normalize_tag`); lookups normalise their argument.
+  Names are case-sensitive: ``Quote`` and ``quote`` are different tags.
+* A strict tagset accepts exactly the names it defines; an ancestor such as ``speaker`` is
+  accepted only if it is itself a tag.
+* Unknown top-level settings are ignored (``hamish.toml`` may grow other sections), except
+  near-misses of ``tags``/``strict`` such as ``[[tag]]``, which would silently lose every tag.
+* The digits stay in :data:`RESERVED_KEYS`: the reader takes them as a count prefix.
+* :func:`load_tagset_report` keeps only the entries without any problem; duplicates are
+  reported against the later entry, and the earlier one is kept if it is otherwise valid.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import itertools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "MAX_TAG_LENGTH",
+    "RESERVED_KEYS",
+    "TAGSET_FILE",
+    "TagDef",
+    "Tagset",
+    "TagsetError",
+    "find_tagset",
+    "load_tagset",
+    "load_tagset_report",
+    "normalize_tag",
+    "validate_tag_name",
+]
+
+TAGSET_FILE = "hamish.toml"
+
+# Single keys the reader uses for its own commands; a tagset key that clashes with one is an
+# error reported at load time. The digits are kept: the reader reads them as a count prefix.
+RESERVED_KEYS = frozenset("gGvynNq?/tcduaT[]hjklbwe0123456789 :")
+
+# What each reserved key does, only for error messages ("key 'd' is used by the reader (delete)").
+_RESERVED_ACTIONS: dict[str, str] = {
+    "g": "go to start",
+    "G": "go to end",
+    "v": "select",
+    "y": "copy",
+    "n": "next match",
+    "N": "previous match",
+    "q": "quit",
+    "?": "help",
+    "/": "search",
+    "t": "tag",
+    "c": "comment",
+    "d": "delete",
+    "u": "undo",
+    "a": "annotate",
+    "T": "tag list",
+    "[": "previous annotation",
+    "]": "next annotation",
+    "h": "move left",
+    "j": "move down",
+    "k": "move up",
+    "l": "move right",
+    "b": "previous word",
+    "w": "next word",
+    "e": "end of word",
+    " ": "page down",
+    ":": "command line",
+    **{d: "count prefix" for d in "0123456789"},
+}
+
+MAX_TAG_LENGTH = 100
+
+TAG_FIELDS = ("name", "key", "color", "description")
+_SETTINGS = ("tags", "strict")
+
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+class TagsetError(Exception):
+    """One problem in a tagset file; ``str(e)`` is one line: ``'PATH:LINE: message'``.
+
+    ``line`` is None when the problem has no line (the file cannot be read); ``str(e)`` is then
+    ``'PATH: message'``.
+    """
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+        message = " ".join(message.splitlines())
+        super().__init__(Path(path), line, message)
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class TagDef:
+    """One tag of a tagset. ``name`` is normalised when it comes from a file."""
+
+    name: str
+    key: str | None = None
+    color: str | None = None
+    description: str = ""
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The name split on ``/``: ``("speaker", "official")``."""
+        return tuple(self.name.split("/"))
+
+    def is_under(self, prefix: str) -> bool:
+        """True if ``prefix`` is this tag's name or one of its ancestors.
+
+        ``"speaker"`` covers ``"speaker/official"`` but ``"speak"`` does not; a trailing ``/`` is
+        ignored and an empty prefix covers every tag.
+        """
+        wanted = normalize_tag(prefix).rstrip("/")
+        if not wanted:
+            return True
+        want = tuple(wanted.split("/"))
+        return self.parts[: len(want)] == want
+
+
+@dataclass(frozen=True, slots=True)
+class Tagset:
+    """The tags of a library, in file order. An empty, non-strict tagset allows any valid tag."""
+
+    tags: tuple[TagDef, ...] = ()
+    strict: bool = False
+    path: Path | None = None
+    _by_name: dict[str, TagDef] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+    _by_key: dict[str, TagDef] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tags, tuple):
+            object.__setattr__(self, "tags", tuple(self.tags))
+        for tag in self.tags:
+            self._by_name.setdefault(tag.name, tag)
+            if tag.key is not None:
+                self._by_key.setdefault(tag.key, tag)
+
+    def __iter__(self) -> Iterator[TagDef]:
+        return iter(self.tags)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def get(self, name: str) -> TagDef | None:
+        """The tag called ``name`` (normalised first), or None."""
+        tag = self._by_name.get(name)
+        if tag is None:
+            tag = self._by_name.get(normalize_tag(name))
+        return tag
+
+    def by_key(self, key: str) -> TagDef | None:
+        """The tag whose shortcut is ``key``, or None."""
+        return self._by_key.get(key)
+
+    def names(self) -> list[str]:
+        """Every tag name, in file order."""
+        return [tag.name for tag in self.tags]
+
+    def prefixes(self) -> list[str]:
+        """Every proper ancestor path of every tag, sorted: ``["speaker", "topic"]``."""
+        found: set[str] = set()
+        for tag in self.tags:
+            parts = tag.parts
+            for i in range(1, len(parts)):
+                found.add("/".join(parts[:i]))
+        return sorted(found)
+
+    def check_tag(self, name: str) -> str | None:
+        """None if ``name`` may be used; else a one-line reason.
+
+        The reason is an invalid name, or a name outside a strict tagset. ``name`` is normalised
+        before the membership test, so callers should store ``normalize_tag(name)``.
+        """
+        normalized = normalize_tag(name)
+        reason = _character_problem(name) or validate_tag_name(normalized)
+        if reason is not None:
+            return f"invalid tag name {name!r}: {reason}"
+        if self.strict and normalized not in self._by_name:
+            where = f" ({self.path})" if self.path is not None else ""
+            message = f"tag {normalized!r} is not in the strict tagset{where}"
+            close = difflib.get_close_matches(normalized, self.names(), n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+            return message
+        return None
+
+    def color_of(self, name: str) -> str | None:
+        """The tag's own colour, else the colour of its nearest ancestor that is a tag."""
+        parts = normalize_tag(name).split("/")
+        for i in range(len(parts), 0, -1):
+            tag = self._by_name.get("/".join(parts[:i]))
+            if tag is not None and tag.color:
+                return tag.color
+        return None
+
+
+# --------------------------------------------------------------------------- tag names
+
+
+def normalize_tag(name: str) -> str:
+    """NFC; strip the whole name and each ``/``-part; collapse inner whitespace to one space."""
+    name = unicodedata.normalize("NFC", name)
+    return "/".join(" ".join(part.split()) for part in name.split("/"))
+
+
+def _character_problem(name: str) -> str | None:
+    for ch in name:
+        if ch in _BIDI_CONTROLS:
+            return f"contains the bidi control character U+{ord(ch):04X} ({unicodedata.name(ch)})"
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+            return f"contains the control character U+{ord(ch):04X}"
+    return None
+
+
+def validate_tag_name(name: str) -> str | None:
+    """None if ``name`` is a valid tag name, else a short reason.
+
+    Refused: an empty name, an empty (or blank) part (``a//b``, ``/a``, ``a/``), control
+    characters (including U+2028/2029), bidi control characters (U+202A–202E, U+2066–2069,
+    U+200E/200F and U+061C ARABIC LETTER MARK), more than :data:`MAX_TAG_LENGTH` characters.
+    ZWJ/ZWNJ are allowed: Persian spelling needs them.
+    """
+    if not name.strip():
+        return "empty"
+    problem = _character_problem(name)
+    if problem is not None:
+        return problem
+    if any(not part.strip() for part in name.split("/")):
+        return "empty part (look for '//' or a '/' at the start or end)"
+    if len(name) > MAX_TAG_LENGTH:
+        return f"longer than {MAX_TAG_LENGTH} characters ({len(name)})"
+    return None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _tagset_file(folder_or_file: str | Path) -> Path:
+    path = Path(folder_or_file)
+    return path / TAGSET_FILE if path.is_dir() else path
+
+
+def load_tagset(folder_or_file: str | Path) -> Tagset:
+    """Load ``folder/hamish.toml`` (or the file given); raise the first :class:`TagsetError`.
+
+    A missing file gives an empty, non-strict tagset.
+    """
+    tagset, errors = load_tagset_report(folder_or_file)
+    if errors:
+        raise errors[0]
+    return tagset
+
+
+def find_tagset(start: str | Path) -> Tagset:
+    """The first ``hamish.toml`` in ``start`` (or its folder, if a file) and its parents.
+
+    The walk stops after the filesystem root or a folder containing ``.git``; with no file
+    found, the tagset is empty. A file that is found but broken raises :class:`TagsetError`.
+    """
+    folder = Path(start).resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    while True:
+        candidate = folder / TAGSET_FILE
+        if candidate.is_file():
+            return load_tagset(candidate)
+        if (folder / ".git").exists() or folder.parent == folder:
+            return Tagset()
+        folder = folder.parent
+
+
+def load_tagset_report(path: str | Path) -> tuple[Tagset, list[TagsetError]]:
+    """Collect every problem instead of raising at the first (for ``hamish check``).
+
+    The tagset keeps the entries that have no problem; errors are in line order.
+    """
+    file = _tagset_file(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        return Tagset(), []
+    except OSError as exc:
+        return Tagset(path=file), [TagsetError(file, None, f"cannot read: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        return Tagset(path=file), [TagsetError(file, line, f"not valid UTF-8 (byte 0x{bad})")]
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return Tagset(path=file), [_syntax_error(file, text, exc)]
+    return _build(file, text, data)
+
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def _syntax_error(file: Path, text: str, exc: tomllib.TOMLDecodeError) -> TagsetError:
+    message = str(exc)
+    line: int | None = None
+    column: int | None = None
+    if (found := _AT_LINE.search(message)) is not None:
+        line, column = int(found[1]), int(found[2])
+        message = message[: found.start()]
+    elif (found := _AT_END.search(message)) is not None:
+        line = text.count("\n") + 1
+        message = message[: found.start()]
+    line = getattr(exc, "lineno", None) or line
+    column = getattr(exc, "colno", None) or column
+    message = getattr(exc, "msg", None) or message
+    where = f" (column {column})" if column else ""
+    return TagsetError(file, line, f"TOML syntax error: {message}{where}")
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, datetime | date | time):
+        return "a date/time"
+    return type(value).__name__
+
+
+def _parse_color(color: str) -> str | None:
+    """None if Rich understands ``color``, else Rich's complaint."""
+    from rich.color import Color, ColorParseError
+
+    try:
+        Color.parse(color)
+    except ColorParseError as exc:
+        return str(exc)
+    return None
+
+
+def _build(file: Path, text: str, data: dict[str, Any]) -> tuple[Tagset, list[TagsetError]]:
+    builder = _Builder(file, _Locator(text))
+    strict = builder.settings(data)
+    entries = data.get("tags", [])
+    if not isinstance(entries, list):
+        builder.add(
+            builder.where.top_line("tags"),
+            f"tags must be an array of tables ([[tags]] entries), not {_type_name(entries)}",
+        )
+        entries = []
+    tags = [tag for index, entry in enumerate(entries) if (tag := builder.entry(index, entry))]
+    errors = sorted(builder.errors, key=lambda e: e.line or 0)
+    return Tagset(tags=tuple(tags), strict=strict, path=file), errors
+
+
+class _Builder:
+    """Checks the parsed TOML entry by entry, collecting errors with their lines."""
+
+    def __init__(self, file: Path, where: _Locator) -> None:
+        self.file = file
+        self.where = where
+        self.errors: list[TagsetError] = []
+        self.first_name: dict[str, int | None] = {}
+        self.first_key: dict[str, tuple[int | None, str]] = {}
+
+    def add(self, line: int | None, message: str) -> None:
+        self.errors.append(TagsetError(self.file, line, message))
+
+    def settings(self, data: dict[str, Any]) -> bool:
+        for setting in data:
+            if setting in _SETTINGS:
+                continue
+            close = difflib.get_close_matches(setting.lower(), _SETTINGS, n=1, cutoff=0.75)
+            if close:
+                self.add(
+                    self.where.top_line(setting),
+                    f"unknown setting {setting!r}; did you mean {close[0]!r}?",
+                )
+        strict = data.get("strict", False)
+        if not isinstance(strict, bool):
+            self.add(
+                self.where.top_line("strict"),
+                f"strict must be true or false, not {_type_name(strict)}",
+            )
+            return False
+        return strict
+
+    def entry(self, index: int, entry: object) -> TagDef | None:
+        """The entry's TagDef, or None if it has any problem (all of them reported)."""
+        if not isinstance(entry, dict):
+            self.add(
+                self.where.entry_line(index),
+                f"tag entry {index + 1} must be a table, not {_type_name(entry)}",
+            )
+            return None
+        before = len(self.errors)
+
+        def line_of(name: str) -> int | None:
+            return self.where.field_line(index, name)
+
+        for unknown in entry:
+            if unknown not in TAG_FIELDS:
+                self.add(line_of(unknown), _unknown_field_message(unknown))
+        name = self._name(index, entry, line_of)
+        key = self._key(entry, line_of, name)
+        color = entry.get("color")
+        if color is not None:
+            if not isinstance(color, str):
+                self.add(line_of("color"), f"color must be a string, not {_type_name(color)}")
+            else:
+                color = color.strip()
+                if _parse_color(color) is not None:
+                    self.add(
+                        line_of("color"),
+                        f"color {color!r} is not a colour Rich understands "
+                        "(use a name such as 'red' or '#rrggbb')",
+                    )
+        description = entry.get("description", "")
+        if not isinstance(description, str):
+            self.add(
+                line_of("description"),
+                f"description must be a string, not {_type_name(description)}",
+            )
+        if len(self.errors) != before or name is None:
+            return None
+        return TagDef(name=name, key=key, color=color or None, description=description)
+
+    def _name(
+        self, index: int, entry: dict[str, Any], line_of: Callable[[str], int | None]
+    ) -> str | None:
+        if "name" not in entry:
+            self.add(self.where.entry_line(index), "tag entry has no name")
+            return None
+        raw = entry["name"]
+        if not isinstance(raw, str):
+            self.add(line_of("name"), f"name must be a string, not {_type_name(raw)}")
+            return None
+        name = normalize_tag(raw)
+        reason = _character_problem(raw) or validate_tag_name(name)
+        if reason is not None:
+            self.add(line_of("name"), f"invalid tag name {raw!r}: {reason}")
+            return None
+        if name in self.first_name:
+            first = self.first_name[name]
+            at = f" (first at line {first})" if first is not None else ""
+            self.add(line_of("name"), f"duplicate tag name {name!r}{at}")
+            return None
+        self.first_name[name] = line_of("name")
+        return name
+
+    def _key(
+        self, entry: dict[str, Any], line_of: Callable[[str], int | None], name: str | None
+    ) -> str | None:
+        key = entry.get("key")
+        if key is None:
+            return None
+        line = line_of("key")
+        if not isinstance(key, str):
+            self.add(line, f"key must be a one-character string, not {_type_name(key)}")
+        elif len(key) != 1:
+            self.add(line, f"key must be a single character, not {key!r}")
+        elif unicodedata.category(key)[0] in "CZ" and key != " ":
+            self.add(line, f"key {key!r} is not a printable character")
+        elif key in RESERVED_KEYS:
+            action = _RESERVED_ACTIONS.get(key, "a command")
+            self.add(line, f"key {key!r} is used by the reader ({action}); choose another")
+        elif key in self.first_key:
+            first, owner = self.first_key[key]
+            at = f"line {first}, " if first is not None else ""
+            self.add(line, f"duplicate key {key!r} (first at {at}tag {owner!r})")
+        else:
+            self.first_key[key] = (line, name if name is not None else str(entry.get("name")))
+            return key
+        return None
+
+
+def _unknown_field_message(field_name: str) -> str:
+    message = f"unknown field {field_name!r} in a tag entry"
+    if field_name in _SETTINGS:
+        return f"{message} (top-level settings such as {field_name} go before the first [[tags]])"
+    close = difflib.get_close_matches(field_name.lower(), TAG_FIELDS, n=1, cutoff=0.6)
+    if close:
+        return f"{message}; did you mean {close[0]!r}?"
+    return f"{message}; allowed: {', '.join(TAG_FIELDS)}"
+
+
+# --------------------------------------------------------------------------- line finding
+
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_KEY = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
+_INLINE_KEY = re.compile(rf"[{{,]\s*({_KEY})[ \t]*=")
+
+
+def _mask(src: str) -> tuple[str, list[int]]:
+    """Mask string contents (as ``x``) and comments (as spaces), keeping length and newlines.
+
+    Also return the bracket depth before each position (``[``/``{`` open, ``]``/``}`` close,
+    a closing bracket counts as inside).
+    """
+    n = len(src)
+    out = list(src)
+    depth = [0] * (n + 1)
+    level = 0
+    i = 0
+    while i < n:
+        ch = src[i]
+        depth[i] = level
+        if ch == "#":
+            end = src.find("\n", i)
+            end = n if end < 0 else end
+        elif ch in "\"'":
+            end = _string_end(src, i)
+        else:
+            if ch in "[{":
+                level += 1
+            elif ch in "]}":
+                level -= 1
+            i += 1
+            continue
+        fill = " " if ch == "#" else "x"
+        for k in range(i, end):
+            depth[k] = level
+            if src[k] not in "\r\n" and (ch == "#" or i < k < end - 1):
+                out[k] = fill
+        i = end
+    depth[n] = level
+    return "".join(out), depth
+
+
+def _string_end(src: str, i: int) -> int:
+    """The position after the string that starts at ``src[i]`` (valid TOML assumed)."""
+    n = len(src)
+    quote = src[i]
+    escapes = quote == '"'
+    if src.startswith(quote * 3, i):
+        j = i + 3
+        while j < n:
+            if escapes and src[j] == "\\":
+                j += 2
+            elif src.startswith(quote * 3, j):
+                run = 3
+                while run < 5 and j + run < n and src[j + run] == quote:
+                    run += 1
+                return j + run
+            else:
+                j += 1
+        return n
+    j = i + 1
+    while j < n and src[j] not in (quote, "\n"):
+        j += 2 if escapes and src[j] == "\\" else 1
+    return min(j + 1, n)
+
+
+def _key_path(text: str) -> tuple[str, ...] | None:
+    """The dotted key path of TOML key text (``a."b.c"`` → ``("a", "b.c")``)."""
+    try:
+        node: Any = tomllib.loads(f"{text} = 0")
+    except tomllib.TOMLDecodeError:
+        return None
+    path: list[str] = []
+    while isinstance(node, dict) and len(node) == 1:
+        ((key, node),) = node.items()
+        path.append(key)
+    return tuple(path) or None
+
+
+@dataclass
+class _EntryLoc:
+    line: int
+    fields: dict[str, int] = field(default_factory=dict)
+
+
+class _Locator:
+    """Lines of top-level settings, of each ``tags`` entry and of the fields inside it."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.masked, self.depth = _mask(src)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", src)]
+        self.top: dict[str, int] = {}
+        self.entries: list[_EntryLoc] = []
+        self._scan()
+
+    def line_at(self, pos: int) -> int:
+        return bisect.bisect_right(self.line_starts, pos)
+
+    def top_line(self, key: str) -> int | None:
+        return self.top.get(key)
+
+    def entry_line(self, index: int) -> int | None:
+        if index < len(self.entries):
+            return self.entries[index].line
+        return self.top.get("tags")
+
+    def field_line(self, index: int, name: str) -> int | None:
+        if index < len(self.entries):
+            entry = self.entries[index]
+            return entry.fields.get(name, entry.line)
+        return self.top.get("tags")
+
+    def _statements(self) -> Iterator[tuple[int, str, int, int]]:
+        """(line, kind, start, end) of each line that starts at depth 0 outside strings.
+
+        ``kind`` is ``"array"`` (``[[x]]``), ``"table"`` (``[x]``) or ``"key"`` (``x = ...``).
+        """
+        masked = self.masked
+        for number, start in enumerate(self.line_starts, 1):
+            end = masked.find("\n", start)
+            end = len(masked) if end < 0 else end
+            pos = start
+            while pos < end and masked[pos] in " \t\r":
+                pos += 1
+            if pos == end or self.depth[pos] != 0:
+                continue
+            if masked.startswith("[[", pos):
+                yield number, "array", pos + 2, masked.find("]]", pos + 2, end)
+            elif masked[pos] == "[":
+                yield number, "table", pos + 1, masked.find("]", pos + 1, end)
+            elif (eq := masked.find("=", pos, end)) >= 0:
+                yield number, "key", pos, eq
+
+    def _scan(self) -> None:
+        context: tuple[str, ...] = ()
+        entry: _EntryLoc | None = None
+        for number, kind, start, end in self._statements():
+            if end < 0:
+                continue
+            path = _key_path(self.src[start:end].strip())
+            if path is None:
+                continue
+            if kind == "key":
+                if context == ():
+                    self.top.setdefault(path[0], number)
+                    if path == ("tags",):
+                        self._scan_inline_array(end + 1)
+                elif context == ("tags",) and entry is not None:
+                    entry.fields.setdefault(path[0], number)
+                continue
+            # A table header.
+            self.top.setdefault(path[0], number)
+            if kind == "array" and path == ("tags",):
+                entry = _EntryLoc(number)
+                self.entries.append(entry)
+            elif path[0] == "tags" and len(path) > 1 and entry is not None:
+                entry.fields.setdefault(path[1], number)
+            else:
+                entry = None
+            context = path
+
+    def _scan_inline_array(self, pos: int) -> None:
+        masked, depth = self.masked, self.depth
+        while pos < len(masked) and masked[pos] in " \t":
+            pos += 1
+        if pos >= len(masked) or masked[pos] != "[":
+            return
+        starts: list[int] = []
+        expect = True
+        k = pos + 1
+        while k < len(masked) and depth[k] >= 1:
+            ch = masked[k]
+            if depth[k] == 1:
+                if ch == "]":
+                    break
+                if ch == ",":
+                    expect = True
+                elif expect and not ch.isspace():
+                    starts.append(k)
+                    expect = False
+            k += 1
+        bounds = [*starts, k]
+        for begin, stop in itertools.pairwise(bounds):
+            loc = _EntryLoc(self.line_at(begin))
+            if masked[begin] == "{":
+                for found in _INLINE_KEY.finditer(masked, begin, stop):
+                    if depth[found.start(1)] != 2:
+                        continue
+                    key_path = _key_path(self.src[found.start(1) : found.end(1)])
+                    if key_path is not None:
+                        loc.fields.setdefault(key_path[0], self.line_at(found.start(1)))
+            self.entries.append(loc)

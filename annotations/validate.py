@@ -1,0 +1,143 @@
+"""Validation of sidecar data against version 1 of the format.
+
+``annotations/schema/sidecar-v1.schema.json`` is the published JSON Schema; this
+module checks the same rules by hand (fast enough for 10,000 annotations, no
+jsonschema dependency at run time) plus the ones a schema cannot say: ``end`` within
+the document's length, ``quote`` as long as its span, ids unique.
+``tests/unit/test_sidecar_schema.py`` keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from annotations.model import FORMAT, STATUSES, VERSION
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class SidecarInvalid(ValueError):
+    """Sidecar data that breaks the format at ``path`` (a JSON path: ``$.annotations[3].end``)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _expect_str(value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        raise SidecarInvalid(path, f"expected a string, got {_kind(value)}")
+
+
+def _expect_tags(value: Any, path: str) -> None:
+    if not isinstance(value, list):
+        raise SidecarInvalid(path, f"expected an array of strings, got {_kind(value)}")
+    for i, tag in enumerate(value):
+        if not isinstance(tag, str) or not tag:
+            raise SidecarInvalid(f"{path}[{i}]", "expected a non-empty string")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if _is_int(value):
+        return "an integer"
+    return {dict: "an object", list: "an array", str: "a string", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def sidecar_version(data: Any) -> int | None:
+    """The format version a parsed sidecar claims, if it looks like one of ours."""
+    if isinstance(data, Mapping) and data.get("format") == FORMAT and _is_int(data.get("version")):
+        return data["version"]
+    return None
+
+
+def validate_sidecar(data: Any) -> None:
+    """Raise :class:`SidecarInvalid` at the first rule ``data`` breaks."""
+    if not isinstance(data, dict):
+        raise SidecarInvalid("$", f"expected an object, got {_kind(data)}")
+    for key in ("format", "version", "document", "annotations"):
+        if key not in data:
+            raise SidecarInvalid("$", f"missing required key '{key}'")
+    if data["format"] != FORMAT:
+        raise SidecarInvalid("$.format", f"expected '{FORMAT}'")
+    version = data["version"]
+    if not _is_int(version) or version < 1:
+        raise SidecarInvalid("$.version", "expected a positive integer")
+    if version > VERSION:
+        raise SidecarInvalid(
+            "$.version", f"version {version} is newer than this hamish ({VERSION})"
+        )
+    length = _validate_document(data["document"])
+    annotations = data["annotations"]
+    if not isinstance(annotations, list):
+        raise SidecarInvalid("$.annotations", f"expected an array, got {_kind(annotations)}")
+    seen: set[str] = set()
+    for i, entry in enumerate(annotations):
+        _validate_annotation(entry, f"$.annotations[{i}]", length, seen)
+
+
+def _validate_document(document: Any) -> int:
+    path = "$.document"
+    if not isinstance(document, dict):
+        raise SidecarInvalid(path, f"expected an object, got {_kind(document)}")
+    for key in ("file", "sha256", "length"):
+        if key not in document:
+            raise SidecarInvalid(path, f"missing required key '{key}'")
+    _expect_str(document["file"], f"{path}.file")
+    sha = document["sha256"]
+    if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+        raise SidecarInvalid(f"{path}.sha256", "expected 64 lowercase hex digits")
+    length = document["length"]
+    if not _is_int(length) or length < 0:
+        raise SidecarInvalid(f"{path}.length", "expected an integer >= 0")
+    if "tags" in document:
+        _expect_tags(document["tags"], f"{path}.tags")
+    if "note" in document:
+        _expect_str(document["note"], f"{path}.note")
+    return length
+
+
+def _validate_annotation(entry: Any, path: str, length: int, seen: set[str]) -> None:
+    if not isinstance(entry, dict):
+        raise SidecarInvalid(path, f"expected an object, got {_kind(entry)}")
+    for key in ("id", "start", "end", "quote"):
+        if key not in entry:
+            raise SidecarInvalid(path, f"missing required key '{key}'")
+    annotation_id = entry["id"]
+    if not isinstance(annotation_id, str) or not annotation_id:
+        raise SidecarInvalid(f"{path}.id", "expected a non-empty string")
+    if annotation_id in seen:
+        raise SidecarInvalid(f"{path}.id", f"duplicate id '{annotation_id}'")
+    seen.add(annotation_id)
+    start, end = entry["start"], entry["end"]
+    if not _is_int(start) or start < 0:
+        raise SidecarInvalid(f"{path}.start", "expected an integer >= 0")
+    if not _is_int(end) or end < start:
+        raise SidecarInvalid(f"{path}.end", "expected an integer >= start")
+    if end > length:
+        raise SidecarInvalid(f"{path}.end", f"{end} is past the document's length {length}")
+    quote = entry["quote"]
+    _expect_str(quote, f"{path}.quote")
+    if len(quote) != end - start:
+        raise SidecarInvalid(
+            f"{path}.quote", f"has {len(quote)} characters, the span {end - start}"
+        )
+    for key in ("prefix", "suffix", "note", "author", "created", "modified"):
+        if key in entry:
+            _expect_str(entry[key], f"{path}.{key}")
+    if "tags" in entry:
+        _expect_tags(entry["tags"], f"{path}.tags")
+    if "status" in entry and entry["status"] not in STATUSES:
+        raise SidecarInvalid(f"{path}.status", f"expected one of {', '.join(STATUSES)}")

@@ -1,0 +1,182 @@
+"""`hamish check`: validate and re-anchor sidecars, report what is anchored, moved, orphaned."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotations.tagset import TAGSET_FILE, load_tagset_report
+
+from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
+from reader.article import ArticleError, load_article
+from reader.library import LibraryError, find_articles
+from reader.text.sanitize import sanitize
+
+EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass
+class SidecarReport:
+    article: str
+    sidecar: str
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    fixed: bool = False
+    unreadable: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "sidecar": self.sidecar,
+            "annotations": sum(self.counts.values()),
+            "anchored": self.counts["anchored"],
+            "moved": self.counts["moved"],
+            "orphaned": self.counts["orphaned"],
+            "errors": self.errors,
+            "fixed": self.fixed,
+        }
+
+
+@dataclass
+class CheckReport:
+    files: list[SidecarReport] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # not tied to one sidecar (tagsets, paths)
+    unreadable: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable or any(f.unreadable for f in self.files):
+            return EXIT_UNREADABLE
+        if self.problems or any(f.errors or f.counts["orphaned"] for f in self.files):
+            return EXIT_PROBLEM
+        return EXIT_OK
+
+    def totals(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for report in self.files:
+            total.update(report.counts)
+        return total
+
+    def to_json(self) -> dict[str, Any]:
+        totals = self.totals()
+        return {
+            "files": [f.to_json() for f in self.files],
+            "problems": self.problems,
+            "totals": {
+                "sidecars": len(self.files),
+                "annotations": sum(totals.values()),
+                "anchored": totals["anchored"],
+                "moved": totals["moved"],
+                "orphaned": totals["orphaned"],
+                "errors": sum(len(f.errors) for f in self.files) + len(self.problems),
+            },
+            "exit_code": self.exit_code,
+        }
+
+
+def check_paths(
+    paths: Iterable[str], *, fix: bool = False, annotations_dir: str | None = None
+) -> CheckReport:
+    report = CheckReport()
+    roots: set[Path] = set()
+    articles: list[tuple[Path, Path]] = []
+    for given in paths:
+        try:
+            articles.extend(find_articles([given]))
+        except LibraryError as error:
+            report.problems.append(str(error))
+            report.unreadable = True
+    seen_sidecars: set[Path] = set()
+    for article_path, root in articles:
+        roots.add(root if root.is_dir() else root.parent)
+        path = sidecar_path(article_path, annotations_dir, root)
+        if not path.exists():
+            continue
+        seen_sidecars.add(path.resolve())
+        report.files.append(_check_one(article_path, root, path, fix, annotations_dir))
+    if annotations_dir is None:
+        for root in sorted(roots):
+            for stray in sorted(root.rglob(f"*{SIDECAR_SUFFIX}")):
+                if stray.resolve() in seen_sidecars or any(p.startswith(".") for p in stray.parts):
+                    continue
+                article = stray.with_name(stray.name[: -len(SIDECAR_SUFFIX)])
+                if not article.exists():
+                    entry = SidecarReport(str(article), str(stray))
+                    entry.errors.append(f"{stray.name}: its article {article.name} is missing")
+                    report.files.append(entry)
+    for root in sorted(roots):
+        if (root / TAGSET_FILE).is_file():
+            _, errors = load_tagset_report(root)
+            report.problems.extend(str(e) for e in errors)
+    return report
+
+
+def _check_one(
+    article_path: Path, root: Path, path: Path, fix: bool, annotations_dir: str | None
+) -> SidecarReport:
+    entry = SidecarReport(str(article_path), str(path))
+    try:
+        article = load_article(article_path)
+    except ArticleError as error:
+        entry.errors.append(str(error))
+        entry.unreadable = True
+        return entry
+    try:
+        sidecar = open_sidecar(
+            article_path, article.text, annotations_dir=annotations_dir, library_root=root
+        )
+    except SidecarError as error:
+        entry.errors.append(str(error))
+        return entry
+    entry.counts.update(a.status for a in sidecar.annotations.annotations)
+    if sidecar.read_only:
+        entry.errors.append(sidecar.read_only)
+    elif fix and sidecar.changed_on_load:
+        try:
+            sidecar.save()
+            entry.fixed = True
+        except SidecarError as error:
+            entry.errors.append(str(error))
+    return entry
+
+
+def render_report(report: CheckReport) -> str:
+    """A plain table, one row per sidecar, then errors; safe for any terminal."""
+    rows = [("article", "annotations", "anchored", "moved", "orphaned", "errors")]
+    for f in report.files:
+        label = sanitize(f.article) + (" (fixed)" if f.fixed else "")
+        c = f.counts
+        rows.append(
+            (
+                label,
+                str(sum(c.values())),
+                str(c["anchored"]),
+                str(c["moved"]),
+                str(c["orphaned"]),
+                str(len(f.errors)),
+            )
+        )
+    lines = []
+    if len(rows) > 1:
+        width = max(len(r[0]) for r in rows)
+        for r in rows:
+            lines.append(
+                f"{r[0]:<{width}}  "
+                + "  ".join(f"{v:>{len(h)}}" for v, h in zip(r[1:], rows[0][1:], strict=True))
+            )
+    else:
+        lines.append("no sidecars found")
+    for f in report.files:
+        for error in f.errors:
+            lines.append(f"error: {sanitize(error)}")
+    for problem in report.problems:
+        lines.append(f"error: {sanitize(problem)}")
+    totals = report.totals()
+    lines.append(
+        f"{len(report.files)} sidecars, {sum(totals.values())} annotations: "
+        f"{totals['anchored']} anchored, {totals['moved']} moved, {totals['orphaned']} orphaned"
+    )
+    return "\n".join(lines) + "\n"
