@@ -9,16 +9,19 @@ rule throughout is: never guess. A tie between candidates, a short quote without
 supporting context or a loose approximate match gives ``"orphaned"`` with a
 reason, keeping the old offsets and quote.
 
-The search, in order, stopping at the first conclusive step:
+The search, in order, stopping at the first step that finds a clear winner:
 
 1. the quote is still at its offsets and no other occurrence has clearly better
    context: ``"anchored"``;
 2. exact occurrences of the quote, ranked by context agreement;
-3. the same with runs of whitespace collapsed on both sides (line-ending changes,
-   re-wrapped text, doubled spaces), mapped back to offsets in the real text;
-4. approximate occurrences (at most ``len(quote) // 8`` edits) found by the
-   pigeonhole principle and verified with a bit-parallel edit-distance matcher
-   (Myers 1999) over small windows, so nothing is quadratic in the text length.
+3. if there are none, the same with runs of whitespace collapsed on both sides
+   (line-ending changes, re-wrapped text, doubled spaces), mapped back to offsets
+   in the real text;
+4. approximate occurrences (at most ``len(quote) // 8`` edits, exact ones included)
+   found by the pigeonhole principle and verified with a bit-parallel edit-distance
+   matcher (Myers 1999) over small windows, so nothing is quadratic in the text
+   length. A tie among exact occurrences is only resolved here if an edited passage
+   has clearly better context; otherwise it stays a tie.
 
 Context agreement of a candidate counts the characters of the stored prefix that
 match the text just before it, from the quote outward, plus those of the stored
@@ -286,29 +289,31 @@ class _Search:
 
     def decide(
         self, candidates: list[_Candidate], length: int, max_edits: int, fuzzy: bool
-    ) -> tuple[_Candidate | None, bool]:
-        """The winner, or None (reason noted); the bool says whether to stop searching.
+    ) -> _Candidate | None:
+        """The clear winner among ``candidates``, or None with the reason noted.
 
-        Ties are never broken by position: the nearness to the old offsets only orders
-        candidates that are already tied, for a deterministic reason.
+        The best score wins only if no other candidate comes within the margin of
+        :data:`MARGIN_CHARS` characters of context agreement: ties are never broken by
+        position. Nearness to the old offsets only orders candidates that are tied
+        anyway, so that the reason is deterministic.
         """
         if not candidates:
-            return None, False
+            return None
         candidates.sort(key=lambda c: (-c.score, abs(c.start - self.start), c.start))
         best = candidates[0]
         if fuzzy and (best.edits > max_edits or best.score < WEAK_SCORE):
             self.note(f"weak match (score {best.score:.2f})")
-            return None, False
+            return None
         margin = CONTEXT_WEIGHT * MARGIN_CHARS / self.ctx.total if self.ctx.total else 1e-9
         rivals = sum(1 for c in candidates[1:] if best.score - c.score < margin - 1e-12)
         if rivals:
             self.reason = f"ambiguous: {rivals + 1} equally good matches"
-            return None, True
+            return None
         if length < MIN_UNSUPPORTED_LEN and not self.ctx.supports(best.agree):
             agrees = f"{best.agree}/{self.ctx.total}"
             self.note(f"weak match (context {agrees}): too short to place without context")
-            return None, False
-        return best, True
+            return None
+        return best
 
 
 def anchor(
@@ -346,7 +351,7 @@ def anchor(
         return search.orphan(f"ambiguous: more than {MAX_OCCURRENCES} matches")
     if starts:
         candidates = [search.candidate(s, s + len(quote), 0, len(quote)) for s in starts]
-        found, final = search.decide(candidates, len(quote), 0, fuzzy=False)
+        found = search.decide(candidates, len(quote), 0, fuzzy=False)
     else:
         # 3. Exact up to whitespace.
         norm, origin = _normalized(text)
@@ -357,13 +362,13 @@ def anchor(
         candidates = [
             search.candidate(origin[s], origin[s + len(nquote)], 0, len(nquote)) for s in nstarts
         ]
-        found, final = search.decide(candidates, len(nquote), 0, fuzzy=False)
+        found = search.decide(candidates, len(nquote), 0, fuzzy=False)
     if found is not None:
         return search.place(found)
-    if final:
-        return search.orphan(search.reason)
 
-    # 4. Approximate.
+    # 4. Approximate. Its candidates include the exact occurrences (no edits), so a tie
+    # among those stays a tie, unless an edited passage with clearly better context
+    # (the annotated one, corrected) beats them all.
     found = _approximate(search)
     if found is not None:
         return search.place(found)
@@ -441,7 +446,7 @@ def _approximate(search: _Search) -> _Candidate | None:
         found = _locate(search, norm, origin, nquote, [best_miss[1]], best_miss[0])
         if found is not None:
             candidates.append(found)
-    return search.decide(candidates, m, k, fuzzy=True)[0]
+    return search.decide(candidates, m, k, fuzzy=True)
 
 
 @lru_cache(maxsize=8)

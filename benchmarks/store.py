@@ -1,0 +1,98 @@
+"""Sidecar load + save against plain json.load + json.dump, measured in the same process.
+
+    python benchmarks/store.py [--annotations 10000] [--repeat 5]
+
+Builds an Arabic article and a sidecar with N annotations, then times hamish's
+``open_sidecar`` (read, validate, build the model, check every quote against the
+text) plus ``Sidecar.save`` (canonical JSON, lock, re-read, atomic write with fsync)
+against ``json.load`` + ``json.dump(indent=2, ensure_ascii=False)`` of the same
+file. DESIGN section 6 targets a ratio of at most 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from layout import generated_article  # noqa: E402
+
+from annotations import AnnotationSet, make_annotation, open_sidecar  # noqa: E402
+
+TAGS = ["quote", "speaker/official", "claim", "topic/security", "topic/economy", "موضوع/أمن"]
+
+
+def build(folder: Path, count: int) -> tuple[Path, str]:
+    text = generated_article(max(200_000, count * 60))
+    article = folder / "article.txt"
+    article.write_text(text, encoding="utf-8")
+    state = AnnotationSet.empty(article.name, text)
+    step = (len(text) - 100) // count
+    annotations = []
+    for i in range(count):
+        start = i * step
+        annotations.append(
+            make_annotation(
+                text,
+                start,
+                start + 20 + i % 60,
+                tags=TAGS[i % 3 : i % 3 + 2],
+                note="ملاحظة" if i % 4 == 0 else "",
+                author="bench",
+            )
+        )
+    sidecar = open_sidecar(article, text)
+    sidecar.save(state.with_annotations(annotations))
+    return article, text
+
+
+def best_of(repeat: int, run) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--annotations", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        article, text = build(Path(folder), args.annotations)
+        path = article.with_name(article.name + ".annotations.json")
+        plain = Path(folder) / "plain.json"
+
+        def baseline() -> None:
+            with path.open(encoding="utf-8") as handle:
+                data = json.load(handle)
+            with plain.open("w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False, indent=2)
+
+        def hamish() -> None:
+            sidecar = open_sidecar(article, text)
+            sidecar.save()
+
+        base = best_of(args.repeat, baseline)
+        ours = best_of(args.repeat, hamish)
+        size = path.stat().st_size
+        ratio = ours / base
+        print(
+            f"sidecar with {args.annotations:,} annotations ({size / 1e6:.1f} MB): "
+            f"json {base * 1000:.1f} ms  hamish {ours * 1000:.1f} ms  ratio {ratio:.2f}x"
+        )
+        print(f"target <= 3.00x: {'met' if ratio <= 3 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
