@@ -20,8 +20,9 @@ The search, in order, stopping at the first step that finds a clear winner:
 4. approximate occurrences (at most ``len(quote) // 8`` edits, exact ones included)
    found by the pigeonhole principle and verified with a bit-parallel edit-distance
    matcher (Myers 1999) over small windows, so nothing is quadratic in the text
-   length. A tie among exact occurrences is only resolved here if an edited passage
-   has clearly better context; otherwise it stays a tie.
+   length. This step also runs when 2/3 found a tie or a winner whose context barely
+   agrees: an edited passage (the annotated one, corrected) with clearly better
+   context then wins; a tie stays a tie; a lone exact winner stays the winner.
 
 Context agreement of a candidate counts the characters of the stored prefix that
 match the text just before it, from the quote outward, plus those of the stored
@@ -33,18 +34,21 @@ Pure standard library; no Textual.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
+from annotations.model import CONTEXT_CHARS, context
+
 __all__ = ["CONTEXT_CHARS", "Anchor", "anchor", "context"]
 
-CONTEXT_CHARS = 32
 
 MAX_OCCURRENCES = 10_000
 """More exact occurrences than this and the quote is reported ambiguous, unexamined."""
 
 MIN_UNSUPPORTED_LEN = 12
-"""A quote this long (whitespace collapsed) occurring once is placed without context."""
+"""A quote this long occurring once is placed without supporting context; a shorter one
+(a word like "في" or "said") needs :data:`SUPPORT`."""
 
 SUPPORT = 0.5
 """Context agreement (share of the stored context) that lets a shorter quote be placed."""
@@ -57,7 +61,11 @@ more agreeing characters are not.
 """
 
 MIN_FUZZY_LEN = 8
+"""Shorter quotes (whitespace collapsed) are only looked for exactly."""
+
 MAX_EDITS = 64
+"""Cap on the edits allowed in an approximate match (``len(quote) // 8``, at least 1)."""
+
 SIMILARITY_WEIGHT = 0.7
 CONTEXT_WEIGHT = 0.3
 NEUTRAL_CONTEXT = 0.5
@@ -71,6 +79,9 @@ GRAM = 4
 
 MAX_PIECE_HITS = 2_000
 """A pigeonhole piece occurring more often than this gives no useful candidates."""
+
+MAX_FUZZY_CANDIDATES = 500
+"""More approximate matches than this and the quote is reported ambiguous."""
 
 MAX_FUZZY_SCAN = 400_000
 """Characters the approximate matcher may scan for one annotation."""
@@ -94,14 +105,6 @@ class Anchor:
     quote: str
     score: float
     reason: str = ""
-
-
-def context(text: str, start: int, end: int) -> tuple[str, str]:
-    """(prefix, suffix): up to CONTEXT_CHARS characters before start and after end."""
-    n = len(text)
-    start = min(max(start, 0), n)
-    end = min(max(end, start), n)
-    return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -177,16 +180,17 @@ def _find_all(haystack: str, needle: str, limit: int) -> tuple[list[int], bool]:
     return found, False
 
 
-@lru_cache(maxsize=8)
-def _normalized(text: str) -> tuple[str, tuple[int, ...]]:
+@lru_cache(maxsize=2)
+def _normalized(text: str) -> tuple[str, array]:
     """The text with whitespace runs collapsed to one space, and where each char came from.
 
     ``origin[i]`` is the offset in ``text`` where normalised character ``i`` starts;
     ``origin[len(norm)] == len(text)``, so ``text[origin[i]:origin[j]]`` is the real
-    text behind ``norm[i:j]``.
+    text behind ``norm[i:j]``. Cached for the last texts: re-anchoring a whole set of
+    annotations normalises the article once.
     """
     parts: list[str] = []
-    origin: list[int] = []
+    origin = array("q")
     pos = 0
     for run in _WS.finditer(text):
         a, b = run.span()
@@ -200,7 +204,7 @@ def _normalized(text: str) -> tuple[str, tuple[int, ...]]:
         parts.append(text[pos:])
         origin.extend(range(pos, len(text)))
     origin.append(len(text))
-    return "".join(parts), tuple(origin)
+    return "".join(parts), origin
 
 
 def _score(edits: int, length: int, share: float) -> float:
@@ -269,6 +273,7 @@ class _Search:
         self.quote = quote
         self.ctx = _Context(prefix, suffix)
         self.reason = ""  # the most informative reason seen so far, for orphaning
+        self.tied = False  # whether some step found equally good candidates
 
     def candidate(self, start: int, end: int, edits: int, length: int) -> _Candidate:
         agree = self.ctx.agreement(self.text, start, end)
@@ -282,6 +287,10 @@ class _Search:
         if (found.start, found.end) == (self.start, self.end) and quote == self.quote:
             return Anchor("anchored", found.start, found.end, quote, 1.0)
         return Anchor("moved", found.start, found.end, quote, round(found.score, 4))
+
+    def tie(self, reason: str) -> None:
+        self.reason = reason
+        self.tied = True
 
     def note(self, reason: str) -> None:
         if reason and not self.reason:
@@ -307,7 +316,7 @@ class _Search:
         margin = CONTEXT_WEIGHT * MARGIN_CHARS / self.ctx.total if self.ctx.total else 1e-9
         rivals = sum(1 for c in candidates[1:] if best.score - c.score < margin - 1e-12)
         if rivals:
-            self.reason = f"ambiguous: {rivals + 1} equally good matches"
+            self.tie(f"ambiguous: {rivals + 1} equally good matches")
             return None
         if length < MIN_UNSUPPORTED_LEN and not self.ctx.supports(best.agree):
             agrees = f"{best.agree}/{self.ctx.total}"
@@ -363,15 +372,20 @@ def anchor(
             search.candidate(origin[s], origin[s + len(nquote)], 0, len(nquote)) for s in nstarts
         ]
         found = search.decide(candidates, len(nquote), 0, fuzzy=False)
-    if found is not None:
+    if found is not None and search.ctx.supports(found.agree):
         return search.place(found)
+    exact = found  # a clear winner, but with little context agreement
 
     # 4. Approximate. Its candidates include the exact occurrences (no edits), so a tie
-    # among those stays a tie, unless an edited passage with clearly better context
-    # (the annotated one, corrected) beats them all.
+    # among those stays a tie, and an exact winner stays the winner, unless an edited
+    # passage (the annotated one, corrected) has so much better context that it beats
+    # them all. If that comparison is a tie, the exact winner was a guess.
+    search.tied = False
     found = _approximate(search)
     if found is not None:
         return search.place(found)
+    if exact is not None and not search.tied:
+        return search.place(exact)
     return search.orphan(search.reason or "not found")
 
 
@@ -437,9 +451,17 @@ def _approximate(search: _Search) -> _Candidate | None:
                 run_end += 1
             low = min(distances[j:run_end])
             ends = [a + i + 1 for i in range(j, run_end) if distances[i] == low]
-            found = _locate(search, norm, origin, nquote, ends, k)
-            if found is not None:
-                candidates.append(found)
+            # One passage gives a run of at most 2k + 1 close ends, and its best
+            # alignment is one candidate. A longer run is repetitive text (" The The
+            # The"), where each best end may be a different occurrence.
+            groups = [ends] if run_end - j <= 2 * k + 1 else [[end] for end in ends]
+            if len(candidates) + len(groups) > MAX_FUZZY_CANDIDATES:
+                search.tie(f"ambiguous: more than {MAX_FUZZY_CANDIDATES} approximate matches")
+                return None
+            for group in groups:
+                found = _locate(search, norm, origin, nquote, group, k)
+                if found is not None:
+                    candidates.append(found)
             j = run_end
     # Nothing within k edits: the closest miss, if not far off, explains the orphaning.
     if not candidates and best_miss is not None and best_miss[0] <= 2 * k:
@@ -449,7 +471,7 @@ def _approximate(search: _Search) -> _Candidate | None:
     return search.decide(candidates, m, k, fuzzy=True)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)
 def _gram_index(norm: str) -> dict[str, list[int]]:
     """Where each GRAM-character substring of ``norm`` starts."""
     index: dict[str, list[int]] = {}
@@ -507,7 +529,7 @@ def _candidate_windows(norm: str, nquote: str, k: int) -> list[tuple[int, int]]:
 def _locate(
     search: _Search,
     norm: str,
-    origin: tuple[int, ...],
+    origin: array,
     nquote: str,
     ends: list[int],
     slack: int,
