@@ -36,3 +36,29 @@ def header_texts(article: Article, options: LayoutOptions) -> list[str]:
             texts.append(line.text)
     texts.append("\u2500" * options.width)
     return texts
+
+
+def visual_oneline(
+    text: str, max_cells: int = 10_000, *, direction: str = "auto"
+) -> tuple[str, bool]:
+    """``text`` as one shaped, reordered, sanitized line of at most ``max_cells``.
+
+    A text too long is cut at its *logical* end with an ellipsis before reordering,
+    so an Arabic title loses its last words, not its first. Returns the visual
+    string and whether the text is right-to-left.
+    """
+    from rich.cells import cell_len
+
+    flat = " ".join(text.split())
+    options = LayoutOptions(width=max(max_cells, 1), direction=direction)  # type: ignore[arg-type]
+    if cell_len(flat) > max_cells:
+        used = cut = 0
+        for i, char in enumerate(flat):
+            used += cell_len(char)
+            if used > max_cells - 1:
+                break
+            cut = i + 1
+        flat = flat[:cut].rstrip() + "…"
+    layout = layout_paragraph(flat, options)
+    line = layout.lines[0]
+    return "".join(cell.text for cell in line.cells), layout.rtl

@@ -1,0 +1,481 @@
+"""The article body: a Line API ScrollView over :class:`DocumentLayout`.
+
+The view never computes an offset itself: the layout's cell map says which code
+points each cell shows. The cursor is a logical offset (the start of a cell); a
+selection is the logical range between the anchor's cell and the cursor's cell
+(as browsers do), drawn on exactly the cells whose offsets fall in it — in mixed
+text that may be several visual pieces.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.text.document import DocumentLayout
+from reader.text.layout import Cell, LayoutOptions, VisualLine
+
+MIN_COLUMN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shaped, reordered, wrapped article text with a cursor, a selection and search marks."""
+
+    COMPONENT_CLASSES = {
+        "article-view--cursor",
+        "article-view--selection",
+        "article-view--match",
+        "article-view--match-current",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView {
+        background: $surface;
+        color: $foreground;
+    }
+    ArticleView > .article-view--cursor {
+        background: $accent;
+        color: $background;
+        text-style: bold;
+    }
+    ArticleView > .article-view--selection {
+        background: $primary 60%;
+        color: $foreground;
+    }
+    ArticleView > .article-view--match {
+        background: $warning 35%;
+    }
+    ArticleView > .article-view--match-current {
+        background: $warning;
+        color: $background;
+    }
+    """
+
+    BINDINGS = [
+        Binding("left", "move('left')", "Left", show=False, id="cursor.left"),
+        Binding("right", "move('right')", "Right", show=False, id="cursor.right"),
+        Binding("up", "move('up')", "Up", show=False, id="cursor.up"),
+        Binding("down", "move('down')", "Down", show=False, id="cursor.down"),
+        Binding("ctrl+left", "move('word_left')", "Word left", show=False, id="cursor.word-left"),
+        Binding(
+            "ctrl+right", "move('word_right')", "Word right", show=False, id="cursor.word-right"
+        ),
+        Binding("home", "move('line_start')", "Line start", show=False, id="cursor.line-start"),
+        Binding("end", "move('line_end')", "Line end", show=False, id="cursor.line-end"),
+        Binding("pageup", "move('page_up')", "Page up", show=False, id="cursor.page-up"),
+        Binding("pagedown", "move('page_down')", "Page down", show=False, id="cursor.page-down"),
+        Binding("g", "move('top')", "Top", show=False, id="cursor.top"),
+        Binding("G", "move('bottom')", "Bottom", show=False, id="cursor.bottom"),
+        Binding("shift+left", "move('left', True)", "Select left", show=False),
+        Binding("shift+right", "move('right', True)", "Select right", show=False),
+        Binding("shift+up", "move('up', True)", "Select up", show=False),
+        Binding("shift+down", "move('down', True)", "Select down", show=False),
+        Binding("ctrl+shift+left", "move('word_left', True)", "Select word left", show=False),
+        Binding("ctrl+shift+right", "move('word_right', True)", "Select word right", show=False),
+        Binding("shift+home", "move('line_start', True)", "Select to line start", show=False),
+        Binding("shift+end", "move('line_end', True)", "Select to line end", show=False),
+        Binding("shift+pageup", "move('page_up', True)", "Select page up", show=False),
+        Binding("shift+pagedown", "move('page_down', True)", "Select page down", show=False),
+        Binding("v", "toggle_selecting", "Select", id="selection.toggle"),
+        Binding("y", "copy", "Copy", id="selection.copy"),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor moved to ``offset``."""
+
+        def __init__(self, view: ArticleView, offset: int) -> None:
+            super().__init__()
+            self.view = view
+            self.offset = offset
+
+    class SelectionChanged(Message):
+        """The selection changed; ``selection`` is None when cleared."""
+
+        def __init__(self, view: ArticleView, selection: Span | None) -> None:
+            super().__init__()
+            self.view = view
+            self.selection = selection
+
+    def __init__(
+        self,
+        text: str,
+        paragraphs,
+        options: LayoutOptions,
+        *,
+        reading_width: int = 80,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.text = text
+        self.reading_width = reading_width
+        self.document = DocumentLayout(text, paragraphs, replace(options, width=reading_width))
+        self.cursor = self.document.start
+        self.anchor: int | None = None
+        self.selecting = False  # `v` mode: movement extends the selection
+        self._fixed: Span | None = None  # a selection ended with `v`: stays while the cursor moves
+        self._goal_col: int | None = None
+        self._dragging = False
+        self.matches: list[Span] = []
+        self._match_starts: list[int] = []
+        self.current_match: int | None = None
+
+    # -- geometry -------------------------------------------------------------
+    @property
+    def column_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width
+        return max(min(self.reading_width, width - 2), MIN_COLUMN)
+
+    @property
+    def margin(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width
+        return max((width - self.column_width) // 2, 0)
+
+    def _sync_layout(self) -> None:
+        """Re-lay out for the current width, keeping the cursor's row on screen."""
+        width = self.column_width
+        if width == self.document.width and self.virtual_size.height == self.document.line_count:
+            return
+        cursor_row_on_screen = None
+        if self.size.height:
+            row, _ = self.document.locate(self.cursor)
+            cursor_row_on_screen = row - int(self.scroll_offset.y)
+        if width != self.document.width:
+            self.document = self.document.with_width(width)
+            self.cursor = self.document.snap(self.cursor)
+        self.virtual_size = Size(self.size.width, self.document.line_count)
+        if cursor_row_on_screen is not None and 0 <= cursor_row_on_screen < self.size.height:
+            row, _ = self.document.locate(self.cursor)
+            self.scroll_to(y=max(row - cursor_row_on_screen, 0), animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._sync_layout()
+        self.refresh()
+
+    def set_options(self, options: LayoutOptions, reading_width: int | None = None) -> None:
+        """New display settings (harakat, bidi mode, width): re-lay out, keep the cursor."""
+        if reading_width is not None:
+            self.reading_width = reading_width
+        self.document = DocumentLayout(
+            self.text, self.document.paragraphs, replace(options, width=self.column_width)
+        )
+        self.cursor = self.document.snap(self.cursor)
+        self._sync_layout()
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def layout_in_background(self, budget: int = 40) -> bool:
+        """Make a few more line counts exact; True while some remain."""
+        row_before, _ = self.document.locate(self.cursor)
+        top_offset = row_before - int(self.scroll_offset.y)
+        more = self.document.layout_some(budget)
+        if self.virtual_size.height != self.document.line_count:
+            self.virtual_size = Size(self.size.width, self.document.line_count)
+            row, _ = self.document.locate(self.cursor)
+            self.scroll_to(y=max(row - top_offset, 0), animate=False, immediate=True)
+            self.refresh()
+        return more
+
+    # -- rendering ------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        line = self.document.line(int(self.scroll_offset.y) + y)
+        if line is None:
+            return Strip.blank(width, base)
+        margin = self.margin
+        segments: list[Segment] = []
+        selection = self.selection
+        cursor_style = self.get_component_rich_style("article-view--cursor")
+        if not line.cells:
+            if line.start == self.cursor and self.has_focus:
+                edge = margin + (self.column_width - 1 if line.rtl else 0)
+                segments = [Segment(" " * edge, base), Segment(" ", base + cursor_style)]
+                return Strip(segments).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        selection_style = self.get_component_rich_style("article-view--selection")
+        match_style = self.get_component_rich_style("article-view--match")
+        current_style = self.get_component_rich_style("article-view--match-current")
+        current = self.matches[self.current_match] if self.current_match is not None else None
+        segments.append(Segment(" " * (margin + line.cells[0].col), base))
+        for cell in line.cells:
+            if not cell.width:
+                continue
+            style: Style = base
+            match = self._match_of(cell)
+            if match is not None:
+                style = style + (current_style if match == current else match_style)
+            if (
+                selection is not None
+                and selection.start <= cell.start
+                and cell.end <= selection.end
+            ):
+                style = style + selection_style
+            if cell.start == self.cursor and self.has_focus:
+                style = style + cursor_style
+            segments.append(Segment(cell.text, style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _match_of(self, cell: Cell) -> Span | None:
+        if not self.matches:
+            return None
+        i = bisect_right(self._match_starts, cell.start) - 1
+        if i >= 0 and self.matches[i].start <= cell.start < self.matches[i].end:
+            return self.matches[i]
+        return None
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- cursor and selection -------------------------------------------------
+    @property
+    def selection(self) -> Span | None:
+        """The selected logical range, snapped to whole cells, or None."""
+        if self._fixed is not None:
+            return self._fixed
+        if self.anchor is None:
+            return None
+        low, high = sorted((self.anchor, self.cursor))
+        end_cell = self.document.cell_at(high)
+        end = end_cell.end if end_cell is not None else high
+        if end <= low:
+            return None
+        return Span(self.document.snap(low), end)
+
+    @property
+    def selected_text(self) -> str:
+        selection = self.selection
+        return "" if selection is None else self.text[selection.start : selection.end]
+
+    def _cell_index(self, line: VisualLine, offset: int) -> int | None:
+        for i, cell in enumerate(line.cells):
+            if cell.start <= offset < cell.end:
+                return i
+        return None
+
+    def move_to(self, offset: int, extend: bool = False, *, keep_goal: bool = False) -> None:
+        """Put the cursor on ``offset`` (snapped to its cell); ``extend`` keeps the anchor."""
+        had_selection = self.selection
+        if extend or self.selecting:
+            self._fixed = None
+            if self.anchor is None:
+                self.anchor = self.cursor
+        else:
+            self.anchor = None
+        self.cursor = self.document.snap(max(self.document.start, min(offset, len(self.text))))
+        if not keep_goal:
+            self._goal_col = None
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.CursorMoved(self, self.cursor))
+        if self.selection != had_selection:
+            self.post_message(self.SelectionChanged(self, self.selection))
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``text[start:end]`` (snapped to cells), cursor on its last cell."""
+        self._fixed = None
+        self.selecting = False
+        self.anchor = self.document.snap(start)
+        last = self.document.snap(max(end - 1, start))
+        self.cursor = last
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self, self.selection))
+
+    def clear_selection(self) -> bool:
+        """Drop the selection; True if there was one."""
+        had = self.anchor is not None or self.selecting or self._fixed is not None
+        self.anchor = None
+        self.selecting = False
+        self._fixed = None
+        if had:
+            self.refresh()
+            self.post_message(self.SelectionChanged(self, None))
+        return had
+
+    def scroll_to_cursor(self) -> None:
+        row, _ = self.document.locate(self.cursor)
+        self.virtual_size = Size(self.size.width, self.document.line_count)
+        top = int(self.scroll_offset.y)
+        height = max(self.scrollable_content_region.height, 1)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    def _target(self, how: str) -> int:
+        document = self.document
+        row, line = document.locate(self.cursor)
+        index = self._cell_index(line, self.cursor)
+        if how in ("left", "right"):
+            step = -1 if how == "left" else 1
+            if index is not None and 0 <= index + step < len(line.cells):
+                return line.cells[index + step].start
+            # Past the edge: forward in reading order goes to the next line.
+            forward = (how == "left") == line.rtl
+            neighbour = document.line(row + (1 if forward else -1))
+            if neighbour is None:
+                return self.cursor
+            if not neighbour.cells:
+                return neighbour.start
+            cells = sorted(neighbour.cells, key=lambda c: c.start)
+            return cells[0].start if forward else cells[-1].start
+        if how in ("up", "down", "page_up", "page_down"):
+            height = max(self.scrollable_content_region.height - 1, 1)
+            delta = {"up": -1, "down": 1, "page_up": -height, "page_down": height}[how]
+            if self._goal_col is None:
+                cell = line.cells[index] if index is not None else None
+                self._goal_col = cell.col if cell else (self.column_width - 1 if line.rtl else 0)
+            target_row = max(0, min(row + delta, document.line_count - 1))
+            target = document.line(target_row)
+            if target is None:
+                return self.cursor
+            return _cell_near(target, self._goal_col)
+        if how in ("word_left", "word_right"):
+            forward = (how == "word_left") == line.rtl
+            return (
+                document.next_word(self.cursor) if forward else document.previous_word(self.cursor)
+            )
+        if how == "line_start":
+            return line.start
+        if how == "line_end":
+            starts = [c.start for c in line.cells if c.text.strip()] or [line.start]
+            return max(starts)
+        if how == "top":
+            return document.start
+        if how == "bottom":
+            return document.end
+        raise ValueError(how)
+
+    def action_move(self, how: str, extend: bool = False) -> None:
+        keep_goal = how in ("up", "down", "page_up", "page_down")
+        self.move_to(self._target(how), extend, keep_goal=keep_goal)
+
+    def action_toggle_selecting(self) -> None:
+        if self.selecting:
+            # The selection ends here and stays (for tagging) while the cursor moves on.
+            self.selecting = False
+            self._fixed = self.selection
+            self.anchor = None
+        else:
+            self.selecting = True
+            self._fixed = None
+            self.anchor = self.cursor
+            self.refresh()
+            self.post_message(self.SelectionChanged(self, self.selection))
+
+    def action_copy(self) -> None:
+        text = self.selected_text
+        if not text:
+            self.notify("Nothing selected", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {len(text)} characters (OSC 52)", timeout=3)
+
+    # -- mouse ------------------------------------------------------------------
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The logical offset of the cell under widget coordinates (x, y)."""
+        line = self.document.line(int(self.scroll_offset.y) + y)
+        if line is None:
+            return None
+        if not line.cells:
+            return line.start
+        return _cell_near(line, x - self.margin)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = self.offset_at(event.x, event.y)
+        if offset is None:
+            return
+        self.focus()
+        self.selecting = False
+        self._fixed = None
+        self.move_to(offset)
+        self.anchor = self.cursor
+        self._dragging = True
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = self.offset_at(event.x, max(event.y, 0))
+        if offset is not None and offset != self.cursor:
+            self.move_to(offset, extend=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if not self._dragging:
+            return
+        self._dragging = False
+        self.release_mouse()
+        if self.anchor == self.cursor:
+            self.anchor = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.chain == 2:
+            offset = self.offset_at(event.x, event.y)
+            if offset is not None:
+                start, end = self.document.word_at(offset)
+                if end > start:
+                    self.select(start, end)
+
+    # -- search -------------------------------------------------------------------
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        self.matches = [Span(s, e) for s, e in matches]
+        self._match_starts = [m.start for m in self.matches]
+        self.current_match = None
+        self.refresh()
+
+    def goto_match(self, forward: bool = True) -> int | None:
+        """Move to the next (or previous) match from the cursor; its index, or None."""
+        if not self.matches:
+            return None
+        if forward:
+            i = bisect_right(self._match_starts, self.cursor)
+            i = 0 if i >= len(self.matches) else i
+        else:
+            i = bisect_right(self._match_starts, self.cursor - 1) - 1
+            if (
+                self.current_match is not None
+                and self.matches[self.current_match].start == self.cursor
+            ):
+                i = self.current_match - 1
+            i = len(self.matches) - 1 if i < 0 else i
+        self.current_match = i
+        self.move_to(self.matches[i].start)
+        return i
+
+
+def _cell_near(line: VisualLine, col: int) -> int:
+    """The start offset of the cell at column ``col`` of ``line`` (or the nearest one)."""
+    if not line.cells:
+        return line.start
+    visible = [c for c in line.cells if c.width] or list(line.cells)
+    for cell in visible:
+        if cell.col <= col < cell.col + cell.width:
+            return cell.start
+    if col < visible[0].col:
+        return visible[0].start
+    return visible[-1].start
