@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotations.tagset import TAGSET_FILE, load_tagset_report
-
 from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
+from annotations.tagset import TAGSET_FILE, load_tagset_report
 from reader.article import ArticleError, load_article
 from reader.library import LibraryError, find_articles
 from reader.text.sanitize import sanitize

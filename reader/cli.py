@@ -25,7 +25,19 @@ class HamishError(Exception):
         self.exit_code = exit_code
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class DefaultToOpen(click.Group):
+    """`hamish [PATH]` opens the reader; `hamish COMMAND …` runs a command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = [a for a in args if a != "--debug"]
+        if not rest or (
+            rest[0] not in self.commands and rest[0] not in ("-h", "--help", "--version")
+        ):
+            args = ["open", *args] if "--debug" not in args[:1] else ["--debug", "open", *args[1:]]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultToOpen, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="hamish", prog_name="hamish")
 @click.pass_context
@@ -147,6 +159,83 @@ def check_command(
     else:
         sys.stdout.write(render_report(report))
     raise click.exceptions.Exit(report.exit_code)
+
+
+@cli.command("open", hidden=True)
+@click.argument("path", required=False, default=".", type=click.Path(path_type=str))
+@click.option("--bidi", type=click.Choice(["self", "terminal"]), help="Who reorders RTL text.")
+@click.option("--direction", type=click.Choice(["auto", "rtl", "ltr"]), help="Paragraph direction.")
+@click.option("--harakat/--no-harakat", default=None, help="Show or hide vowel marks.")
+@click.option(
+    "--width", "reading_width", type=click.IntRange(20, 400), help="Reading column width."
+)
+@click.option("--theme", help="A Textual theme name, e.g. textual-light.")
+@click.option("--author", help="Your name on new annotations.")
+@click.option(
+    "--annotations-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Keep sidecars in this folder (for read-only archives).",
+)
+def open_command(
+    path: str,
+    bidi: str | None,
+    direction: str | None,
+    harakat: bool | None,
+    reading_width: int | None,
+    theme: str | None,
+    author: str | None,
+    annotations_dir: str | None,
+) -> None:
+    """Open the reader on PATH: a library folder or one article (default: .)."""
+    from pathlib import Path
+
+    from reader.settings import SettingsError, load_settings, with_overrides
+
+    target = Path(path)
+    if not target.exists():
+        raise HamishError(f"{path}: no such file or folder")
+    if target.is_file():
+        from reader.article import ArticleError, load_article
+
+        try:  # fail here with one line rather than inside the TUI
+            load_article(target)
+        except ArticleError as error:
+            raise HamishError(str(error)) from None
+    try:
+        settings = with_overrides(
+            load_settings(),
+            bidi=bidi,
+            direction=direction,
+            harakat=harakat,
+            reading_width=reading_width,
+            theme=theme,
+            author=author,
+        )
+    except SettingsError as error:
+        raise HamishError(str(error)) from None
+    run_app(target, settings, Path(annotations_dir) if annotations_dir else None)
+
+
+def run_app(target, settings, annotations_dir) -> None:
+    """Run the TUI; around it, BDSM explicit mode on terminals that reorder by themselves."""
+    import atexit
+
+    from reader.app import HamishApp
+    from reader.terminal import BDSM_IMPLICIT, explicit_bidi, terminal_reorders
+
+    stream = sys.__stdout__
+    reorders = (
+        settings.bidi == "self" and stream is not None and stream.isatty() and terminal_reorders()
+    )
+    if reorders:
+
+        def restore() -> None:  # the terminal's own bidi, even if we die inside the app
+            stream.write(BDSM_IMPLICIT)
+            stream.flush()
+
+        atexit.register(restore)
+    with explicit_bidi(stream, reorders):
+        HamishApp(target, settings, annotations_dir=annotations_dir).run()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,289 @@
+"""The library listing: one row per article, with its sidecar's counts and tags.
+
+Listing a library must stay quick with hundreds of articles, some of them huge, so a row
+is a *summary*:
+
+* an article larger than :data:`HEAD_BYTES` is summarised from its head (title, date,
+  language and direction come from the first ``HEAD_BYTES``; the ``source:`` line from its
+  last :data:`TAIL_BYTES`), instead of being decoded whole;
+* the sidecar is read as JSON and checked against the format, but not re-anchored (that
+  needs the article's full text): ``orphaned`` counts the statuses stored in the sidecar.
+
+A file that cannot be read is still listed, with the reason in ``error``; a sidecar that
+the reader would open read-only has its reason in ``sidecar_error`` (and counts of 0, as
+the reader would show no annotations, except for a sidecar from a newer hamish that still
+reads as version 1).
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from annotations.store import sidecar_path
+from annotations.validate import SidecarInvalid, sidecar_version, validate_sidecar
+from reader import article as _article
+from reader.article import ArticleError, article_from_text, decode_bytes, load_article
+from reader.library import find_articles
+
+__all__ = [
+    "HEAD_BYTES",
+    "MAX_TAGS",
+    "TAIL_BYTES",
+    "CatalogEntry",
+    "scan_library",
+    "summarize_sidecar",
+]
+
+#: Articles larger than this are summarised from their first HEAD_BYTES (read at call time,
+#: so tests may monkeypatch it).
+HEAD_BYTES = 256 * 1024
+#: ... and their source line is looked for in their last TAIL_BYTES.
+TAIL_BYTES = 4 * 1024
+#: How many of the most used tags a row shows.
+MAX_TAGS = 5
+
+_UNTOUCHED = "left untouched (read-only)"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    path: Path  # the article file
+    relative: str  # path relative to the library root, POSIX style
+    title: str
+    source: str | None
+    date: str | None
+    language: str | None
+    direction: str  # "rtl" or "ltr"
+    annotations: int  # number of annotations in the sidecar (0 when none)
+    orphaned: int  # annotations whose stored status is "orphaned"
+    tags: tuple[tuple[str, int], ...]  # (tag, count), most used first, at most MAX_TAGS
+    modified: float  # mtime of the article or its sidecar, whichever is later
+    error: str | None  # one-line reason when the article cannot be read
+    sidecar_error: str | None  # why the reader would open the sidecar read-only
+
+
+# --------------------------------------------------------------------------------------------
+# Sidecars
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())
+
+
+def summarize_sidecar(
+    path: Path, article_file: str | None = None
+) -> tuple[int, int, Counter[str], str | None]:
+    """(annotations, orphaned, tag counts, error) of the sidecar at ``path``.
+
+    A missing sidecar is ``(0, 0, Counter(), None)``.  Tag counts add up the annotations'
+    tags (once per annotation) and the document's own tags.  When the sidecar is unreadable
+    or breaks the format, ``error`` is a one-line reason (like the one the reader shows) and
+    the counts are 0.  With ``article_file`` (the article's file name), a sidecar that names
+    another article is refused too.
+    """
+    path = Path(path)
+    empty: Counter[str] = Counter()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return 0, 0, empty, None
+    except IsADirectoryError:
+        return 0, 0, empty, f"{path.name}: is a folder, not a sidecar"
+    except OSError as e:
+        return 0, 0, empty, _one_line(f"{path.name}: cannot read: {e.strerror or e}")
+    name = path.name
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return 0, 0, empty, f"{name}: not UTF-8 text; {_UNTOUCHED}"
+    except json.JSONDecodeError as e:
+        reason = f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}); {_UNTOUCHED}"
+        return 0, 0, empty, _one_line(f"{name}: {reason}")
+    except RecursionError:
+        return 0, 0, empty, f"{name}: not valid JSON (nested too deeply); {_UNTOUCHED}"
+
+    error: str | None = None
+    version = sidecar_version(data)
+    try:
+        if version is not None and version > 1:
+            error = (
+                f"{name}: written by a newer hamish (format version {version}); opened read-only"
+            )
+            data = {**data, "version": 1}
+        validate_sidecar(data)
+    except SidecarInvalid as e:
+        if error is None:
+            error = _one_line(f"{name}: {e}; {_UNTOUCHED}")
+        return 0, 0, empty, error
+    document_file = data["document"]["file"]
+    if error is None and article_file is not None and document_file != article_file:
+        reason = f"belongs to '{document_file}', not '{article_file}'; {_UNTOUCHED}"
+        return 0, 0, empty, _one_line(f"{name}: {reason}")
+
+    annotations = data["annotations"]
+    tags: Counter[str] = Counter()
+    orphaned = 0
+    for entry in annotations:
+        tags.update(dict.fromkeys(entry.get("tags", ()), 1))
+        if entry.get("status") == "orphaned":
+            orphaned += 1
+    tags.update(dict.fromkeys(data["document"].get("tags", ()), 1))
+    return len(annotations), orphaned, tags, error
+
+
+def _top_tags(tags: Counter[str]) -> tuple[tuple[str, int], ...]:
+    ranked = sorted(tags.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(ranked[:MAX_TAGS])
+
+
+# --------------------------------------------------------------------------------------------
+# Articles
+
+
+def _reason(error: ArticleError) -> str:
+    return error.reason or str(error)
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return f"cannot open: {error.strerror or error}"
+
+
+def _cut_head(data: bytes) -> bytes:
+    """``data`` without a character split at its end (for UTF-8, UTF-16 or UTF-32)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return data[: len(data) - len(data) % 4]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        data = data[: len(data) - len(data) % 2]
+        # A high surrogate at the end (in either byte order) loses its pair: drop it.
+        if len(data) >= 2 and (0xD8 <= data[-1] <= 0xDB or 0xD8 <= data[-2] <= 0xDB):
+            data = data[:-2]
+        return data
+    # UTF-8 (harmless for single-byte encodings: at most a few bytes are dropped).
+    i = len(data) - 1
+    while i >= 0 and len(data) - i < 4 and data[i] & 0xC0 == 0x80:
+        i -= 1
+    if i < 0:
+        return data
+    lead = data[i]
+    needed = 2 if lead & 0xE0 == 0xC0 else 3 if lead & 0xF0 == 0xE0 else 4 if lead >= 0xF0 else 1
+    return data[:i] if len(data) - i < needed else data
+
+
+def _tail_source(path: Path, size: int, encoding: str) -> str | None:
+    """The ``source:`` line at the end of a large article, if any."""
+    unit = 4 if encoding.startswith("utf-32") else 2 if encoding.startswith("utf-16") else 1
+    start = max(0, size - TAIL_BYTES)
+    start -= start % unit
+    try:
+        with path.open("rb") as f:
+            f.seek(start)
+            data = f.read(size - start)
+    except OSError:
+        return None
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    try:
+        text = data.decode(codec, errors="replace")
+    except LookupError:
+        return None
+    # The first line is probably cut: the source line is looked for after it.
+    breaks = [i for i in (text.find("\n"), text.find("\r"), text.find("\u2029")) if i >= 0]
+    if start > 0:
+        if not breaks:
+            return None
+        text = text[min(breaks) + 1 :]
+    return article_from_text(text, path).source
+
+
+def _summarise_head(path: Path, size: int) -> _article.Article:
+    """An Article built from the head of a large file (its text is the head only)."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(HEAD_BYTES)
+    except OSError as e:
+        raise ArticleError(
+            f"{path}: {_os_reason(e)}", path=str(path), reason=_os_reason(e)
+        ) from None
+    text, encoding, detected = decode_bytes(_cut_head(data), str(path))
+    head = article_from_text(text, path, encoding, detected)
+    meta_source = head.meta.get("source")
+    if isinstance(meta_source, str | int | float) and not isinstance(meta_source, bool):
+        return head  # the front matter names the source
+    return replace(head, source=_tail_source(path, size, encoding))
+
+
+def _entry(article_path: Path, root: Path, annotations_dir: str | Path | None) -> CatalogEntry:
+    try:
+        relative = article_path.relative_to(root).as_posix()
+    except ValueError:
+        relative = article_path.name
+    title = article_path.stem
+    source = date = language = None
+    direction = "ltr"
+    error: str | None = None
+    modified = 0.0
+    try:
+        st = article_path.stat()
+    except OSError as e:
+        error = _os_reason(e)
+    else:
+        modified = st.st_mtime
+        if not stat.S_ISREG(st.st_mode):
+            # A FIFO or device would block or never end: never opened from a listing.
+            error = "not a regular file"
+    if error is None:
+        try:
+            if HEAD_BYTES < st.st_size <= _article.MAX_ARTICLE_BYTES:
+                art = _summarise_head(article_path, st.st_size)
+            else:
+                art = load_article(article_path)
+        except ArticleError as e:
+            error = _reason(e)
+        else:
+            title = art.title
+            source, date, language, direction = art.source, art.date, art.language, art.direction
+
+    side = sidecar_path(article_path, annotations_dir, root)
+    count, orphaned, tags, sidecar_error = summarize_sidecar(side, article_path.name)
+    try:
+        modified = max(modified, side.stat().st_mtime)
+    except OSError:
+        pass
+    return CatalogEntry(
+        path=article_path,
+        relative=relative,
+        title=title,
+        source=source,
+        date=date,
+        language=language,
+        direction=direction,
+        annotations=count,
+        orphaned=orphaned,
+        tags=_top_tags(tags),
+        modified=modified,
+        error=error,
+        sidecar_error=sidecar_error,
+    )
+
+
+def scan_library(
+    root: str | Path, annotations_dir: str | Path | None = None
+) -> Iterator[CatalogEntry]:
+    """One :class:`CatalogEntry` per article under ``root``, in :func:`find_articles` order.
+
+    ``root`` may also be a single file.  Raises :class:`reader.library.LibraryError` (when
+    iterated) if ``root`` is not a file or folder.  Articles larger than :data:`HEAD_BYTES`
+    are summarised from their head; sidecars are counted, not re-anchored.  With
+    ``annotations_dir``, sidecars are looked for there (see
+    :func:`annotations.store.sidecar_path`).
+    """
+    for article_path, library_root in find_articles([root]):
+        yield _entry(article_path, library_root, annotations_dir)
