@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from reader.article import Article, ArticleError, load_article
@@ -81,6 +82,7 @@ class ArticleScreen(Screen):
         self.standalone = standalone  # opened on a file: q/escape quit instead of going back
         self.article: Article | None = None
         self.query_text = ""
+        self._layout_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="header")
@@ -93,7 +95,13 @@ class ArticleScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#header", ArticleHeader).update(Text(f"Opening {self.path.name}…"))
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            size = 0
+        opening = f"Opening {self.path.name} ({size / 1e6:.1f} MB)…"
+        self.query_one("#header", ArticleHeader).update(Text(opening))
+        self.set_status(opening)
         self.load()
 
     @work(thread=True, exclusive=True, group="load")
@@ -129,16 +137,18 @@ class ArticleScreen(Screen):
         if article.encoding_detected:
             self.notify(f"Not UTF-8: decoded as {article.encoding}", timeout=5)
         self.set_status(self._describe())
-        self.set_interval(0.05, self._layout_more, name="layout")
+        self._layout_timer = self.set_interval(0.05, self._layout_more, name="layout")
 
     def _layout_more(self) -> None:
+        """Between key presses, make the line count exact (for the scrollbar) bit by bit."""
         view = self.view
         if view is None:
             return
-        if not view.layout_in_background():
-            for timer in list(self._timers):
-                if timer.name == "layout":
-                    timer.stop()
+        more = view.layout_in_background()
+        if not more and self._layout_timer is not None:
+            self._layout_timer.stop()
+            self._layout_timer = None
+        self.set_status(self._describe())
 
     @property
     def view(self) -> ArticleView | None:
@@ -172,6 +182,9 @@ class ArticleScreen(Screen):
             parts.append(f"{position}{len(view.matches)} matches")
         elif self.query_text:
             parts.append("no matches")
+        document = view.document
+        if not document.exact:
+            parts.append(f"laying out {100 * document.laid_out // len(document.paragraphs)}%")
         return "  ·  ".join(parts)
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:

@@ -18,17 +18,24 @@ EXTRA_KEYS = [
 ]
 
 
-def key_rows(groups: list[tuple[str, list]]) -> Table:
+def key_rows(groups: list[tuple[str, list]]) -> list[tuple[str, str, str]]:
+    """(where, key, what it does) for every described binding, then the mouse and palette."""
+    rows = [
+        (where, binding.key, binding.description)
+        for where, bindings in groups
+        for binding in bindings
+        if isinstance(binding, Binding) and binding.description
+    ]
+    rows.extend(("anywhere", key, does) for key, does in EXTRA_KEYS)
+    return rows
+
+
+def key_table(rows: list[tuple[str, str, str]]) -> Table:
     table = Table(show_header=True, header_style="bold", box=None, expand=True)
-    table.add_column("where")
-    table.add_column("key")
-    table.add_column("does")
-    for where, bindings in groups:
-        for binding in bindings:
-            if isinstance(binding, Binding) and binding.description:
-                table.add_row(Text(where), Text(binding.key), Text(binding.description))
-    for key, does in EXTRA_KEYS:
-        table.add_row(Text("anywhere"), Text(key), Text(does))
+    for column in ("where", "key", "does"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
     return table
 
 
@@ -55,12 +62,12 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, groups: list[tuple[str, list]]) -> None:
         super().__init__()
-        self.groups = groups
+        self.rows = key_rows(groups)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("hamish — keys", style="bold"))
-            yield Static(key_rows(self.groups))
+            yield Static(key_table(self.rows))
 
     def action_dismiss(self) -> None:
         self.dismiss(None)

@@ -61,7 +61,7 @@ class LibraryScreen(Screen):
         self.sort_reverse = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter by title or tag…", id="filter")
+        yield Input(placeholder="Filter by title or tag…", id="filter", select_on_focus=False)
         yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="summary", markup=False)
         yield Footer()

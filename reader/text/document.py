@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 from itertools import accumulate
+from time import perf_counter
 
 from reader.article import Paragraph
 from reader.text.layout import Cell, LayoutOptions, ParagraphLayout, VisualLine, layout_paragraph
@@ -33,6 +34,7 @@ class DocumentLayout:
         self._layouts: dict[int, ParagraphLayout] = {}
         self._counts = [self._estimate(p) for p in self.paragraphs]
         self._line_starts: list[int] | None = None
+        self._next_unlaid = 0  # where layout_some goes on
 
     # -- sizes ---------------------------------------------------------------
     def _estimate(self, paragraph: Paragraph) -> int:
@@ -84,15 +86,17 @@ class DocumentLayout:
     def first_line_of(self, index: int) -> int:
         return self._starts()[index]
 
-    def layout_some(self, budget: int = 50) -> bool:
-        """Lay out up to ``budget`` more paragraphs (in order); True while some remain."""
-        done = 0
-        for index in range(len(self.paragraphs)):
+    def layout_some(self, seconds: float = 0.01) -> bool:
+        """Lay out paragraphs in order for about ``seconds``; True while some remain."""
+        deadline = perf_counter() + seconds
+        index = self._next_unlaid
+        while index < len(self.paragraphs):
             if index not in self._layouts:
                 self.paragraph(index)
-                done += 1
-                if done >= budget:
+                if perf_counter() >= deadline:
                     break
+            index += 1
+        self._next_unlaid = index
         return not self.exact
 
     # -- lines ---------------------------------------------------------------

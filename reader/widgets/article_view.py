@@ -184,11 +184,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to_cursor()
         self.refresh()
 
-    def layout_in_background(self, budget: int = 40) -> bool:
-        """Make a few more line counts exact; True while some remain."""
+    def layout_in_background(self, seconds: float = 0.01) -> bool:
+        """Make more line counts exact for about ``seconds``; True while some remain."""
         row_before, _ = self.document.locate(self.cursor)
         top_offset = row_before - int(self.scroll_offset.y)
-        more = self.document.layout_some(budget)
+        more = self.document.layout_some(seconds)
         if self.virtual_size.height != self.document.line_count:
             self.virtual_size = Size(self.size.width, self.document.line_count)
             row, _ = self.document.locate(self.cursor)
