@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from reader.article import Article
-from reader.screens.article import ArticleScreen
-from reader.screens.help import HelpScreen
-from reader.screens.library import LibraryScreen
 from reader.settings import Settings
-from reader.text.layout import LayoutOptions
-from reader.widgets.article_view import ArticleView
+
+if TYPE_CHECKING:
+    from reader.article import Article
+    from reader.text.layout import LayoutOptions
+
+# Screens are imported when first shown: `hamish FILE` never loads the library's
+# modules (catalog, annotations), and start-up stays close to a bare Textual app.
 
 WIDTH_STEP = 10
 
@@ -46,11 +48,17 @@ class HamishApp(App[None]):
 
     def on_mount(self) -> None:
         if self.target.is_dir():
+            from reader.screens.library import LibraryScreen
+
             self.push_screen(LibraryScreen(self.target))
         else:
+            from reader.screens.article import ArticleScreen
+
             self.push_screen(ArticleScreen(self.target, standalone=True))
 
     def layout_options(self, article: Article) -> LayoutOptions:
+        from reader.text.layout import LayoutOptions
+
         settings = self.settings
         return LayoutOptions(
             width=settings.reading_width,
@@ -62,6 +70,8 @@ class HamishApp(App[None]):
 
     # -- settings -------------------------------------------------------------
     def change_settings(self, **changes: object) -> None:
+        from reader.screens.article import ArticleScreen
+
         self.settings = replace(self.settings, **changes)
         for screen in self.screen_stack:
             if isinstance(screen, ArticleScreen):
@@ -82,6 +92,10 @@ class HamishApp(App[None]):
         self.notify(f"Reading width {width}", timeout=2)
 
     def action_help(self) -> None:
+        from reader.screens.article import ArticleScreen
+        from reader.screens.help import HelpScreen
+        from reader.widgets.article_view import ArticleView
+
         groups: list[tuple[str, list]] = []
         screen = self.screen
         if isinstance(screen, ArticleScreen):
@@ -115,10 +129,10 @@ class HamishApp(App[None]):
         yield SystemCommand("Help: keys", "Every key of the reader", self.action_help)
         # Every binding of the current screen and its article view, as a command.
         sources: list[tuple[object, list]] = [(screen, list(type(screen).BINDINGS))]
-        views = screen.query(ArticleView)
+        views = screen.query("ArticleView")
         if views:
             view = views.first()
-            sources.append((view, list(ArticleView.BINDINGS)))
+            sources.append((view, list(type(view).BINDINGS)))
         for target, bindings in sources:
             for binding in bindings:
                 if isinstance(binding, Binding) and binding.description:

@@ -17,6 +17,36 @@ from reader.article import Article, ArticleError, load_article
 from reader.render import visual_oneline
 from reader.widgets.article_view import ArticleView
 
+SYNC_LOAD_BYTES = 2_000_000
+SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat, tatweel ignored)"
+
+
+PREVIEW_BYTES = 256 * 1024
+FULL_LOAD_DELAY = 0.25  # seconds
+
+
+def _head_preview(path: Path) -> Article | None:
+    """The first whole paragraphs of a large UTF-8 article, for its first screen.
+
+    Offsets are the same as in the full text (it is a prefix of it). Files that are
+    not plain UTF-8 at the start get no preview: the full load decides.
+    """
+    from reader.article import article_from_text
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(PREVIEW_BYTES)
+    except OSError:
+        return None
+    cut = head.rfind(b"\n")
+    if cut <= 0 or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        return None
+    try:
+        text = head[: cut + 1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return article_from_text(text.removeprefix("\ufeff"), path)
+
 
 class ArticleHeader(Static):
     """Title, source and date, laid out by the engine (never parsed as markup)."""
@@ -81,16 +111,14 @@ class ArticleScreen(Screen):
         self.path = path
         self.standalone = standalone  # opened on a file: q/escape quit instead of going back
         self.article: Article | None = None
+        self.partial = False  # showing the beginning of a large article while it loads
+        self.previewed = False  # a large article's beginning was shown before it all loaded
         self.query_text = ""
         self._layout_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="header")
-        with Vertical(id="body"):
-            yield LoadingIndicator()
-        yield Input(
-            placeholder="Search (Arabic-aware: hamza, taa marbuta, harakat ignored)", id="search"
-        )
+        yield Vertical(id="body")
         yield Static("", id="status", markup=False)
         yield Footer()
 
@@ -99,10 +127,25 @@ class ArticleScreen(Screen):
             size = self.path.stat().st_size
         except OSError:
             size = 0
+        if size <= SYNC_LOAD_BYTES:  # small articles open at once
+            try:
+                self._loaded(load_article(self.path))
+            except ArticleError as error:
+                self._failed(str(error))
+            return
+        # A large article: show its beginning now, load the whole in a worker.
+        preview = _head_preview(self.path)
+        self.previewed = preview is not None
+        if preview is not None:
+            self._loaded(preview, partial=True)
+        else:
+            self.query_one("#body").mount(LoadingIndicator())
         opening = f"Opening {self.path.name} ({size / 1e6:.1f} MB)…"
-        self.query_one("#header", ArticleHeader).update(Text(opening))
+        if preview is None:
+            self.query_one("#header", ArticleHeader).update(Text(opening))
         self.set_status(opening)
-        self.load()
+        # Start the full load once the first screen is out: decoding holds the GIL.
+        self.set_timer(FULL_LOAD_DELAY, self.load)
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
@@ -114,30 +157,40 @@ class ArticleScreen(Screen):
         self.app.call_from_thread(self._loaded, article)
 
     def _failed(self, message: str) -> None:
-        self.query_one(LoadingIndicator).remove()
+        self.query(LoadingIndicator).remove()
         self.query_one("#header", ArticleHeader).update(Text(message, style="bold red"))
         self.set_status(message)
         self.notify(message, severity="error")
 
-    def _loaded(self, article: Article) -> None:
+    def _loaded(self, article: Article, partial: bool = False) -> None:
+        """Show ``article``; a full load after a partial preview keeps the cursor and scroll."""
         self.article = article
-        settings = self.app.settings
-        options = self.app.layout_options(article)
-        view = ArticleView(
-            article.text,
-            article.paragraphs(),
-            options,
-            reading_width=settings.reading_width,
-            id="view",
-        )
-        self.query_one(LoadingIndicator).remove()
-        self.query_one("#body").mount(view)
+        self.partial = partial
+        view = self.view
+        if view is not None:
+            view.replace_text(article.text, article.paragraphs())
+        else:
+            view = ArticleView(
+                article.text,
+                article.paragraphs(),
+                self.app.layout_options(article),
+                reading_width=self.app.settings.reading_width,
+                id="view",
+            )
+            self.query(LoadingIndicator).remove()
+            self.query_one("#body").mount(view)
+            view.focus()
         self.query_one("#header", ArticleHeader).show(article, self.size.width)
-        view.focus()
         if article.encoding_detected:
             self.notify(f"Not UTF-8: decoded as {article.encoding}", timeout=5)
         self.set_status(self._describe())
-        self._layout_timer = self.set_interval(0.05, self._layout_more, name="layout")
+        if not partial and self._layout_timer is None:
+            # Exact line counts (for the scrollbar) are worked out after the first frame.
+            self.call_after_refresh(self._start_background_layout)
+
+    def _start_background_layout(self) -> None:
+        if self._layout_timer is None:
+            self._layout_timer = self.set_interval(0.05, self._layout_more, name="layout")
 
     def _layout_more(self) -> None:
         """Between key presses, make the line count exact (for the scrollbar) bit by bit."""
@@ -183,7 +236,9 @@ class ArticleScreen(Screen):
         elif self.query_text:
             parts.append("no matches")
         document = view.document
-        if not document.exact:
+        if self.partial:
+            parts.append("loading the rest…")
+        elif not document.exact:
             parts.append(f"laying out {100 * document.laid_out // len(document.paragraphs)}%")
         return "  ·  ".join(parts)
 
@@ -194,8 +249,18 @@ class ArticleScreen(Screen):
         self.set_status(self._describe())
 
     # -- actions ------------------------------------------------------------------
+    @property
+    def search_box(self) -> Input:
+        """The search input, mounted the first time it is needed."""
+        found = self.query("#search")
+        if found:
+            return found.first(Input)
+        search = Input(placeholder=SEARCH_HINT, id="search")
+        self.mount(search, before=self.query_one("#status"))
+        return search
+
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.search_box
         search.add_class("visible")
         search.value = self.query_text
         search.focus()
@@ -243,8 +308,9 @@ class ArticleScreen(Screen):
             self.set_status(self._describe())
 
     def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_class("visible"):
+        found = self.query("#search")
+        search = found.first(Input) if found else None
+        if search is not None and search.has_class("visible"):
             search.remove_class("visible")
             if self.view is not None:
                 self.view.focus()

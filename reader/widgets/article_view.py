@@ -184,6 +184,14 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to_cursor()
         self.refresh()
 
+    def replace_text(self, text: str, paragraphs) -> None:
+        """The same article, more of it (a full load after a preview): cursor and scroll stay."""
+        self.text = text
+        self.document = DocumentLayout(text, paragraphs, self.document.options)
+        self.cursor = self.document.snap(self.cursor)
+        self.virtual_size = Size(self.size.width, self.document.line_count)
+        self.refresh()
+
     def layout_in_background(self, seconds: float = 0.01) -> bool:
         """Make more line counts exact for about ``seconds``; True while some remain."""
         row_before, _ = self.document.locate(self.cursor)

@@ -147,9 +147,21 @@ async def test_large_article_opens_without_freezing(tmp_path):
         for _ in range(int(os.environ.get("HAMISH_BIG_PARAGRAPHS", "40000"))):
             handle.write(paragraph + "\n")
     async with HamishApp(big, Settings()).run_test(size=(100, 30)) as pilot:
-        view = await wait_for_view(pilot)
-        assert not view.document.exact  # laid out lazily: only what was needed
+        await pilot.pause()
+        screen = pilot.app.screen
+        view = screen.query_one(ArticleView)
+        assert screen.previewed  # the beginning was on screen while the rest loaded
         assert view.render_line(0).text.strip()
+        await pilot.press("down", "down")
+        cursor = view.cursor
+        for _ in range(300):
+            if not screen.partial:
+                break
+            await pilot.pause(0.05)
+        assert not screen.partial
+        assert view.text == big.read_text(encoding="utf-8")
+        assert view.cursor == cursor  # the full load kept the reader's place
+        assert not view.document.exact  # laid out lazily: only what was needed
         await pilot.press("G")
         assert view.cursor == view.document.end
         await pilot.press("g", "down")

@@ -1,0 +1,105 @@
+"""Start-up and opening times, as ratios measured in the same run (DESIGN section 6).
+
+    python benchmarks/startup.py [--repeat 5]
+
+Each case runs in a fresh Python process, headless; the time is from starting the
+process to its first frame (for hamish: the first frame that shows the article
+body), as the child reports it (it may then take longer to shut down):
+
+- bare:       a Textual app that shows one Static (the baseline)
+- hamish 3KB: `hamish FILE` on a 3 KB sample article        target <= 1.3x bare
+- hamish 10MB: `hamish FILE` on a generated 10 MB article   target <= 1.5x hamish 3KB
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+BARE = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("hamish")
+    def on_mount(self):
+        self.call_after_refresh(self.first_frame)
+    def first_frame(self):
+        import sys, time
+        print(time.time(), file=sys.stderr, flush=True)
+        self.exit()
+Bare().run(headless=True)
+"""
+
+HAMISH = """
+import sys
+from pathlib import Path
+from reader.app import HamishApp
+from reader.settings import Settings
+class FirstFrame(HamishApp):
+    def on_mount(self):
+        super().on_mount()
+        self.set_interval(0.002, self._check)
+    def _check(self):
+        views = self.screen.query("ArticleView")
+        if views and views.first().document.line_count and not getattr(self, "done", False):
+            self.done = True
+            self.call_after_refresh(self.first_frame)
+    def first_frame(self):
+        import time
+        print(time.time(), file=sys.stderr, flush=True)
+        self.exit()
+FirstFrame(Path(sys.argv[1]), Settings()).run(headless=True)
+"""
+
+
+def timed(script: str, *args: str, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.time()
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        first_frame = float(done.stderr.strip().splitlines()[-1])
+        best = min(best, first_frame - start)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    from layout import generated_article
+
+    small = ROOT / "sample_articles" / "ar_politics.txt"
+    with tempfile.TemporaryDirectory() as folder:
+        big = Path(folder) / "big.txt"
+        big.write_text(generated_article(10_000_000), encoding="utf-8")
+        bare = timed(BARE, repeat=args.repeat)
+        hamish_small = timed(HAMISH, str(small), repeat=args.repeat)
+        hamish_big = timed(HAMISH, str(big), repeat=args.repeat)
+    startup = hamish_small / bare
+    opening = hamish_big / hamish_small
+    print(f"bare Textual app, first frame     {bare * 1000:7.0f} ms")
+    print(
+        f"hamish FILE (3 KB), first frame   {hamish_small * 1000:7.0f} ms  ratio {startup:.2f}x bare (target <= 1.3)"
+    )
+    print(
+        f"hamish FILE (10 MB), first frame  {hamish_big * 1000:7.0f} ms  ratio {opening:.2f}x 3 KB (target <= 1.5)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
