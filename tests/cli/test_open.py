@@ -104,7 +104,7 @@ def test_terminal_detection():
     ],
 )
 def test_bad_paths_and_flags_are_one_line_exit_2(capsys, launched, args, message):
-    code, out, err = run(capsys, *args)
+    code, _, err = run(capsys, *args)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
     assert launched == []
 
