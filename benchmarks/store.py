@@ -15,14 +15,13 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from layout import generated_article  # noqa: E402
+from layout import best_of, generated_article  # noqa: E402
 
 from annotations import AnnotationSet, make_annotation, open_sidecar  # noqa: E402
 
@@ -51,15 +50,6 @@ def build(folder: Path, count: int) -> tuple[Path, str]:
     sidecar = open_sidecar(article, text)
     sidecar.save(state.with_annotations(annotations))
     return article, text
-
-
-def best_of(repeat: int, run) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> int:
