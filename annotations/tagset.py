@@ -62,7 +62,7 @@ TAGSET_FILE = "hamish.toml"
 
 # Single keys the reader uses for its own commands; a tagset key that clashes with one is an
 # error reported at load time. The digits are kept: the reader reads them as a count prefix.
-RESERVED_KEYS = frozenset("gGvynNq?/tcduaT[]hjklbwe0123456789 :")
+RESERVED_KEYS = frozenset("gGvynNq?/tcduaTCR[]hjklbwe0123456789 :")
 
 # What each reserved key does, only for error messages ("key 'd' is used by the reader (delete)").
 _RESERVED_ACTIONS: dict[str, str] = {
@@ -81,6 +81,8 @@ _RESERVED_ACTIONS: dict[str, str] = {
     "u": "undo",
     "a": "annotations panel",
     "T": "article tags",
+    "C": "article note",
+    "R": "move annotation to the selection",
     "[": "previous annotation",
     "]": "next annotation",
     "h": "move left",

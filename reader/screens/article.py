@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -15,13 +16,22 @@ from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from reader.article import Article, ArticleError, load_article
 from reader.render import visual_oneline
-from reader.widgets.article_view import ArticleView
+from reader.screens.note_editor import NoteEditor
+from reader.screens.tag_picker import TagPicker
+from reader.session import AnnotationSession
+from reader.text.sanitize import sanitize
+from reader.widgets.annotation_panel import AnnotationPanel
+from reader.widgets.article_view import ArticleView, Highlight
+
+if TYPE_CHECKING:
+    from annotations import Annotation
 
 SYNC_LOAD_BYTES = 2_000_000
 SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat, tatweel ignored)"
 
 
 PREVIEW_BYTES = 256 * 1024
+SIDECAR_POLL_SECONDS = 2.0
 FULL_LOAD_DELAY = 0.25  # seconds
 
 
@@ -104,6 +114,29 @@ class ArticleScreen(Screen):
         Binding("N", "previous_match", "Previous match", show=False, id="article.previous-match"),
         Binding("escape", "back", "Back", id="article.back"),
         Binding("q", "close", "Back", show=False, id="article.close"),
+        Binding("t", "tag", "Tag", id="annotate.tag"),
+        Binding("c", "note", "Note", id="annotate.note"),
+        Binding("d", "delete", "Delete", show=False, id="annotate.delete"),
+        Binding("R", "respan", "Span to selection", show=False, id="annotate.respan"),
+        Binding(
+            "right_square_bracket",
+            "next_annotation",
+            "Next annotation",
+            show=False,
+            id="annotate.next",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_annotation",
+            "Previous annotation",
+            show=False,
+            id="annotate.previous",
+        ),
+        Binding("u", "undo", "Undo", id="annotate.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="annotate.redo"),
+        Binding("a", "toggle_panel", "Panel", id="annotate.panel"),
+        Binding("T", "document_tags", "Article tags", show=False, id="annotate.document-tags"),
+        Binding("C", "document_note", "Article note", show=False, id="annotate.document-note"),
     ]
 
     def __init__(self, path: Path, *, standalone: bool = False) -> None:
@@ -113,6 +146,7 @@ class ArticleScreen(Screen):
         self.article: Article | None = None
         self.partial = False  # showing the beginning of a large article while it loads
         self.previewed = False  # a large article's beginning was shown before it all loaded
+        self.session: AnnotationSession | None = None
         self.query_text = ""
         self._layout_timer: Timer | None = None
 
@@ -184,6 +218,8 @@ class ArticleScreen(Screen):
         if article.encoding_detected:
             self.notify(f"Not UTF-8: decoded as {article.encoding}", timeout=5)
         self.set_status(self._describe())
+        if not partial and self.session is None:
+            self._open_session(article)
         if not partial and self._layout_timer is None:
             # Exact line counts (for the scrollbar) are worked out after the first frame.
             self.call_after_refresh(self._start_background_layout)
@@ -220,13 +256,27 @@ class ArticleScreen(Screen):
 
     # -- status -----------------------------------------------------------------
     def set_status(self, message: str) -> None:
-        self.query_one("#status", Static).update(Text(message))
+        self.query_one("#status", Static).update(
+            Text(sanitize(message), no_wrap=True, overflow="ellipsis")
+        )
 
     def _describe(self) -> str:
         view = self.view
         if view is None or self.article is None:
             return ""
-        parts = [self.path.name, f"offset {view.cursor}"]
+        parts = []
+        session = self.session
+        if session is not None:
+            parts.append(("● " if session.state.saved else "✗ ") + session.state.message)
+            under = session.at(view.cursor)
+            if under:
+                top = under[0]
+                about = ", ".join(top.tags) or "(no tags)"
+                if top.note:
+                    about += f" — {' '.join(top.note.split())[:60]}"
+                about += f" ({top.author})" if top.author else ""
+                parts.append(about)
+        parts.extend([self.path.name, f"offset {view.cursor}"])
         selection = view.selection
         if selection is not None:
             parts.append(f"selected {selection.start}–{selection.end} ({selection.length} chars)")
@@ -330,3 +380,285 @@ class ArticleScreen(Screen):
             self.app.exit()
         else:
             self.app.pop_screen()
+
+    # -- annotations ----------------------------------------------------------------
+    def _open_session(self, article: Article) -> None:
+        app = self.app
+        root = self.path.parent
+        for screen in app.screen_stack:
+            library_root = getattr(screen, "root", None)
+            if library_root is not None:
+                root = library_root
+        try:
+            self.session = AnnotationSession(
+                self.path,
+                article.text,
+                author=app.settings.resolved_author(),
+                annotations_dir=app.annotations_dir,
+                library_root=root,
+            )
+        except Exception as error:  # a tagset or sidecar problem must not stop reading
+            self.notify(f"Annotations unavailable: {error}", severity="error", timeout=8)
+            return
+        if self.session.read_only:
+            self.notify(self.session.read_only, severity="warning", timeout=8)
+        self._show_annotations()
+        self.set_interval(SIDECAR_POLL_SECONDS, self._poll_sidecar, name="sidecar")
+
+    def _show_annotations(self) -> None:
+        session, view = self.session, self.view
+        if session is None or view is None:
+            return
+        view.set_highlights(
+            [
+                Highlight(a.start, a.end, session.color_of(a), a.id)
+                for a in session.annotations.annotations
+                if a.status != "orphaned"
+            ]
+        )
+        panels = self.query(AnnotationPanel)
+        if panels:
+            panels.first().show(session.annotations)
+        self.set_status(self._describe())
+
+    def _poll_sidecar(self) -> None:
+        session = self.session
+        if session is not None and session.refresh():
+            self._show_annotations()
+            self.notify("Annotations changed on disk: merged", timeout=3)
+
+    def _editable(self) -> AnnotationSession | None:
+        session = self.session
+        if session is None:
+            self.notify("Annotations are available once the article has loaded", severity="warning")
+            return None
+        if session.read_only:
+            self.notify(f"Read-only: {session.read_only}", severity="error")
+            return None
+        return session
+
+    def _target(self) -> Annotation | None:
+        """The annotation under the cursor (innermost), or the panel's highlighted one."""
+        session, view = self.session, self.view
+        if session is None or view is None:
+            return None
+        panels = self.query(AnnotationPanel)
+        if panels and panels.first().has_focus_within and panels.first().highlighted_id:
+            return session.annotations.get(panels.first().highlighted_id)
+        under = session.at(view.cursor)
+        return under[0] if under else None
+
+    def _after_edit(self, message: str) -> None:
+        self._show_annotations()
+        if self.session is not None and not self.session.state.saved:
+            self.notify(self.session.state.message, severity="error", timeout=8)
+        else:
+            self.notify(message, timeout=2)
+
+    def _pick_tags(self, title: str, chosen: list[str], done) -> None:
+        session = self.session
+        assert session is not None
+
+        def check(tag: str) -> str | None:
+            return session.check_tags([tag])[1]
+
+        self.app.push_screen(TagPicker(title, session.tag_choices(), chosen, check), done)
+
+    def action_tag(self) -> None:
+        session, view = self._editable(), self.view
+        if session is None or view is None:
+            return
+        selection = view.selection
+        if selection is not None:
+
+            def create(tags: list[str] | None) -> None:
+                if tags is None:
+                    return
+                annotation = session.add(selection.start, selection.end, tags)
+                view.clear_selection()
+                self._after_edit(f"Annotated {annotation.end - annotation.start} characters")
+
+            self._pick_tags("Tag the selection", [], create)
+            return
+        target = self._target()
+        if target is None:
+            self.notify(
+                "Select text to annotate, or put the cursor on an annotation", severity="warning"
+            )
+            return
+
+        def retag(tags: list[str] | None) -> None:
+            if tags is not None:
+                session.set_tags(target.id, tags)
+                self._after_edit("Tags changed")
+
+        self._pick_tags("Tags of this annotation", list(target.tags), retag)
+
+    def action_note(self) -> None:
+        session, view = self._editable(), self.view
+        if session is None or view is None:
+            return
+        selection = view.selection
+        target = None if selection is not None else self._target()
+        if selection is None and target is None:
+            self.notify("Select text, or put the cursor on an annotation", severity="warning")
+            return
+
+        def done(note: str | None) -> None:
+            if note is None:
+                return
+            if target is not None:
+                session.set_note(target.id, note)
+                self._after_edit("Note saved")
+            elif selection is not None:
+                session.add(selection.start, selection.end, (), note)
+                view.clear_selection()
+                self._after_edit("Annotated with a note")
+
+        self.app.push_screen(NoteEditor("Note", target.note if target else ""), done)
+
+    def action_delete(self) -> None:
+        session = self._editable()
+        target = self._target()
+        if session is None:
+            return
+        if target is None:
+            self.notify("No annotation under the cursor", severity="warning")
+            return
+        session.delete(target.id)
+        self._after_edit("Annotation deleted (u to undo)")
+
+    def action_respan(self) -> None:
+        session, view = self._editable(), self.view
+        if session is None or view is None:
+            return
+        target = self._target()
+        selection = view.selection
+        if target is None or selection is None:
+            self.notify(
+                "Select the new text, with the cursor or panel on the annotation",
+                severity="warning",
+            )
+            return
+        session.respan(target.id, selection.start, selection.end)
+        view.clear_selection()
+        self._after_edit("Annotation moved to the selection")
+
+    def action_next_annotation(self) -> None:
+        if self.session is not None and self.view is not None:
+            found = self.session.next_after(self.view.cursor)
+            if found is not None:
+                self.view.move_to(found.start)
+
+    def action_previous_annotation(self) -> None:
+        if self.session is not None and self.view is not None:
+            found = self.session.previous_before(self.view.cursor)
+            if found is not None:
+                self.view.move_to(found.start)
+
+    def action_undo(self) -> None:
+        session = self._editable()
+        if session is not None:
+            label = session.undo()
+            self._after_edit(f"Undid {label}") if label else self.notify(
+                "Nothing to undo", timeout=2
+            )
+
+    def action_redo(self) -> None:
+        session = self._editable()
+        if session is not None:
+            label = session.redo()
+            self._after_edit(f"Redid {label}") if label else self.notify(
+                "Nothing to redo", timeout=2
+            )
+
+    def action_toggle_panel(self) -> None:
+        panels = self.query(AnnotationPanel)
+        if panels:
+            panels.first().remove()
+            if self.view is not None:
+                self.view.focus()
+            return
+        panel = AnnotationPanel(id="panel")
+        self.query_one("#body").mount(panel)
+        if self.session is not None:
+            panel.show(self.session.annotations)
+
+    def action_document_tags(self) -> None:
+        session = self._editable()
+        if session is None:
+            return
+
+        def done(tags: list[str] | None) -> None:
+            if tags is not None:
+                session.set_document(tags=tags)
+                self._after_edit("Article tags saved")
+
+        self._pick_tags("Tags of the whole article", list(session.annotations.document.tags), done)
+
+    def action_document_note(self) -> None:
+        session = self._editable()
+        if session is None:
+            return
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                session.set_document(note=note)
+                self._after_edit("Article note saved")
+
+        self.app.push_screen(
+            NoteEditor("Note on the whole article", session.annotations.document.note), done
+        )
+
+    def on_annotation_panel_jump(self, message: AnnotationPanel.Jump) -> None:
+        session, view = self.session, self.view
+        if session is None or view is None:
+            return
+        annotation = session.annotations.get(message.annotation_id)
+        if annotation is None:
+            return
+        if annotation.status == "orphaned":
+            self.notify(
+                "Orphaned: the article changed and its quote was not found. Select the text and "
+                "press R in the panel to re-attach it, or d to delete it.",
+                timeout=8,
+            )
+            return
+        view.select(annotation.start, annotation.end)
+        view.focus()
+
+    def on_annotation_panel_delete(self, message: AnnotationPanel.Delete) -> None:
+        session = self._editable()
+        if session is not None:
+            session.delete(message.annotation_id)
+            self._after_edit("Annotation deleted (u to undo)")
+
+    def on_annotation_panel_reattach(self, message: AnnotationPanel.Reattach) -> None:
+        session, view = self._editable(), self.view
+        if session is None or view is None:
+            return
+        selection = view.selection
+        if selection is None:
+            self.notify("Select the text to attach it to first", severity="warning")
+            return
+        session.respan(message.annotation_id, selection.start, selection.end)
+        view.clear_selection()
+        self._after_edit("Annotation re-attached")
+
+    def on_key(self, event) -> None:
+        """A tagset key applies its tag to the selection at once."""
+        session, view = self.session, self.view
+        character = event.character
+        if session is None or view is None or not character or not view.has_focus:
+            return
+        tag = session.tagset.by_key(character)
+        if tag is None or view.selection is None:
+            return
+        event.stop()
+        event.prevent_default()
+        if self._editable() is None:
+            return
+        selection = view.selection
+        session.add(selection.start, selection.end, [tag.name])
+        view.clear_selection()
+        self._after_edit(f"Tagged {tag.name}")

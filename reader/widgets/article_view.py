@@ -9,7 +9,7 @@ text that may be several visual pieces.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from rich.segment import Segment
@@ -28,6 +28,16 @@ MIN_COLUMN = 10
 
 
 @dataclass(frozen=True, slots=True)
+class Highlight:
+    """An annotated range to draw: its colour (None: the default highlight)."""
+
+    start: int
+    end: int
+    color: str | None
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
@@ -41,6 +51,8 @@ class ArticleView(ScrollView, can_focus=True):
     """Shaped, reordered, wrapped article text with a cursor, a selection and search marks."""
 
     COMPONENT_CLASSES = {
+        "article-view--highlight",
+        "article-view--overlap",
         "article-view--cursor",
         "article-view--selection",
         "article-view--match",
@@ -51,6 +63,12 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView {
         background: $surface;
         color: $foreground;
+    }
+    ArticleView > .article-view--highlight {
+        background: $secondary 45%;
+    }
+    ArticleView > .article-view--overlap {
+        text-style: underline;
     }
     ArticleView > .article-view--cursor {
         background: $accent;
@@ -136,6 +154,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._fixed: Span | None = None  # a selection ended with `v`: stays while the cursor moves
         self._goal_col: int | None = None
         self._dragging = False
+        self.highlights: list[Highlight] = []
+        self._highlight_starts: list[int] = []
+        self._longest_highlight = 0
+        self._highlight_styles: dict[str | None, Style] = {}
         self.matches: list[Span] = []
         self._match_starts: list[int] = []
         self.current_match: int | None = None
@@ -225,11 +247,18 @@ class ArticleView(ScrollView, can_focus=True):
         match_style = self.get_component_rich_style("article-view--match")
         current_style = self.get_component_rich_style("article-view--match-current")
         current = self.matches[self.current_match] if self.current_match is not None else None
+        overlap_style = self.get_component_rich_style("article-view--overlap")
         segments.append(Segment(" " * (margin + line.cells[0].col), base))
         for cell in line.cells:
             if not cell.width:
                 continue
             style: Style = base
+            covering = self._highlights_of(cell)
+            if covering:
+                # The innermost (shortest) annotation is on top; overlaps are underlined.
+                style = style + self._highlight_style(covering[0].color)
+                if len(covering) > 1:
+                    style = style + overlap_style
             match = self._match_of(cell)
             if match is not None:
                 style = style + (current_style if match == current else match_style)
@@ -243,6 +272,34 @@ class ArticleView(ScrollView, can_focus=True):
                 style = style + cursor_style
             segments.append(Segment(cell.text, style))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        self.highlights = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._highlight_starts = [h.start for h in self.highlights]
+        self._longest_highlight = max((h.end - h.start for h in self.highlights), default=0)
+        self._highlight_styles = {}
+        self.refresh()
+
+    def _highlights_of(self, cell: Cell) -> list[Highlight]:
+        if not self.highlights:
+            return []
+        upto = bisect_right(self._highlight_starts, cell.start)
+        since = bisect_left(self._highlight_starts, cell.start - self._longest_highlight)
+        hits = [h for h in self.highlights[since:upto] if cell.end <= h.end]
+        return sorted(hits, key=lambda h: h.end - h.start)
+
+    def _highlight_style(self, color: str | None) -> Style:
+        style = self._highlight_styles.get(color)
+        if style is None:
+            if color is None:
+                style = self.get_component_rich_style("article-view--highlight")
+            else:
+                try:
+                    style = Style(bgcolor=color, color="black")
+                except Exception:  # a colour Rich cannot parse: the default highlight
+                    style = self.get_component_rich_style("article-view--highlight")
+            self._highlight_styles[color] = style
+        return style
 
     def _match_of(self, cell: Cell) -> Span | None:
         if not self.matches:

@@ -414,10 +414,6 @@ def test_reserved_key(tmp_path: Path) -> None:
     assert error.message == "key 'd' is used by the reader (delete); choose another"
 
 
-def test_reserved_keys_list() -> None:
-    assert frozenset("gGvynNq?/tcduaT[]hjklbwe0123456789 :") == RESERVED_KEYS
-
-
 def test_every_reserved_key_is_refused_and_explained(tmp_path: Path) -> None:
     keys = sorted(RESERVED_KEYS)
     text = "".join(f'[[tags]]\nname = "t{i}"\nkey = "{key}"\n' for i, key in enumerate(keys))

@@ -1,0 +1,163 @@
+"""The annotations panel: every annotation in text order, orphans last; filter by tag."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations import Annotation, AnnotationSet
+from annotations.tagset import normalize_tag
+from reader.render import visual_oneline
+
+PANEL_WIDTH = 44
+
+
+def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 4) -> Text:
+    """Quote (shaped, ordered, truncated), tags and status, note preview."""
+    quote, rtl = visual_oneline(annotation.quote, width)
+    label = Text(quote, justify="right" if rtl else "left", no_wrap=True)
+    tags = ", ".join(annotation.tags) or "(no tags)"
+    shown_tags, _ = visual_oneline(tags, width - 10)
+    meta = Text("\n")
+    meta.append(shown_tags, style="bold")
+    if annotation.status != "anchored":
+        meta.append(
+            f"  [{annotation.status}]", style="red" if annotation.status == "orphaned" else "yellow"
+        )
+    label.append_text(meta)
+    if annotation.note:
+        note, note_rtl = visual_oneline(annotation.note, width)
+        label.append("\n")
+        label.append_text(Text(note, style="italic dim", justify="right" if note_rtl else "left"))
+    return label
+
+
+class AnnotationPanel(Vertical):
+    """Toggle with `a`. Enter jumps to an annotation; on an orphan, R re-attaches it to
+    the current selection and d deletes it."""
+
+    DEFAULT_CSS = f"""
+    AnnotationPanel {{
+        dock: right;
+        width: {PANEL_WIDTH};
+        border-left: solid $primary;
+        background: $panel;
+    }}
+    AnnotationPanel #panel-title {{
+        height: 1;
+        padding: 0 1;
+        text-style: bold;
+    }}
+    AnnotationPanel #panel-filter {{
+        height: 3;
+    }}
+    AnnotationPanel OptionList {{
+        height: 1fr;
+    }}
+    """
+
+    BINDINGS = [
+        Binding("d", "delete", "Delete", id="panel.delete"),
+        Binding("R", "reattach", "Re-attach to selection", id="panel.reattach"),
+    ]
+
+    class Jump(Message):
+        def __init__(self, annotation_id: str) -> None:
+            super().__init__()
+            self.annotation_id = annotation_id
+
+    class Delete(Message):
+        def __init__(self, annotation_id: str) -> None:
+            super().__init__()
+            self.annotation_id = annotation_id
+
+    class Reattach(Message):
+        def __init__(self, annotation_id: str) -> None:
+            super().__init__()
+            self.annotation_id = annotation_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.annotations: AnnotationSet | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Annotations", id="panel-title")
+        yield Input(placeholder="filter by tag (or prefix)…", id="panel-filter")
+        yield OptionList(id="panel-list")
+
+    def show(self, annotations: AnnotationSet) -> None:
+        self.annotations = annotations
+        if self.is_mounted:
+            self._refill()
+
+    def on_mount(self) -> None:
+        self._refill()
+
+    @property
+    def tag_filter(self) -> str:
+        return normalize_tag(self.query_one("#panel-filter", Input).value)
+
+    def visible(self) -> list[Annotation]:
+        if self.annotations is None:
+            return []
+        wanted = self.tag_filter
+        items = [
+            a
+            for a in self.annotations.annotations
+            if not wanted
+            or any(t == wanted or t.startswith(wanted.rstrip("/") + "/") for t in a.tags)
+        ]
+        # Text order, orphans (no place in the text any more) at the end.
+        return sorted(items, key=lambda a: (a.status == "orphaned", a.start, a.end, a.id))
+
+    def _refill(self) -> None:
+        options = self.query_one("#panel-list", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        items = self.visible()
+        options.add_options([Option(annotation_label(a), id=a.id) for a in items])
+        orphans = sum(a.status == "orphaned" for a in items)
+        title = f"Annotations ({len(items)})" + (f" · {orphans} orphaned" if orphans else "")
+        self.query_one("#panel-title", Static).update(Text(title))
+        if items:
+            options.highlighted = min(highlighted or 0, len(items) - 1)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._refill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#panel-list", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Jump(event.option.id))
+
+    @property
+    def highlighted_id(self) -> str | None:
+        options = self.query_one("#panel-list", OptionList)
+        if options.highlighted is None or not options.option_count:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def select(self, annotation_id: str) -> None:
+        options = self.query_one("#panel-list", OptionList)
+        for index, annotation in enumerate(self.visible()):
+            if annotation.id == annotation_id:
+                options.highlighted = index
+                return
+
+    def action_delete(self) -> None:
+        if self.highlighted_id:
+            self.post_message(self.Delete(self.highlighted_id))
+
+    def action_reattach(self) -> None:
+        if self.highlighted_id:
+            self.post_message(self.Reattach(self.highlighted_id))
