@@ -50,7 +50,7 @@ def settings() -> Settings:
 async def test_select_by_keys_tag_and_the_sidecar_has_it(library):
     path = fresh(library)
     async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
-        screen, view = await open_article(pilot)
+        _screen, view = await open_article(pilot)
         start = view.text.index(PHRASE)
         view.move_to(start)
         # RTL paragraph: ctrl+shift+left extends forward by words.
@@ -73,7 +73,7 @@ async def test_select_by_keys_tag_and_the_sidecar_has_it(library):
 async def test_select_by_mouse_and_quick_tag_key(library):
     path = fresh(library)
     async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
-        screen, view = await open_article(pilot)
+        _screen, view = await open_article(pilot)
         start = view.text.index("صندوق النقد الدولي")
         end = start + len("صندوق النقد الدولي")
         x0, y0 = screen_xy(view, start)
@@ -93,7 +93,7 @@ async def test_select_by_mouse_and_quick_tag_key(library):
 async def test_note_edit_delete_undo_redo_on_disk(library):
     path = fresh(library)
     async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
-        screen, view = await open_article(pilot)
+        _screen, view = await open_article(pilot)
         start = view.text.index(PHRASE)
         view.select(start, start + len(PHRASE))
         await pilot.press("c")
@@ -131,7 +131,7 @@ async def test_strict_tagset_refuses_new_tags(library):
         encoding="utf-8",
     )
     async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
-        screen, view = await open_article(pilot)
+        _screen, view = await open_article(pilot)
         view.select(0, 5)
         await pilot.press("t", *"madeup", "enter")
         picker = pilot.app.screen
@@ -203,7 +203,7 @@ async def test_panel_lists_jumps_and_reattaches_an_orphan(library):
 async def test_panel_filter_by_tag(library):
     path = library / "ar_economy.txt"
     async with HamishApp(path, settings()).run_test(size=(120, 34)) as pilot:
-        screen, view = await open_article(pilot)
+        screen, _view = await open_article(pilot)
         await pilot.press("a")
         await pilot.pause()
         panel = screen.query_one(AnnotationPanel)
@@ -235,7 +235,7 @@ async def test_document_tags_show_in_the_library(library):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press(*"Port strike", "enter", "enter")
-        screen, view = await open_article(pilot)
+        _screen, _view = await open_article(pilot)
         await pilot.press("T", *"topic/security", "enter", "enter")
         await pilot.pause()
         await pilot.press("escape")
@@ -251,7 +251,7 @@ async def test_document_tags_show_in_the_library(library):
 async def test_save_failure_keeps_the_work_and_says_so(library, monkeypatch):
     path = fresh(library)
     async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
-        screen, view = await open_article(pilot)
+        screen, _view = await open_article(pilot)
 
         def refuse(*args, **kwargs):
             raise PermissionError(13, "Permission denied")

@@ -30,3 +30,24 @@ def test_arabic_article_with_selection_snapshot(snap_compare, library):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=select_phrase)
+
+
+def test_highlights_and_panel_snapshot(snap_compare, library):
+    """Coloured, overlapping highlights (from ar_economy.txt's sidecar plus one inside
+    another) with the annotations panel open."""
+    app = HamishApp(library / "ar_economy.txt", Settings(author="rana"))
+
+    async def annotate(pilot) -> None:
+        await _settle(pilot)
+        screen = pilot.app.screen
+        text = screen.query_one(ArticleView).text
+        inner = text.index("وأمن الطاقة")
+        screen.session.add(inner, inner + len("وأمن الطاقة"), ["claim"])
+        screen._show_annotations()
+        await pilot.press("a")
+        await pilot.pause()
+        screen.query_one(ArticleView).move_to(inner + 1)
+        screen.query_one(ArticleView).focus()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=annotate)
