@@ -23,7 +23,13 @@ from annotations import (
     open_sidecar,
     respan,
 )
-from annotations.tagset import Tagset, find_tagset, normalize_tag
+from annotations.tagset import (
+    Tagset,
+    TagsetError,
+    find_tagset,
+    load_tagset_report,
+    normalize_tag,
+)
 
 RECENT_LIMIT = 12
 
@@ -54,7 +60,15 @@ class AnnotationSession:
         self.sidecar: Sidecar = open_sidecar(
             article_path, text, annotations_dir=annotations_dir, library_root=library_root
         )
-        self.tagset = tagset if tagset is not None else find_tagset(article_path)
+        self.tagset_problems: list[str] = []
+        if tagset is None:
+            try:
+                tagset = find_tagset(article_path)
+            except TagsetError as error:
+                # A broken tagset must not stop annotating: keep its valid entries, say why.
+                tagset, problems = load_tagset_report(error.path)
+                self.tagset_problems = [str(p) for p in problems] or [str(error)]
+        self.tagset = tagset
         self.history = History()
         self.recent: list[str] = []
         self.state = SaveState(

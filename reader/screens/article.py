@@ -231,12 +231,9 @@ class ArticleScreen(Screen):
     def _layout_more(self) -> None:
         """Between key presses, make the line count exact (for the scrollbar) bit by bit."""
         view = self.view
-        if view is None:
-            return
-        more = view.layout_in_background()
-        if not more and self._layout_timer is not None:
-            self._layout_timer.stop()
-            self._layout_timer = None
+        if view is None or view.document.exact:
+            return  # idle until a resize or a setting brings a new layout
+        view.layout_in_background()
         self.set_status(self._describe())
 
     @property
@@ -366,12 +363,20 @@ class ArticleScreen(Screen):
                 self.view.focus()
             return
         view = self.view
+        panels = self.query(AnnotationPanel)
+        if view is not None and panels and panels.first().has_focus_within:
+            view.focus()  # out of the panel, back to the text
+            return
         if view is not None and view.clear_selection():
             return
         if view is not None and view.matches:
             view.set_matches([])
             self.query_text = ""
             self.set_status(self._describe())
+            return
+        if self.standalone:
+            # Opened on one file: escape only cancels things; q quits.
+            self.notify("Press q to quit", timeout=2)
             return
         self.action_close()
 
@@ -402,6 +407,8 @@ class ArticleScreen(Screen):
             return
         if self.session.read_only:
             self.notify(self.session.read_only, severity="warning", timeout=8)
+        for problem in self.session.tagset_problems[:3]:
+            self.notify(f"Tagset: {problem}", severity="warning", timeout=10)
         self._show_annotations()
         self.set_interval(SIDECAR_POLL_SECONDS, self._poll_sidecar, name="sidecar")
 

@@ -17,7 +17,7 @@ from reader.render import visual_oneline
 PANEL_WIDTH = 44
 
 
-def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 4) -> Text:
+def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Text:
     """Quote (shaped, ordered, truncated), tags and status, note preview."""
     quote, rtl = visual_oneline(annotation.quote, width)
     label = Text(quote, justify="right" if rtl else "left", no_wrap=True)

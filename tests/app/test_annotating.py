@@ -274,3 +274,19 @@ def test_fuzzy_rank_prefers_prefix_and_folds_arabic():
     assert fuzzy_rank("spo", choices)[:2] == ["speaker/official", "speaker/opposition"]
     assert fuzzy_rank("موضوع/انتخابات", choices) == ["موضوع/انتخابات"]
     assert fuzzy_rank("qt", choices) == ["quote"]
+
+
+async def test_tagset_key_clash_is_reported_and_the_rest_works(library):
+    path = fresh(library)
+    (library / "hamish.toml").write_text(
+        '[[tags]]\nname = "quote"\nkey = "d"\n\n[[tags]]\nname = "claim"\nkey = "i"\n',
+        encoding="utf-8",
+    )
+    async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
+        screen, view = await open_article(pilot)
+        problems = screen.session.tagset_problems
+        assert problems and "hamish.toml:3" in problems[0] and "'d'" in problems[0]
+        view.select(0, 5)
+        await pilot.press("i")
+        await pilot.pause()
+    assert sidecar_of(path)["annotations"][0]["tags"] == ["claim"]
