@@ -161,6 +161,309 @@ def check_command(
     raise click.exceptions.Exit(report.exit_code)
 
 
+STREAM_FORMATS = ("jsonl", "csv", "w3c", "doccano", "conll")
+FOLDER_FORMATS = ("brat",)
+FILE_FORMATS = ("labelstudio",)
+
+
+def _annotation_filters(tag: str | None, author: str | None, status: str | None):
+    from reader.corpus import Filters
+
+    return Filters(tag=tag, author=author, status=status)
+
+
+@cli.command("export")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice([*STREAM_FORMATS, *FOLDER_FORMATS, *FILE_FORMATS]),
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=str),
+    help="File (or folder for brat); default stdout.",
+)
+@click.option("--tag", help="Only annotations with this tag or under this tag prefix.")
+@click.option("--author", help="Only annotations by this author.")
+@click.option(
+    "--status", type=click.Choice(["anchored", "moved", "orphaned"]), help="Only this status."
+)
+@click.option("--excel", is_flag=True, help="csv: write a BOM so spreadsheets show Arabic.")
+@click.option("--raw", is_flag=True, help="csv: do not neutralise cells that look like formulas.")
+@click.option("--collection", is_flag=True, help="w3c: one AnnotationCollection instead of JSONL.")
+@click.option(
+    "--as-annotations", is_flag=True, help="labelstudio: as annotations, not predictions."
+)
+@click.option(
+    "--offsets",
+    type=click.Choice(["utf16", "codepoint"]),
+    default="utf16",
+    show_default=True,
+    help="doccano: offset unit.",
+)
+@click.option("--annotations-dir", type=click.Path(file_okay=False, path_type=str))
+def export_command(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    tag: str | None,
+    author: str | None,
+    status: str | None,
+    excel: bool,
+    raw: bool,
+    collection: bool,
+    as_annotations: bool,
+    offsets: str,
+    annotations_dir: str | None,
+) -> None:
+    """Export the annotations of PATHS (files or folders) for other tools."""
+    from pathlib import Path
+
+    from reader.corpus import iter_documents
+    from reader.library import LibraryError
+
+    problems: list[str] = []
+    documents = iter_documents(
+        paths,
+        annotations_dir=annotations_dir,
+        filters=_annotation_filters(tag, author, status),
+        problems=problems,
+    )
+    if fmt in FOLDER_FORMATS + FILE_FORMATS and not output:
+        raise HamishError(f"--format {fmt} needs -o (a {'folder' if fmt == 'brat' else 'file'})")
+    try:
+        if fmt == "brat":
+            from annotations.export.brat import write_brat
+
+            folder = Path(output)
+            folder.mkdir(parents=True, exist_ok=True)
+            report = write_brat(documents, folder)
+        elif fmt == "labelstudio":
+            from annotations.export.labelstudio import write_labelstudio
+
+            report = write_labelstudio(documents, Path(output), as_annotations=as_annotations)
+        else:
+            writer = _stream_writer(
+                fmt, excel=excel, raw=raw, collection=collection, offsets=offsets
+            )
+            if output:
+                newline = "" if fmt == "csv" else None
+                with open(output, "w", encoding="utf-8", newline=newline) as out:
+                    report = writer(documents, out)
+            else:
+                report = writer(documents, sys.stdout)
+                sys.stdout.flush()
+    except LibraryError as error:
+        raise HamishError(str(error)) from None
+    except OSError as error:
+        raise HamishError(f"{output}: cannot write: {error.strerror or error}") from None
+    for warning in [*report.warnings, *problems]:
+        click.echo(f"hamish: warning: {warning}", err=True)
+    if output:
+        click.echo(
+            f"hamish: {report.records} records from {report.documents} articles → {output}",
+            err=True,
+        )
+    if problems:
+        raise click.exceptions.Exit(EXIT_PROBLEM)
+
+
+def _stream_writer(fmt: str, *, excel: bool, raw: bool, collection: bool, offsets: str):
+    from functools import partial
+
+    if fmt == "jsonl":
+        from annotations.export.jsonl import write_jsonl
+
+        return write_jsonl
+    if fmt == "csv":
+        from annotations.export.csv_format import write_csv
+
+        return partial(write_csv, excel=excel, raw=raw)
+    if fmt == "w3c":
+        from annotations.export.w3c import write_w3c
+
+        return partial(write_w3c, collection=collection)
+    if fmt == "doccano":
+        from annotations.export.doccano import write_doccano
+
+        return partial(write_doccano, offsets=offsets)
+    from annotations.export.conll import write_conll
+
+    return write_conll
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["jsonl", "w3c", "labelstudio", "doccano", "brat"]),
+    help="Input format.",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=str),
+    default=".",
+    show_default=True,
+    help="Library folder the records' article paths are relative to.",
+)
+@click.option(
+    "--offsets",
+    type=click.Choice(["utf16", "codepoint"]),
+    default="utf16",
+    show_default=True,
+    help="doccano: offset unit of the file.",
+)
+@click.option("--author", help="Author for records that name none.")
+@click.option("--annotations-dir", type=click.Path(file_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_command(
+    files: tuple[str, ...],
+    fmt: str,
+    root: str,
+    offsets: str,
+    author: str | None,
+    annotations_dir: str | None,
+    as_json: bool,
+) -> None:
+    """Merge annotations from other tools' FILES into the articles' sidecars."""
+    from pathlib import Path
+
+    from reader.importing import import_records
+    from reader.settings import SettingsError, load_settings
+
+    try:
+        author = author or load_settings().resolved_author()
+    except SettingsError as error:
+        raise HamishError(str(error)) from None
+    total = None
+    for name in files:
+        try:
+            records = list(_read_records(fmt, Path(name), offsets))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise HamishError(f"{name}: cannot read as {fmt}: {error}") from None
+        report = import_records(
+            records, root=Path(root), author=author, annotations_dir=annotations_dir
+        )
+        if total is None:
+            total = report
+        else:
+            total.added += report.added
+            total.duplicates += report.duplicates
+            total.documents += report.documents
+            total.problems.extend(report.problems)
+    assert total is not None
+    if as_json:
+        sys.stdout.write(json.dumps(total.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for problem in total.problems:
+            click.echo(f"hamish: {problem}", err=True)
+        click.echo(
+            f"imported {total.added} annotations into {total.documents} articles "
+            f"({total.duplicates} already there, {len(total.problems)} problems)"
+        )
+    if total.problems:
+        raise click.exceptions.Exit(EXIT_PROBLEM)
+
+
+def _read_records(fmt: str, path, offsets: str):
+    if fmt == "brat":
+        from annotations.export.brat import read_brat
+
+        return read_brat(path)
+    if fmt == "labelstudio":
+        from annotations.export.labelstudio import read_labelstudio
+
+        return read_labelstudio(path)
+    text = path.read_text(encoding="utf-8-sig")
+    if fmt == "jsonl":
+        from annotations.export.jsonl import read_jsonl
+
+        return read_jsonl(text.splitlines())
+    if fmt == "w3c":
+        from annotations.export.w3c import read_w3c
+
+        return read_w3c(text)
+    from annotations.export.doccano import read_doccano
+
+    return read_doccano(text.splitlines(), offsets=offsets)
+
+
+@cli.command("stats")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--by",
+    "sections",
+    multiple=True,
+    type=click.Choice(["tag", "prefix", "author", "article", "status"]),
+    help="Which counts (repeatable); default all.",
+)
+@click.option("--chart", is_flag=True, help="Draw horizontal bars.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--annotations-dir", type=click.Path(file_okay=False, path_type=str))
+def stats_command(
+    paths: tuple[str, ...],
+    sections: tuple[str, ...],
+    chart: bool,
+    as_json: bool,
+    annotations_dir: str | None,
+) -> None:
+    """Count annotations by tag, tag prefix, author, article and status."""
+    from reader.library import LibraryError
+    from reader.stats import SECTIONS, corpus_stats, render_stats
+    from reader.terminal import output_width
+
+    try:
+        stats = corpus_stats(paths, annotations_dir=annotations_dir)
+    except LibraryError as error:
+        raise HamishError(str(error)) from None
+    chosen = sections or SECTIONS
+    if as_json:
+        sys.stdout.write(json.dumps(stats.to_json(chosen), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_stats(stats, chosen, chart=chart, width=output_width()))
+    if stats.problems:
+        raise click.exceptions.Exit(EXIT_PROBLEM)
+
+
+@cli.command("search")
+@click.argument("args", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
+@click.option("--annotations-dir", type=click.Path(file_okay=False, path_type=str))
+def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | None) -> None:
+    """Search PATHS… for QUERY (the last argument), Arabic-aware, in text and annotations.
+
+    Each hit prints as FILE:LINE:OFFSET with its context. Exit 1 when nothing is found.
+    """
+    from reader.library import LibraryError
+    from reader.search import search_corpus
+    from reader.text.sanitize import sanitize
+
+    *paths, query = args
+    problems: list[str] = []
+    found = 0
+    try:
+        for hit in search_corpus(
+            paths or ["."], query, annotations_dir=annotations_dir, problems=problems
+        ):
+            found += 1
+            if as_json:
+                sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
+            else:
+                sys.stdout.write(sanitize(hit.render()) + "\n")
+    except LibraryError as error:
+        raise HamishError(str(error)) from None
+    for problem in problems:
+        click.echo(f"hamish: warning: {problem}", err=True)
+    if not found:
+        raise click.exceptions.Exit(EXIT_PROBLEM)
+
+
 @cli.command("open", hidden=True)
 @click.argument("path", required=False, default=".", type=click.Path(path_type=str))
 @click.option("--bidi", type=click.Choice(["self", "terminal"]), help="Who reorders RTL text.")

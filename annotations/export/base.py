@@ -1,0 +1,91 @@
+"""What every export format receives, and what every importer yields.
+
+Exports stream: a format gets an iterable of :class:`ExportDocument` (one article
+and its annotations at a time) and writes as it goes, so a corpus of thousands of
+articles is never held in memory at once. Offsets inside hamish are code points
+into the article's full decoded text; each format converts to its own tool's unit
+and convention (UTF-16 units for doccano, inclusive ends nowhere, …) at the edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotations.model import Annotation, AnnotationSet
+
+
+@dataclass(frozen=True, slots=True)
+class ExportDocument:
+    """One article with its (already filtered, re-anchored) annotations."""
+
+    path: str  # the article's path as the user named it (POSIX), e.g. "news/2024/x.txt"
+    name: str  # a file-name-safe stem, unique within one export (for per-document files)
+    text: str  # the full decoded text; offsets index it
+    title: str
+    source: str | None
+    date: str | None
+    sha256: str  # of the text, as in the sidecar
+    annotations: AnnotationSet
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The document fields every exported record carries."""
+        return {
+            "document": self.path,
+            "title": self.title,
+            "source": self.source,
+            "date": self.date,
+            "sha256": self.sha256,
+        }
+
+    def placed(self) -> list[Annotation]:
+        """Annotations with a place in the text (orphans have none to export as spans)."""
+        return [a for a in self.annotations.annotations if a.status != "orphaned"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedAnnotation:
+    """An annotation read from another tool's file, before it is placed in a sidecar.
+
+    ``document`` names the article as the file did (a path, file name or title);
+    offsets are code points into that article's text when known (converted from the
+    tool's unit by the importer), ``None`` when the tool only gave a quote.
+    """
+
+    document: str
+    start: int | None
+    end: int | None
+    quote: str
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    author: str = ""
+    created: str = ""
+    modified: str = ""
+    id: str | None = None  # kept when the file carries a hamish id
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ExportReport:
+    """Counts for the user, and warnings (e.g. conll flattening overlapping spans)."""
+
+    documents: int = 0
+    records: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def utf16_offset(text: str, index: int) -> int:
+    """The UTF-16 code-unit offset of code point ``index`` (JavaScript, doccano, Label Studio)."""
+    return index + sum(1 for c in text[:index] if ord(c) > 0xFFFF)
+
+
+def codepoint_offset(text: str, units: int) -> int:
+    """The code-point index of UTF-16 offset ``units`` in ``text``."""
+    count = 0
+    for index, char in enumerate(text):
+        if count >= units:
+            return index
+        count += 2 if ord(char) > 0xFFFF else 1
+    return len(text)

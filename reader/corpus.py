@@ -1,0 +1,102 @@
+"""A corpus for the command line: articles and their sidecars, one at a time.
+
+Everything here streams: an export of thousands of articles holds one article and
+its annotations in memory at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotations import Annotation, open_sidecar, sidecar_path, text_sha256
+from annotations.export.base import ExportDocument
+from reader.article import ArticleError, load_article
+from reader.library import find_articles
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which annotations to keep: a tag (or a "/" prefix), an author, a status."""
+
+    tag: str | None = None
+    author: str | None = None
+    status: str | None = None
+
+    def keep(self, annotation: Annotation) -> bool:
+        if self.author is not None and annotation.author != self.author:
+            return False
+        if self.status is not None and annotation.status != self.status:
+            return False
+        if self.tag is not None:
+            prefix = self.tag.rstrip("/")
+            return any(t == prefix or t.startswith(prefix + "/") for t in annotation.tags)
+        return True
+
+
+def _display_path(article: Path) -> str:
+    return article.as_posix()
+
+
+def _safe_names() -> Iterator[str]:
+    """A generator that turns display paths into unique, file-name-safe stems."""
+    seen: set[str] = set()
+    path = yield ""
+    while True:
+        stem = _UNSAFE.sub("_", path.rsplit(".", 1)[0].replace("/", "__")).strip("_") or "article"
+        name, n = stem, 1
+        while name in seen:
+            n += 1
+            name = f"{stem}_{n}"
+        seen.add(name)
+        path = yield name
+
+
+def iter_documents(
+    paths: Iterable[str],
+    *,
+    annotations_dir: str | None = None,
+    filters: Filters = Filters(),
+    problems: list[str] | None = None,
+    with_sidecar_only: bool = True,
+) -> Iterator[ExportDocument]:
+    """Every article under ``paths`` that has a sidecar, re-anchored and filtered.
+
+    Unreadable articles and sidecars that cannot be used are appended to
+    ``problems`` (one line each) and skipped.
+    """
+    names = _safe_names()
+    next(names)
+    for article_path, root in find_articles(paths):
+        if with_sidecar_only and not sidecar_path(article_path, annotations_dir, root).exists():
+            continue
+        try:
+            article = load_article(article_path)
+        except ArticleError as error:
+            if problems is not None:
+                problems.append(str(error))
+            continue
+        sidecar = open_sidecar(
+            article_path, article.text, annotations_dir=annotations_dir, library_root=root
+        )
+        if sidecar.read_only and not sidecar.annotations.annotations and problems is not None:
+            problems.append(sidecar.read_only)
+        annotations = sidecar.annotations
+        kept = [a for a in annotations.annotations if filters.keep(a)]
+        if len(kept) != len(annotations.annotations):
+            annotations = annotations.with_annotations(kept)
+        display = _display_path(article_path)
+        yield ExportDocument(
+            path=display,
+            name=names.send(display),
+            text=article.text,
+            title=article.title,
+            source=article.source,
+            date=article.date,
+            sha256=text_sha256(article.text),
+            annotations=annotations,
+        )

@@ -1,0 +1,113 @@
+"""`hamish stats`: annotation counts by tag, tag prefix, author and article."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.cells import cell_len
+
+from annotations import AnnotationSet, sidecar_path
+from annotations.validate import SidecarInvalid, validate_sidecar
+from reader.library import find_articles
+from reader.render import visual_oneline
+
+SECTIONS = ("tag", "prefix", "author", "article", "status")
+BAR = "█"
+
+
+@dataclass
+class CorpusStats:
+    articles: int = 0
+    annotated: int = 0
+    annotations: int = 0
+    counts: dict[str, Counter[str]] = field(
+        default_factory=lambda: {s: Counter() for s in SECTIONS}
+    )
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, article: str, annotations: AnnotationSet) -> None:
+        self.annotated += bool(annotations.annotations)
+        for annotation in annotations.annotations:
+            self.annotations += 1
+            self.counts["article"][article] += 1
+            self.counts["author"][annotation.author or "(unknown)"] += 1
+            self.counts["status"][annotation.status] += 1
+            tags = annotation.tags or ("(untagged)",)
+            for tag in tags:
+                self.counts["tag"][tag] += 1
+            prefixes = {
+                "/".join(t.split("/")[:i])
+                for t in annotation.tags
+                for i in range(1, t.count("/") + 1)
+            }
+            for prefix in prefixes:
+                self.counts["prefix"][prefix] += 1
+
+    def to_json(self, sections: Iterable[str] = SECTIONS) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "annotated_articles": self.annotated,
+            "annotations": self.annotations,
+            **{f"by_{s}": dict(self.counts[s].most_common()) for s in sections},
+            "problems": self.problems,
+        }
+
+
+def corpus_stats(paths: Iterable[str], *, annotations_dir: str | None = None) -> CorpusStats:
+    """Counts from the sidecars as stored (articles are not decoded: fast on big corpora)."""
+    stats = CorpusStats()
+    for article, root in find_articles(paths):
+        stats.articles += 1
+        path = sidecar_path(article, annotations_dir, root)
+        try:
+            raw = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            stats.problems.append(f"{path}: cannot read: {error}")
+            continue
+        try:
+            data = json.loads(raw)
+            validate_sidecar(data)
+        except (json.JSONDecodeError, SidecarInvalid) as error:
+            stats.problems.append(f"{path.name}: {error}")
+            continue
+        stats.add(article.as_posix(), AnnotationSet.from_json(data))
+    return stats
+
+
+def _label(text: str, width: int) -> str:
+    shown, rtl = visual_oneline(text, width)
+    pad = " " * max(width - cell_len(shown), 0)
+    return pad + shown if rtl else shown + pad
+
+
+def render_stats(
+    stats: CorpusStats, sections: Iterable[str] = SECTIONS, *, chart: bool = False, width: int = 80
+) -> str:
+    lines = [
+        f"{stats.articles} articles, {stats.annotated} annotated, {stats.annotations} annotations"
+    ]
+    for section in sections:
+        counter = stats.counts[section]
+        if not counter:
+            continue
+        lines.append("")
+        lines.append(f"by {section}:")
+        rows = counter.most_common()
+        label_width = min(max(cell_len(visual_oneline(k, 40)[0]) for k, _ in rows), 40)
+        number_width = len(str(rows[0][1]))
+        bar_room = max(width - label_width - number_width - 6, 10)
+        top = rows[0][1]
+        for key, count in rows:
+            line = f"  {_label(key, label_width)}  {count:>{number_width}}"
+            if chart:
+                line += " " + BAR * max(1, round(count / top * bar_room))
+            lines.append(line)
+    for problem in stats.problems:
+        lines.append(f"error: {problem}")
+    return "\n".join(lines) + "\n"
