@@ -149,8 +149,18 @@ class Annotation:
             created=data.get("created", ""),
             modified=data.get("modified", ""),
             status=data.get("status", "anchored"),
-            extra={k: v for k, v in data.items() if k not in ANNOTATION_KEYS},
+            extra=_extra(data, _ANNOTATION_KEY_SET),
         )
+
+
+_ANNOTATION_KEY_SET = frozenset(ANNOTATION_KEYS)
+
+
+def _extra(data: Mapping[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
+    """Keys of ``data`` that hamish does not know (kept and written back on save)."""
+    if known.issuperset(data):
+        return _EMPTY
+    return {k: v for k, v in data.items() if k not in known}
 
 
 def make_annotation(

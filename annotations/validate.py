@@ -85,7 +85,7 @@ def validate_sidecar(data: Any) -> None:
         raise SidecarInvalid("$.annotations", f"expected an array, got {_kind(annotations)}")
     seen: set[str] = set()
     for i, entry in enumerate(annotations):
-        _validate_annotation(entry, f"$.annotations[{i}]", length, seen)
+        _validate_annotation(entry, i, length, seen)
 
 
 def _validate_document(document: Any) -> int:
@@ -109,35 +109,45 @@ def _validate_document(document: Any) -> int:
     return length
 
 
-def _validate_annotation(entry: Any, path: str, length: int, seen: set[str]) -> None:
-    if not isinstance(entry, dict):
-        raise SidecarInvalid(path, f"expected an object, got {_kind(entry)}")
-    for key in ("id", "start", "end", "quote"):
-        if key not in entry:
-            raise SidecarInvalid(path, f"missing required key '{key}'")
-    annotation_id = entry["id"]
-    if not isinstance(annotation_id, str) or not annotation_id:
-        raise SidecarInvalid(f"{path}.id", "expected a non-empty string")
+_OPTIONAL_STRINGS = ("prefix", "suffix", "note", "author", "created", "modified")
+
+
+def _validate_annotation(entry: Any, index: int, length: int, seen: set[str]) -> None:
+    # The success path builds no strings: JSON paths are only made for an error.
+    def at(key: str = "") -> str:
+        return f"$.annotations[{index}]" + (f".{key}" if key else "")
+
+    if type(entry) is not dict:
+        raise SidecarInvalid(at(), f"expected an object, got {_kind(entry)}")
+    try:
+        annotation_id, start, end, quote = entry["id"], entry["start"], entry["end"], entry["quote"]
+    except KeyError as missing:
+        raise SidecarInvalid(at(), f"missing required key '{missing.args[0]}'") from None
+    if type(annotation_id) is not str or not annotation_id:
+        raise SidecarInvalid(at("id"), "expected a non-empty string")
     if annotation_id in seen:
-        raise SidecarInvalid(f"{path}.id", f"duplicate id '{annotation_id}'")
+        raise SidecarInvalid(at("id"), f"duplicate id '{annotation_id}'")
     seen.add(annotation_id)
-    start, end = entry["start"], entry["end"]
-    if not _is_int(start) or start < 0:
-        raise SidecarInvalid(f"{path}.start", "expected an integer >= 0")
-    if not _is_int(end) or end < start:
-        raise SidecarInvalid(f"{path}.end", "expected an integer >= start")
+    if type(start) is not int or start < 0:
+        raise SidecarInvalid(at("start"), "expected an integer >= 0")
+    if type(end) is not int or end < start:
+        raise SidecarInvalid(at("end"), "expected an integer >= start")
     if end > length:
-        raise SidecarInvalid(f"{path}.end", f"{end} is past the document's length {length}")
-    quote = entry["quote"]
-    _expect_str(quote, f"{path}.quote")
+        raise SidecarInvalid(at("end"), f"{end} is past the document's length {length}")
+    if type(quote) is not str:
+        raise SidecarInvalid(at("quote"), f"expected a string, got {_kind(quote)}")
     if len(quote) != end - start:
-        raise SidecarInvalid(
-            f"{path}.quote", f"has {len(quote)} characters, the span {end - start}"
-        )
-    for key in ("prefix", "suffix", "note", "author", "created", "modified"):
-        if key in entry:
-            _expect_str(entry[key], f"{path}.{key}")
+        raise SidecarInvalid(at("quote"), f"has {len(quote)} characters, the span {end - start}")
+    for key in _OPTIONAL_STRINGS:
+        value = entry.get(key, "")
+        if type(value) is not str:
+            raise SidecarInvalid(at(key), f"expected a string, got {_kind(value)}")
     if "tags" in entry:
-        _expect_tags(entry["tags"], f"{path}.tags")
-    if "status" in entry and entry["status"] not in STATUSES:
-        raise SidecarInvalid(f"{path}.status", f"expected one of {', '.join(STATUSES)}")
+        tags = entry["tags"]
+        if type(tags) is not list:
+            raise SidecarInvalid(at("tags"), f"expected an array of strings, got {_kind(tags)}")
+        for n, tag in enumerate(tags):
+            if type(tag) is not str or not tag:
+                raise SidecarInvalid(f"{at('tags')}[{n}]", "expected a non-empty string")
+    if entry.get("status", "anchored") not in STATUSES:
+        raise SidecarInvalid(at("status"), f"expected one of {', '.join(STATUSES)}")

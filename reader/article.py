@@ -281,8 +281,19 @@ _RTL_LANGUAGES = frozenset(
 )
 
 
+_RUNS: dict[re.Pattern[str], re.Pattern[str]] = {}
+
+
 def _count(regex: re.Pattern[str], text: str) -> int:
-    return len(regex.findall(text))
+    """How many characters of ``text`` the one-character class ``regex`` matches.
+
+    Matching runs (``[...]+``) and adding their lengths is several times faster than
+    a list of one-character matches.
+    """
+    runs = _RUNS.get(regex)
+    if runs is None:
+        runs = _RUNS[regex] = re.compile(f"(?:{regex.pattern})+")
+    return sum(map(len, runs.findall(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -620,7 +631,9 @@ def load_article(path: str | Path) -> Article:
     try:
         # Pipes (e.g. `hamish <(curl ...)`) are read too, with the same size limit.
         with p.open("rb") as f:
-            data = f.read(limit + 1)
+            # A regular file is read whole (its size was checked); read(n) would first
+            # reserve n bytes, i.e. the size limit, for every article.
+            data = f.read() if stat.S_ISREG(st.st_mode) else f.read(limit + 1)
     except FileNotFoundError:
         raise _fail(name, "no such file") from None
     except IsADirectoryError:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotations import Annotation, open_sidecar, sidecar_path, text_sha256
+from annotations import Annotation, open_sidecar, sidecar_path
 from annotations.export.base import ExportDocument
 from reader.article import ArticleError, load_article
 from reader.library import find_articles
@@ -97,6 +97,6 @@ def iter_documents(
             title=article.title,
             source=article.source,
             date=article.date,
-            sha256=text_sha256(article.text),
+            sha256=annotations.document.sha256,  # of the current text, after re-anchoring
             annotations=annotations,
         )

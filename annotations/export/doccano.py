@@ -1,0 +1,322 @@
+"""doccano sequence labelling: JSON Lines, one article a line.
+
+Export
+    ::
+
+        {"id": 1, "text": "<the full article>", "label": [[start, end, "tag"], …],
+         "document": …, "title": …, "source": …, "date": …, "sha256": …,
+         "meta": {"offsets": "utf16", "document_tags": […], "document_note": "…",
+                  "annotations": [{"id", "start", "end", "tags", "note", "author",
+                                   "created", "modified"}, …]}}
+
+    - ``id`` numbers the articles of the export from 1. Every article gets a line,
+      also one without annotations (to be annotated in doccano).
+    - ``text`` is the full decoded text, line endings as in the file, so that the
+      offsets index it.
+    - ``label`` has one ``[start, end, tag]`` triple per annotation **per tag**; an
+      untagged annotation gets one triple labelled ``"span"`` (doccano has no
+      unlabelled spans).
+    - Offsets are UTF-16 code units by default (``offsets="utf16"``): doccano's
+      front end is JavaScript and counts them, so an emoji or 𝐀 before a span counts
+      two. ``offsets="codepoint"`` writes hamish's code points instead (for scripts).
+      Ends are exclusive in both.
+    - Only placed annotations (not orphans) are labelled; skipped orphans, and
+      annotations whose quote is not at their offsets, are reported as warnings.
+      ``ExportReport.records`` counts the annotations labelled.
+    - U+0085, U+2028 and U+2029 (allowed raw inside JSON strings) are written as
+      ``\\u`` escapes, so that every splitter (``str.splitlines``, JavaScript) sees
+      one line per article.
+    - ``meta`` keeps what labels cannot hold (ids, notes, authors, times, untagged
+      spans), with the offsets in the same unit as ``label``. doccano keeps unknown
+      keys of an imported line as the example's metadata and writes them back on
+      export, so a round trip through doccano keeps them.
+
+Import
+    :func:`read_doccano` reads doccano's JSON Lines: ``label`` (or ``labels``)
+    triples, or ``entities`` objects with ``start_offset``/``end_offset``/``label``.
+    The labels are the truth (they are what was edited in doccano); triples with the
+    same span make one annotation with several tags. When ``meta.annotations`` (from
+    :func:`write_doccano`) has entries for a span, their ids, notes, authors and times
+    are kept and the span's labels are shared out by their tags (a label nobody had
+    goes to the first; the ``"span"`` placeholder of an untagged annotation is
+    dropped); an entry none of whose labels remain was deleted in doccano and is not
+    returned. Offsets are converted back to code points from ``offsets`` units; the
+    quote is the text between them. ``document`` is the line's ``document`` (else its
+    ``id``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+from annotations.export.base import ExportDocument, ExportReport, ImportedAnnotation
+
+UNTAGGED = "span"
+OFFSETS = ("utf16", "codepoint")
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _escape_separators(chunk: str) -> str:
+    """``chunk`` with U+0085, U+2028 and U+2029 as JSON escapes (rare: test cheaply first)."""
+    if "\u2028" in chunk or "\u2029" in chunk or "\x85" in chunk:
+        return _SEPARATORS.sub(_escape, chunk)
+    return chunk
+
+
+def _check_offsets(offsets: str) -> None:
+    if offsets not in OFFSETS:
+        raise ValueError(f"offsets must be one of {', '.join(OFFSETS)}, not {offsets!r}")
+
+
+def _identity(index: int) -> int:
+    return index
+
+
+def to_utf16(text: str) -> Callable[[int], int]:
+    """A function from code-point index to UTF-16 offset in ``text``.
+
+    Text without characters outside the BMP (most articles) needs no conversion; for
+    the rest the positions of those characters are found once and each offset costs a
+    binary search.
+    """
+    if not _ASTRAL.search(text):
+        return _identity
+    astral = [m.start() for m in _ASTRAL.finditer(text)]
+
+    def convert(index: int) -> int:
+        return index + bisect_left(astral, index)
+
+    return convert
+
+
+def from_utf16(text: str) -> Callable[[int], int]:
+    """A function from UTF-16 offset to code-point index in ``text``.
+
+    It raises ``ValueError`` for an offset inside a surrogate pair or past the end.
+    """
+    astral = [m.start() for m in _ASTRAL.finditer(text)] if _ASTRAL.search(text) else []
+    # The UTF-16 offset at which the k-th non-BMP character starts.
+    starts = [index + k for k, index in enumerate(astral)]
+    total = len(text) + len(astral)
+
+    def convert(units: int) -> int:
+        if not 0 <= units <= total:
+            raise ValueError(f"offset {units} is outside the text ({total} UTF-16 units)")
+        before = bisect_left(starts, units)  # non-BMP characters starting before ``units``
+        if before and starts[before - 1] + 1 == units:
+            raise ValueError(f"offset {units} splits a surrogate pair")
+        return units - before
+
+    return convert
+
+
+# --------------------------------------------------------------------------------------------
+# Export
+
+
+def write_doccano(
+    documents: Iterable[ExportDocument], out: IO[str], *, offsets: str = "utf16"
+) -> ExportReport:
+    """Write one doccano line per document to ``out``."""
+    _check_offsets(offsets)
+    report = ExportReport()
+    for number, doc in enumerate(documents, 1):
+        report.documents += 1
+        text = doc.text
+        convert = to_utf16(text) if offsets == "utf16" else _identity
+        labels: list[list[Any]] = []
+        entries: list[dict[str, Any]] = []
+        orphans = 0
+        for a in doc.annotations.annotations:
+            if a.status == "orphaned":
+                orphans += 1
+                continue
+            if text[a.start : a.end] != a.quote:
+                report.warnings.append(
+                    f"{doc.path}: annotation {a.id} does not match the text at "
+                    f"{a.start}..{a.end}; not exported"
+                )
+                continue
+            start, end = convert(a.start), convert(a.end)
+            for tag in a.tags or (UNTAGGED,):
+                labels.append([start, end, tag])
+            entries.append(
+                {
+                    "id": a.id,
+                    "start": start,
+                    "end": end,
+                    "tags": list(a.tags),
+                    "note": a.note,
+                    "author": a.author,
+                    "created": a.created,
+                    "modified": a.modified,
+                }
+            )
+        if orphans:
+            report.warnings.append(f"{doc.path}: {orphans} orphaned annotations not exported")
+        record = {"id": number, "text": text, "label": labels, **doc.fields}
+        record["meta"] = {
+            "offsets": offsets,
+            "document_tags": list(doc.annotations.document.tags),
+            "document_note": doc.annotations.document.note,
+            "annotations": entries,
+        }
+        out.write(_escape_separators(_encode(record)) + "\n")
+        report.records += len(entries)
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Import
+
+
+def read_doccano(lines: Iterable[str], *, offsets: str = "utf16") -> Iterator[ImportedAnnotation]:
+    """Annotations from doccano JSON Lines, offsets converted to code points.
+
+    Raises ``ValueError("line N: reason")`` on bad JSON, a missing ``text``, a bad
+    label or an offset outside the text (or inside a surrogate pair).
+    """
+    _check_offsets(offsets)
+    for number, line in enumerate(lines, 1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"line {number}: invalid JSON: {error.msg}") from None
+        try:
+            yield from _record(record, offsets)
+        except ValueError as error:
+            raise ValueError(f"line {number}: {error}") from None
+
+
+def _labels(record: dict[str, Any]) -> list[tuple[int, int, str]]:
+    triples: list[tuple[int, int, str]] = []
+    if "entities" in record and "label" not in record:
+        for entity in record["entities"] or ():
+            if not isinstance(entity, dict):
+                raise ValueError("an entity that is not an object")
+            triples.append(
+                (entity.get("start_offset"), entity.get("end_offset"), entity.get("label"))
+            )
+    else:
+        raw = record.get("label", record.get("labels")) or []
+        if not isinstance(raw, list):
+            raise ValueError("'label' is not a list")
+        for item in raw:
+            if not isinstance(item, list) or len(item) != 3:
+                raise ValueError(f"a label that is not [start, end, tag]: {item!r}")
+            triples.append(tuple(item))  # type: ignore[arg-type]
+    for start, end, tag in triples:
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            raise ValueError(f"a label with non-integer offsets: {[start, end, tag]!r}")
+        if start > end:
+            raise ValueError(f"a label that ends before it starts: {[start, end, tag]!r}")
+        if not isinstance(tag, str):
+            raise ValueError(f"a label whose tag is not a string: {[start, end, tag]!r}")
+    return triples
+
+
+def _record(record: Any, offsets: str) -> Iterator[ImportedAnnotation]:
+    if not isinstance(record, dict):
+        raise ValueError("expected a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError("missing 'text'")
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    written = meta.get("offsets")
+    if written in OFFSETS and written != offsets:
+        raise ValueError(f"written with offsets={written!r}, read with offsets={offsets!r}")
+    document = record.get("document")
+    if not isinstance(document, str):
+        document = str(record.get("id", ""))
+    convert = from_utf16(text) if offsets == "utf16" else _codepoints(len(text))
+
+    # Labels grouped by span (in units), in order of first appearance, tags deduplicated.
+    spans: dict[tuple[int, int], list[str]] = {}
+    for start, end, tag in _labels(record):
+        tags = spans.setdefault((start, end), [])
+        if tag not in tags:
+            tags.append(tag)
+    entries: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for entry in meta.get("annotations") or ():
+        if isinstance(entry, dict) and isinstance(entry.get("start"), int):
+            entries.setdefault((entry["start"], entry.get("end")), []).append(entry)
+
+    common = {"doccano_id": record["id"]} if "id" in record else {}
+    for (start_units, end_units), tags in spans.items():
+        start, end = convert(start_units), convert(end_units)
+        quote = text[start:end]
+        for entry, entry_tags in _share(tags, entries.get((start_units, end_units), [])):
+            yield ImportedAnnotation(
+                document=document,
+                start=start,
+                end=end,
+                quote=quote,
+                tags=tuple(entry_tags),
+                note=_string(entry, "note"),
+                author=_string(entry, "author"),
+                created=_string(entry, "created"),
+                modified=_string(entry, "modified"),
+                id=_string(entry, "id") or None,
+                extra=common,
+            )
+
+
+def _share(
+    tags: list[str], entries: list[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """The span's labels shared out among the annotations ``meta`` had for the span."""
+    if not entries:
+        yield {}, tags
+        return
+    claimed: set[str] = set()
+    shares: list[tuple[dict[str, Any], list[str], bool]] = []
+    for entry in entries:
+        had = [t for t in entry.get("tags") or () if isinstance(t, str)]
+        mine = [t for t in tags if t in had]
+        claimed.update(mine)
+        shares.append((entry, mine, bool(had)))
+    leftover = [t for t in tags if t not in claimed]
+    untagged_kept = UNTAGGED in leftover and any(not had for _, _, had in shares)
+    if untagged_kept:
+        leftover.remove(UNTAGGED)
+    first = True
+    for entry, mine, had in shares:
+        if had and not mine:
+            continue  # all its labels were removed in doccano
+        if not had and not untagged_kept:
+            continue  # its placeholder label was removed in doccano
+        if first:
+            mine = mine + leftover
+            first = False
+        yield entry, mine
+    if first and leftover:  # every annotation of meta was removed, new labels remain
+        yield {}, leftover
+
+
+def _string(entry: dict[str, Any], key: str) -> str:
+    value = entry.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _codepoints(length: int) -> Callable[[int], int]:
+    def check(index: int) -> int:
+        if not 0 <= index <= length:
+            raise ValueError(f"offset {index} is outside the text ({length} characters)")
+        return index
+
+    return check

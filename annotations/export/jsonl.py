@@ -1,0 +1,160 @@
+"""JSON Lines: one hamish annotation a line, every field kept.
+
+Export
+    One JSON object per annotation per line, UTF-8 with Arabic written as is
+    (``ensure_ascii=False``), ``\\n`` after every line. Keys, in this order::
+
+        id start end quote prefix suffix tags note author created modified status
+        document title source date sha256 document_tags
+
+    ``start``/``end`` are code points into the article's full decoded text, 0-based,
+    end exclusive, exactly as in the sidecar. **Every** annotation is exported,
+    orphaned ones too, with their ``status`` and their last offsets and quote: the
+    file is a complete dump of the sidecars (filter on ``status != "orphaned"`` to keep
+    only placed spans). ``document_tags`` are the article's own tags. Annotation keys
+    hamish does not know (``Annotation.extra``) are not exported.
+
+    U+0085, U+2028 and U+2029 (which JSON allows raw inside strings) are written as
+    ``\\u`` escapes, so that the file splits into the same lines whatever splits it
+    (``str.splitlines``, JavaScript). A document without annotations writes no line but counts in
+    ``ExportReport.documents``; ``ExportReport.records`` counts lines.
+
+Import
+    :func:`read_jsonl` reads such a file back (or any JSON Lines whose objects carry at
+    least ``document`` and ``quote``). ``start``/``end`` may be absent or ``null``
+    (both, then only the quote is known). Keys that are not fields of
+    :class:`ImportedAnnotation` (``prefix``, ``suffix``, ``status``, ``title``, …)
+    are kept in its ``extra``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from annotations.export.base import ExportDocument, ExportReport, ImportedAnnotation
+
+# One encoder, made once: json.dumps(..., ensure_ascii=False) builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _escape_separators(chunk: str) -> str:
+    """``chunk`` with U+0085, U+2028 and U+2029 as JSON escapes (rare: test cheaply first)."""
+    if "\u2028" in chunk or "\u2029" in chunk or "\x85" in chunk:
+        return _SEPARATORS.sub(_escape, chunk)
+    return chunk
+
+
+_FIELDS = ("document", "start", "end", "quote", "tags", "note", "author", "created", "modified")
+_STRING_FIELDS = ("note", "author", "created", "modified")
+
+
+def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportReport:
+    """Write one line per annotation of every document (orphans included) to ``out``."""
+    report = ExportReport()
+    encode = _encode
+    for doc in documents:
+        report.documents += 1
+        annotations = doc.annotations.annotations
+        if not annotations:
+            continue
+        # The document fields are the same on every line of the document: encode them
+        # once and splice them after each annotation's own keys ('{"a": 1}' minus its
+        # closing brace, then ', "document": …}'), giving the same text json.dumps of the
+        # whole record would.
+        document_part = dict(doc.fields)
+        document_part["document_tags"] = list(doc.annotations.document.tags)
+        tail = ", " + encode(document_part)[1:] + "\n"
+        lines = [
+            encode(
+                {
+                    "id": a.id,
+                    "start": a.start,
+                    "end": a.end,
+                    "quote": a.quote,
+                    "prefix": a.prefix,
+                    "suffix": a.suffix,
+                    "tags": list(a.tags),
+                    "note": a.note,
+                    "author": a.author,
+                    "created": a.created,
+                    "modified": a.modified,
+                    "status": a.status,
+                }
+            )[:-1]
+            + tail
+            for a in annotations
+        ]
+        out.write(_escape_separators("".join(lines)))
+        report.records += len(lines)
+    return report
+
+
+def read_jsonl(lines: Iterable[str]) -> Iterator[ImportedAnnotation]:
+    """Annotations from JSON Lines; blank lines are skipped.
+
+    Raises ``ValueError("line N: reason")`` for a line that is not JSON, not an
+    object, or lacks (or mistypes) a field.
+    """
+    for number, line in enumerate(lines, 1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"line {number}: invalid JSON: {error.msg}") from None
+        if not isinstance(record, dict):
+            raise ValueError(f"line {number}: expected a JSON object")
+        try:
+            yield _imported(record)
+        except ValueError as error:
+            raise ValueError(f"line {number}: {error}") from None
+
+
+def _imported(record: dict[str, Any]) -> ImportedAnnotation:
+    for key in ("document", "quote"):
+        if key not in record:
+            raise ValueError(f"missing {key!r}")
+        if not isinstance(record[key], str):
+            raise ValueError(f"{key!r} must be a string")
+    start, end = record.get("start"), record.get("end")
+    if (start is None) != (end is None):
+        raise ValueError("'start' and 'end' must both be given or both be null")
+    if start is not None:
+        for key, value in (("start", start), ("end", end)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{key!r} must be a non-negative integer")
+        if start > end:
+            raise ValueError(f"'start' {start} is after 'end' {end}")
+    tags = record.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("'tags' must be a list of strings")
+    strings = {}
+    for key in _STRING_FIELDS:
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{key!r} must be a string")
+        strings[key] = value or ""
+    identifier = record.get("id")
+    if identifier is not None and not isinstance(identifier, str):
+        raise ValueError("'id' must be a string")
+    return ImportedAnnotation(
+        document=record["document"],
+        start=start,
+        end=end,
+        quote=record["quote"],
+        tags=tuple(dict.fromkeys(tags)),
+        id=identifier or None,
+        extra={k: v for k, v in record.items() if k not in _FIELDS and k != "id"},
+        **strings,
+    )

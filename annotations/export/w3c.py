@@ -1,0 +1,411 @@
+"""W3C Web Annotation Data Model (JSON-LD), as JSON Lines or one AnnotationCollection.
+
+Export
+    Only placed annotations (status ``anchored`` or ``moved``) are exported: an
+    orphan has no place to select. Skipped orphans, and annotations whose quote is
+    not at their offsets, are counted in the report's warnings. Each annotation::
+
+        {
+          "@context": "http://www.w3.org/ns/anno.jsonld",
+          "id": "urn:hamish:<sha256 of the article>:<annotation id>",
+          "type": "Annotation",
+          "motivation": "commenting" | "tagging" | "highlighting",
+          "created": "2024-04-03T09:12:44Z", "modified": "…",
+          "creator": {"type": "Person", "name": "<author>"},
+          "body": [
+            {"type": "TextualBody", "purpose": "tagging", "value": "<tag>"},   (per tag)
+            {"type": "TextualBody", "purpose": "commenting", "value": "<note>",
+             "format": "text/plain"}                                          (if a note)
+          ],
+          "target": {
+            "source": "<article path>",
+            "selector": [
+              {"type": "TextQuoteSelector", "exact": "…", "prefix": "…", "suffix": "…"},
+              {"type": "TextPositionSelector", "start": 21, "end": 54}
+            ],
+            "hamish": {"title": …, "source": …, "date": …, "sha256": …}
+          }
+        }
+
+    Decisions:
+
+    - ``motivation`` is ``commenting`` when there is a note, else ``tagging`` when
+      there are tags, else ``highlighting`` (no ``body`` at all then). Each body
+      carries its own ``purpose``, so nothing is lost when both exist.
+    - ``created``/``modified``/``creator`` are omitted when empty; ``prefix`` and
+      ``suffix`` of the quote selector likewise.
+    - ``TextPositionSelector`` counts code points: the model's "characters", and
+      hamish's own offsets (0-based, end exclusive, line endings as in the file).
+    - The annotation id is a URN made of the article's SHA-256 and the hamish id
+      (percent-encoded), unique across articles and stable across exports.
+    - The document fields: the article path is the target's ``source`` (a relative
+      IRI, as the user named the file). Title, source, date and SHA-256 have no term
+      in the anno.jsonld context; rather than a second context they ride in a plain
+      ``"hamish"`` object inside ``target``. JSON consumers (and :func:`read_w3c`)
+      read it; a JSON-LD processor drops the undefined key on expansion, which
+      leaves a valid Web Annotation.
+
+    ``collection=False`` (default): JSON Lines, one complete annotation (with its own
+    ``@context``) per line. ``collection=True``: one JSON document, an
+    ``AnnotationCollection`` whose embedded ``first`` ``AnnotationPage`` holds all
+    ``items`` (without per-item ``@context``, as in the specification's examples)
+    and whose ``total`` is written last, so that it is streamed annotation by
+    annotation. The collection needs an IRI: ``collection_id`` or a fresh
+    ``urn:uuid:``; the page is ``<collection id>#page1``.
+
+    U+0085, U+2028 and U+2029 (allowed raw inside JSON strings) are written as
+    ``\\u`` escapes, so that the lines are the same to every splitter
+    (``str.splitlines``, JavaScript). ``ExportReport.records`` counts annotations
+    written.
+
+Import
+    :func:`read_w3c` takes the text of a file (or its lines) holding JSON Lines of
+    annotations, one annotation, a JSON array of them, an ``AnnotationPage`` or an
+    ``AnnotationCollection`` with embedded pages (a page given only by IRI cannot be
+    followed and raises ``ValueError``). Tags come from bodies whose purpose is
+    ``tagging``, the note from ``commenting`` bodies (or ``bodyValue``); a body
+    without purpose counts as a tag when the annotation's motivation is
+    ``tagging``, else as note text. Offsets come from a ``TextPositionSelector``
+    (``None`` without one), the quote from a ``TextQuoteSelector`` (``""`` without
+    one). An annotation with several targets yields one imported annotation each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+from urllib.parse import quote as percent_encode
+from urllib.parse import unquote
+
+from annotations.export.base import ExportDocument, ExportReport, ImportedAnnotation
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_HAMISH_ID = re.compile(r"urn:hamish:[0-9a-fA-F]*:(.+)")
+_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _escape_separators(chunk: str) -> str:
+    """``chunk`` with U+0085, U+2028 and U+2029 as JSON escapes (rare: test cheaply first)."""
+    if "\u2028" in chunk or "\u2029" in chunk or "\x85" in chunk:
+        return _SEPARATORS.sub(_escape, chunk)
+    return chunk
+
+
+# --------------------------------------------------------------------------------------------
+# Export
+
+
+def write_w3c(
+    documents: Iterable[ExportDocument],
+    out: IO[str],
+    *,
+    collection: bool = False,
+    collection_id: str | None = None,
+) -> ExportReport:
+    """Write Web Annotations for the placed annotations of every document to ``out``."""
+    report = ExportReport()
+    encode = _encode
+    if collection:
+        collection_id = collection_id or f"urn:uuid:{uuid.uuid4()}"
+        out.write(
+            "{"
+            f'"@context": {encode(ANNO_CONTEXT)}, "id": {encode(collection_id)}, '
+            '"type": "AnnotationCollection", "label": "hamish annotations", '
+            f'"first": {{"id": {encode(collection_id + "#page1")}, '
+            '"type": "AnnotationPage", "startIndex": 0, "items": ['
+        )
+    for doc in documents:
+        report.documents += 1
+        annotations = _placed(doc, report)
+        if not annotations:
+            continue
+        hamish = {"title": doc.title, "source": doc.source, "date": doc.date, "sha256": doc.sha256}
+        prefix = f"urn:hamish:{doc.sha256}:"
+        context = not collection
+        items = [encode(_annotation(a, doc.path, prefix, hamish, context)) for a in annotations]
+        if collection:
+            chunk = (",\n" if report.records else "\n") + ",\n".join(items)
+        else:
+            chunk = "\n".join(items) + "\n"
+        out.write(_escape_separators(chunk))
+        report.records += len(items)
+    if collection:
+        out.write(("\n" if report.records else "") + f']}}, "total": {report.records}}}\n')
+    return report
+
+
+def _placed(doc: ExportDocument, report: ExportReport) -> list[Any]:
+    text = doc.text
+    placed = []
+    orphans = 0
+    for a in doc.annotations.annotations:
+        if a.status == "orphaned":
+            orphans += 1
+        elif text[a.start : a.end] != a.quote:
+            report.warnings.append(
+                f"{doc.path}: annotation {a.id} does not match the text at "
+                f"{a.start}..{a.end}; not exported"
+            )
+        else:
+            placed.append(a)
+    if orphans:
+        report.warnings.append(f"{doc.path}: {orphans} orphaned annotations not exported")
+    return placed
+
+
+def _annotation(
+    a: Any, path: str, id_prefix: str, hamish: dict[str, Any], context: bool
+) -> dict[str, Any]:
+    body: list[dict[str, str]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in a.tags
+    ]
+    if a.note:
+        note = {"type": "TextualBody", "purpose": "commenting", "value": a.note}
+        note["format"] = "text/plain"
+        body.append(note)
+    anno: dict[str, Any] = {"@context": ANNO_CONTEXT} if context else {}
+    identifier = a.id if a.id.isalnum() and a.id.isascii() else percent_encode(a.id, safe="")
+    anno["id"] = id_prefix + identifier
+    anno["type"] = "Annotation"
+    anno["motivation"] = "commenting" if a.note else "tagging" if a.tags else "highlighting"
+    if a.created:
+        anno["created"] = a.created
+    if a.modified:
+        anno["modified"] = a.modified
+    if a.author:
+        anno["creator"] = {"type": "Person", "name": a.author}
+    if body:
+        anno["body"] = body
+    quote: dict[str, Any] = {"type": "TextQuoteSelector", "exact": a.quote}
+    if a.prefix:
+        quote["prefix"] = a.prefix
+    if a.suffix:
+        quote["suffix"] = a.suffix
+    anno["target"] = {
+        "source": path,
+        "selector": [quote, {"type": "TextPositionSelector", "start": a.start, "end": a.end}],
+        "hamish": hamish,
+    }
+    return anno
+
+
+# --------------------------------------------------------------------------------------------
+# Import
+
+
+def read_w3c(text_or_lines: str | Iterable[str]) -> Iterator[ImportedAnnotation]:
+    """Annotations from W3C Web Annotation JSON(-LD): JSON Lines, one document, or a list.
+
+    Raises ``ValueError`` (``"line N: reason"`` for JSON Lines) on bad input.
+    """
+    if isinstance(text_or_lines, str):
+        text = text_or_lines.removeprefix("\ufeff")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            # Not one JSON document: JSON Lines (reported line by line below). Split on
+            # "\n" only: U+2028 and friends may stand raw inside a JSON string.
+            yield from _read_lines(text.split("\n"))
+            return
+        yield from _from_json(data, "")
+        return
+    yield from _read_lines(text_or_lines)
+
+
+def _read_lines(lines: Iterable[str]) -> Iterator[ImportedAnnotation]:
+    """JSON Lines, or a multi-line JSON document when the first line is not complete JSON."""
+    iterator = iter(lines)
+    first = True
+    for number, line in enumerate(iterator, 1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            if not first:
+                raise ValueError(f"line {number}: invalid JSON: {error.msg}") from None
+            # The first non-blank line is not a whole JSON value: a pretty-printed or
+            # multi-line document (such as a collection). Read the rest and parse it.
+            whole = "".join(_ends_with_newline([line, *iterator]))
+            try:
+                data = json.loads(whole)
+            except json.JSONDecodeError as whole_error:
+                at = number + whole_error.lineno - 1
+                raise ValueError(f"line {at}: invalid JSON: {whole_error.msg}") from None
+            yield from _from_json(data, "")
+            return
+        first = False
+        yield from _from_json(data, f"line {number}: ")
+
+
+def _ends_with_newline(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        yield line if line.endswith("\n") else line + "\n"
+
+
+def _from_json(data: Any, where: str) -> Iterator[ImportedAnnotation]:
+    try:
+        yield from _walk(data)
+    except ValueError as error:
+        raise ValueError(f"{where}{error}") from None
+
+
+def _types(value: Any) -> set[str]:
+    types = value.get("type", value.get("@type")) if isinstance(value, dict) else None
+    if isinstance(types, str):
+        return {types}
+    if isinstance(types, list):
+        return {t for t in types if isinstance(t, str)}
+    return set()
+
+
+def _walk(data: Any) -> Iterator[ImportedAnnotation]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+        return
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object or array")
+    types = _types(data)
+    if "Annotation" in types:
+        yield from _annotation_in(data)
+    elif "AnnotationCollection" in types:
+        page = data.get("first")
+        if page is None:
+            return
+        while page is not None:
+            if not isinstance(page, dict):
+                raise ValueError("the collection's pages are not embedded (only their IRI)")
+            yield from _page_items(page)
+            page = page.get("next")
+            if isinstance(page, str):
+                raise ValueError("the collection's next page is not embedded (only its IRI)")
+    elif "AnnotationPage" in types:
+        yield from _page_items(data)
+    else:
+        raise ValueError("not an Annotation, AnnotationPage or AnnotationCollection")
+
+
+def _page_items(page: dict[str, Any]) -> Iterator[ImportedAnnotation]:
+    items = page.get("items", [])
+    if not isinstance(items, list):
+        raise ValueError("the page's 'items' is not a list")
+    for item in items:
+        yield from _walk(item)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _annotation_in(data: dict[str, Any]) -> Iterator[ImportedAnnotation]:
+    identifier = data.get("id", data.get("@id"))
+    hamish_id = None
+    if isinstance(identifier, str) and (match := _HAMISH_ID.fullmatch(identifier)):
+        hamish_id = unquote(match.group(1))
+    motivations = {m for m in _as_list(data.get("motivation")) if isinstance(m, str)}
+    tags: list[str] = []
+    notes: list[str] = []
+    if isinstance(data.get("bodyValue"), str):
+        notes.append(data["bodyValue"])
+    for body in _as_list(data.get("body")):
+        if not isinstance(body, dict):
+            continue  # a body given by IRI only (e.g. a tag's IRI): nothing to read
+        value = body.get("value", body.get("rdf:value"))
+        if not isinstance(value, str):
+            continue
+        purposes = {p for p in _as_list(body.get("purpose")) if isinstance(p, str)}
+        if "tagging" in purposes or (not purposes and motivations == {"tagging"}):
+            tags.append(value)
+        else:
+            notes.append(value)
+    creator = data.get("creator")
+    if isinstance(creator, list):
+        creator = creator[0] if creator else None
+    if isinstance(creator, dict):
+        author = creator.get("name") or creator.get("nickname") or ""
+    else:
+        author = creator if isinstance(creator, str) else ""
+    targets = _as_list(data.get("target"))
+    if not targets:
+        raise ValueError("an annotation without target")
+    for target in targets:
+        yield _imported(target, data, hamish_id, tags, notes, author)
+
+
+def _imported(
+    target: Any,
+    data: dict[str, Any],
+    hamish_id: str | None,
+    tags: list[str],
+    notes: list[str],
+    author: str,
+) -> ImportedAnnotation:
+    extra: dict[str, Any] = {}
+    start = end = None
+    quote = ""
+    if isinstance(target, str):
+        document = target
+    elif isinstance(target, dict):
+        source = target.get("source")
+        if isinstance(source, dict):
+            source = source.get("id", source.get("@id"))
+        if not isinstance(source, str):
+            raise ValueError("a target without 'source'")
+        document = source
+        for selector in _selectors(target.get("selector")):
+            kind = _types(selector)
+            if "TextPositionSelector" in kind and start is None:
+                s, e = selector.get("start"), selector.get("end")
+                if not all(isinstance(v, int) and not isinstance(v, bool) for v in (s, e)):
+                    raise ValueError("a TextPositionSelector without integer start and end")
+                if not 0 <= s <= e:
+                    raise ValueError(f"a TextPositionSelector from {s} to {e}")
+                start, end = s, e
+            elif "TextQuoteSelector" in kind and not quote:
+                exact = selector.get("exact")
+                if not isinstance(exact, str):
+                    raise ValueError("a TextQuoteSelector without 'exact'")
+                quote = exact
+                for key in ("prefix", "suffix"):
+                    if isinstance(selector.get(key), str):
+                        extra[key] = selector[key]
+        if isinstance(target.get("hamish"), dict):
+            extra.update({f"document_{k}": v for k, v in target["hamish"].items()})
+    else:
+        raise ValueError("a target that is neither an IRI nor an object")
+    identifier = data.get("id", data.get("@id"))
+    if hamish_id is None and isinstance(identifier, str):
+        extra["w3c_id"] = identifier
+    return ImportedAnnotation(
+        document=document,
+        start=start,
+        end=end,
+        quote=quote,
+        tags=tuple(dict.fromkeys(tags)),
+        note="\n\n".join(notes),
+        author=author if isinstance(author, str) else "",
+        created=data.get("created") if isinstance(data.get("created"), str) else "",
+        modified=data.get("modified") if isinstance(data.get("modified"), str) else "",
+        id=hamish_id,
+        extra=extra,
+    )
+
+
+def _selectors(value: Any) -> Iterator[dict[str, Any]]:
+    """The target's own selectors (a ``refinedBy`` selector is relative to its parent's
+    selection, not to the document, so it is not read)."""
+    return (s for s in _as_list(value) if isinstance(s, dict))
