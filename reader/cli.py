@@ -384,14 +384,14 @@ def _read_records(fmt: str, path, offsets: str):
     if fmt == "jsonl":
         from annotations.export.jsonl import read_jsonl
 
-        return read_jsonl(text.splitlines())
+        return read_jsonl(text.split("\n"))  # JSON strings may hold U+2028/2029: not lines
     if fmt == "w3c":
         from annotations.export.w3c import read_w3c
 
         return read_w3c(text)
     from annotations.export.doccano import read_doccano
 
-    return read_doccano(text.splitlines(), offsets=offsets)
+    return read_doccano(text.split("\n"), offsets=offsets)
 
 
 @cli.command("stats")
