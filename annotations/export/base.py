@@ -9,6 +9,8 @@ and convention (UTF-16 units for doccano, inclusive ends nowhere, …) at the ed
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,3 +91,21 @@ def codepoint_offset(text: str, units: int) -> int:
             return index
         count += 2 if ord(char) > 0xFFFF else 1
     return len(text)
+
+
+# JSON for records: readable Arabic. ``escape_line_separators`` then escapes U+0085,
+# U+2028 and U+2029, which ``json`` leaves raw: tools that split lines on them
+# (Python's ``str.splitlines``, some JSONL readers) would cut a record in two.
+encode_json = json.JSONEncoder(ensure_ascii=False).encode
+_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def escape_line_separators(chunk: str) -> str:
+    """``chunk`` (JSON text) with U+0085, U+2028 and U+2029 as escapes; cheap when absent."""
+    if "\u2028" in chunk or "\u2029" in chunk or "\x85" in chunk:
+        return _LINE_SEPARATORS.sub(_escape, chunk)
+    return chunk

@@ -53,25 +53,18 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from annotations.export.base import ExportDocument, ExportReport, ImportedAnnotation
+from annotations.export.base import (
+    ExportDocument,
+    ExportReport,
+    ImportedAnnotation,
+    encode_json,
+    escape_line_separators,
+)
 
 UNTAGGED = "span"
 OFFSETS = ("utf16", "codepoint")
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_SEPARATORS = re.compile("[\x85\u2028\u2029]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
-def _escape_separators(chunk: str) -> str:
-    """``chunk`` with U+0085, U+2028 and U+2029 as JSON escapes (rare: test cheaply first)."""
-    if "\u2028" in chunk or "\u2029" in chunk or "\x85" in chunk:
-        return _SEPARATORS.sub(_escape, chunk)
-    return chunk
 
 
 def _check_offsets(offsets: str) -> None:
@@ -172,7 +165,7 @@ def write_doccano(
             "document_note": doc.annotations.document.note,
             "annotations": entries,
         }
-        out.write(_escape_separators(_encode(record)) + "\n")
+        out.write(escape_line_separators(encode_json(record)) + "\n")
         report.records += len(entries)
     return report
 

@@ -30,28 +30,16 @@ Import
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from annotations.export.base import ExportDocument, ExportReport, ImportedAnnotation
-
-# One encoder, made once: json.dumps(..., ensure_ascii=False) builds a new one per call.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-
-_SEPARATORS = re.compile("[\x85\u2028\u2029]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
-def _escape_separators(chunk: str) -> str:
-    """``chunk`` with U+0085, U+2028 and U+2029 as JSON escapes (rare: test cheaply first)."""
-    if "\u2028" in chunk or "\u2029" in chunk or "\x85" in chunk:
-        return _SEPARATORS.sub(_escape, chunk)
-    return chunk
-
+from annotations.export.base import (
+    ExportDocument,
+    ExportReport,
+    ImportedAnnotation,
+    encode_json,
+    escape_line_separators,
+)
 
 _FIELDS = ("document", "start", "end", "quote", "tags", "note", "author", "created", "modified")
 _STRING_FIELDS = ("note", "author", "created", "modified")
@@ -60,7 +48,7 @@ _STRING_FIELDS = ("note", "author", "created", "modified")
 def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportReport:
     """Write one line per annotation of every document (orphans included) to ``out``."""
     report = ExportReport()
-    encode = _encode
+    encode = encode_json
     for doc in documents:
         report.documents += 1
         annotations = doc.annotations.annotations
@@ -93,7 +81,7 @@ def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
             + tail
             for a in annotations
         ]
-        out.write(_escape_separators("".join(lines)))
+        out.write(escape_line_separators("".join(lines)))
         report.records += len(lines)
     return report
 

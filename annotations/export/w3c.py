@@ -77,27 +77,20 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
-from urllib.parse import quote as percent_encode
+from urllib.parse import quote as percentencode_json
 from urllib.parse import unquote
 
-from annotations.export.base import ExportDocument, ExportReport, ImportedAnnotation
+from annotations.export.base import (
+    ExportDocument,
+    ExportReport,
+    ImportedAnnotation,
+    encode_json,
+    escape_line_separators,
+)
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 _HAMISH_ID = re.compile(r"urn:hamish:[0-9a-fA-F]*:(.+)")
-_SEPARATORS = re.compile("[\x85\u2028\u2029]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
-def _escape_separators(chunk: str) -> str:
-    """``chunk`` with U+0085, U+2028 and U+2029 as JSON escapes (rare: test cheaply first)."""
-    if "\u2028" in chunk or "\u2029" in chunk or "\x85" in chunk:
-        return _SEPARATORS.sub(_escape, chunk)
-    return chunk
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,7 +106,7 @@ def write_w3c(
 ) -> ExportReport:
     """Write Web Annotations for the placed annotations of every document to ``out``."""
     report = ExportReport()
-    encode = _encode
+    encode = encode_json
     if collection:
         collection_id = collection_id or f"urn:uuid:{uuid.uuid4()}"
         out.write(
@@ -136,7 +129,7 @@ def write_w3c(
             chunk = (",\n" if report.records else "\n") + ",\n".join(items)
         else:
             chunk = "\n".join(items) + "\n"
-        out.write(_escape_separators(chunk))
+        out.write(escape_line_separators(chunk))
         report.records += len(items)
     if collection:
         out.write(("\n" if report.records else "") + f']}}, "total": {report.records}}}\n')
@@ -173,7 +166,7 @@ def _annotation(
         note["format"] = "text/plain"
         body.append(note)
     anno: dict[str, Any] = {"@context": ANNO_CONTEXT} if context else {}
-    identifier = a.id if a.id.isalnum() and a.id.isascii() else percent_encode(a.id, safe="")
+    identifier = a.id if a.id.isalnum() and a.id.isascii() else percentencode_json(a.id, safe="")
     anno["id"] = id_prefix + identifier
     anno["type"] = "Annotation"
     anno["motivation"] = "commenting" if a.note else "tagging" if a.tags else "highlighting"

@@ -21,7 +21,7 @@ from rich.cells import cell_len
 
 from reader.text.bidi_levels import Direction, ParagraphLevels, resolve_levels
 from reader.text.mirror import MIRRORED
-from reader.text.reorder import visual_order
+from reader.text.reorder import TRAILING_RESET, line_levels, visual_order
 from reader.text.sanitize import display_char, is_harakah
 from reader.text.shaping import shape
 
@@ -37,11 +37,8 @@ _MAY_BE_RTL = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\u200f\u202b\u202e\u2067\u2068"
     "\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
-# L1 resets these at a line's end, and before a segment separator (class S).
-_TRAILING_CLASSES = frozenset(
-    {"WS", "FSI", "LRI", "RLI", "PDI", "RLE", "LRE", "RLO", "LRO", "PDF", "BN"}
-)
 _STRONG_CLASSES = frozenset({"L", "R", "AL"})
+_SEGMENT_SEPARATORS = re.compile("[\t\x0b\x1f]")  # bidi class S
 _PHANTOM_CLASSES = frozenset({"L", "R", "AL", "LRI", "RLI", "FSI", "PDI"})
 
 
@@ -105,7 +102,11 @@ class ParagraphLayout:
     lines: tuple[VisualLine, ...]
 
 
-@lru_cache(maxsize=8192)
+# tuple.__new__ skips the NamedTuple's keyword __new__: cells are made by the million.
+_new_cell = tuple.__new__
+_CELL_PARTS: dict[str, tuple[str, int]] = {}
+
+
 def _cell_part(glyph: str) -> tuple[str, int]:
     """What a glyph contributes to its cell: sanitized text and width."""
     shown = display_char(glyph) if glyph else ""
@@ -156,19 +157,24 @@ def layout_paragraph(
     # but L2 must see them, or runs on both sides of them would merge.
     phantoms: list[int] = []
     pending = ""  # zero-width text met before any base character
+    parts = _CELL_PARTS  # this loop runs once per code point: plain dict lookups
     for i, glyph in enumerate(glyphs):
-        shown, width = _cell_part(glyph)
-        if hide_harakat and shown and is_harakah(text[i]):
-            shown = ""
-        if not width and self_bidi and _bidi_class(text[i]) in _PHANTOM_CLASSES:
-            phantoms.append(i)
+        part = parts.get(glyph)
+        if part is None:
+            part = parts[glyph] = _cell_part(glyph)
+        shown, width = part
         if width:
             cell_first.append(i if cell_first else 0)  # leading invisibles join the first cell
             cell_base.append(i)
             cell_text.append(shown + pending if pending else shown)
             cell_width.append(width)
             pending = ""
-        elif cell_first:
+            continue
+        if hide_harakat and shown and is_harakah(text[i]):
+            shown = ""
+        if self_bidi and _bidi_class(text[i]) in _PHANTOM_CLASSES:
+            phantoms.append(i)
+        if cell_first:
             cell_text[-1] += shown
         else:
             pending += shown
@@ -202,7 +208,7 @@ def layout_paragraph(
                 shown = MIRRORED[shown[0]] + shown[1:]
             first = cell_first[k]
             last = cell_first[k + 1] if k + 1 < len(cell_first) else len(text)
-            cells.append(Cell(col, cell_width[k], shown, start + first, start + last))
+            cells.append(_new_cell(Cell, (col, cell_width[k], shown, start + first, start + last)))
             col += cell_width[k]
         lines.append(VisualLine(index, rtl, start + line_start, start + line_end, tuple(cells)))
     return ParagraphLayout(index, start, start + len(text), rtl, tuple(lines))
@@ -253,18 +259,16 @@ def _reorder_line(
         items = sorted(items + [(p, -1) for p in phantoms])
     resolved = levels.levels
     item_levels = [resolved[i] for i, _ in items]
-    base = levels.base_level
-    trailing = True
-    for j in range(len(items) - 1, -1, -1):
-        bidi_class = _bidi_class(text[items[j][0]])
-        if bidi_class == "S":
-            item_levels[j] = base
-            trailing = True
-        elif bidi_class in _TRAILING_CLASSES:
-            if trailing:
-                item_levels[j] = base
-        else:
-            trailing = False
+    if _SEGMENT_SEPARATORS.search(text, items[0][0], items[-1][0] + 1):
+        item_levels = line_levels(
+            [_bidi_class(text[i]) for i, _ in items], item_levels, levels.base_level
+        )
+    else:
+        # Rule L1 without segment separators touches only the line's trailing run.
+        j = len(items) - 1
+        while j >= 0 and _bidi_class(text[items[j][0]]) in TRAILING_RESET:
+            item_levels[j] = levels.base_level
+            j -= 1
     order = [items[j][1] for j in visual_order(item_levels) if items[j][1] >= 0]
     odd = {k for (_, k), level in zip(items, item_levels, strict=True) if level % 2 and k >= 0}
     return order, odd

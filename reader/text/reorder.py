@@ -12,7 +12,7 @@ from reader.text.bidi_levels import REMOVED_BY_X9
 
 # L1: whitespace, isolate formatting characters and X9-removed characters that end
 # a line, or precede a segment/paragraph separator, go to the paragraph level.
-_RESET_IF_TRAILING = frozenset({"WS", "FSI", "LRI", "RLI", "PDI"}) | REMOVED_BY_X9
+TRAILING_RESET = frozenset({"WS", "FSI", "LRI", "RLI", "PDI"}) | REMOVED_BY_X9
 _SEPARATORS = frozenset({"S", "B"})
 
 
@@ -25,7 +25,7 @@ def line_levels(classes: Sequence[str], levels: Sequence[int], base_level: int) 
         if bidi_class in _SEPARATORS:
             result[i] = base_level
             trailing = True
-        elif bidi_class in _RESET_IF_TRAILING:
+        elif bidi_class in TRAILING_RESET:
             if trailing:
                 result[i] = base_level
         else:
