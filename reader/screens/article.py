@@ -18,13 +18,13 @@ from reader.article import Article, ArticleError, load_article
 from reader.render import visual_oneline
 from reader.screens.note_editor import NoteEditor
 from reader.screens.tag_picker import TagPicker
-from reader.session import AnnotationSession
 from reader.text.sanitize import sanitize
 from reader.widgets.annotation_panel import AnnotationPanel
 from reader.widgets.article_view import ArticleView, Highlight
 
 if TYPE_CHECKING:
     from annotations import Annotation
+    from reader.session import AnnotationSession
 
 SYNC_LOAD_BYTES = 2_000_000
 SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat, tatweel ignored)"
@@ -219,7 +219,8 @@ class ArticleScreen(Screen):
             self.notify(f"Not UTF-8: decoded as {article.encoding}", timeout=5)
         self.set_status(self._describe())
         if not partial and self.session is None:
-            self._open_session(article)
+            # Annotations (sidecar, tagset, re-anchoring) come right after the first frame.
+            self.call_after_refresh(self._open_session, article)
         if not partial and self._layout_timer is None:
             # Exact line counts (for the scrollbar) are worked out after the first frame.
             self.call_after_refresh(self._start_background_layout)
@@ -388,6 +389,8 @@ class ArticleScreen(Screen):
 
     # -- annotations ----------------------------------------------------------------
     def _open_session(self, article: Article) -> None:
+        from reader.session import AnnotationSession
+
         app = self.app
         root = self.path.parent
         for screen in app.screen_stack:
@@ -522,6 +525,8 @@ class ArticleScreen(Screen):
                 view.clear_selection()
                 self._after_edit("Annotated with a note")
 
+        from reader.screens.note_editor import NoteEditor
+
         self.app.push_screen(NoteEditor("Note", target.note if target else ""), done)
 
     def action_delete(self) -> None:
@@ -613,9 +618,8 @@ class ArticleScreen(Screen):
                 session.set_document(note=note)
                 self._after_edit("Article note saved")
 
-        self.app.push_screen(
-            NoteEditor("Note on the whole article", session.annotations.document.note), done
-        )
+        note = session.annotations.document.note
+        self.app.push_screen(NoteEditor("Note on the whole article", note), done)
 
     def on_annotation_panel_jump(self, message: AnnotationPanel.Jump) -> None:
         session, view = self.session, self.view

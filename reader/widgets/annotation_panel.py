@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,9 +12,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations import Annotation, AnnotationSet
-from annotations.tagset import normalize_tag
 from reader.render import visual_oneline
+
+if TYPE_CHECKING:
+    from annotations import Annotation, AnnotationSet
 
 PANEL_WIDTH = 44
 
@@ -100,6 +103,8 @@ class AnnotationPanel(Vertical):
 
     @property
     def tag_filter(self) -> str:
+        from annotations.tagset import normalize_tag
+
         return normalize_tag(self.query_one("#panel-filter", Input).value)
 
     def visible(self) -> list[Annotation]:
