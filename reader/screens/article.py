@@ -32,6 +32,7 @@ SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat,
 
 PREVIEW_BYTES = 256 * 1024
 SIDECAR_POLL_SECONDS = 2.0
+SESSION_DELAY = 0.02  # seconds: the first frame is painted before annotations load
 FULL_LOAD_DELAY = 0.25  # seconds
 
 
@@ -220,7 +221,7 @@ class ArticleScreen(Screen):
         self.set_status(self._describe())
         if not partial and self.session is None:
             # Annotations (sidecar, tagset, re-anchoring) come right after the first frame.
-            self.call_after_refresh(self._open_session, article)
+            self.set_timer(SESSION_DELAY, lambda: self._open_session(article))
         if not partial and self._layout_timer is None:
             # Exact line counts (for the scrollbar) are worked out after the first frame.
             self.call_after_refresh(self._start_background_layout)
