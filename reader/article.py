@@ -537,12 +537,36 @@ class Article:
     title: str = ""
     source: str | None = None
     date: str | None = None
-    language: str | None = None
-    direction: str = "ltr"  # "rtl" or "ltr"
+    # The front matter's language, if any; else guessed from the letters on first use
+    # (see `language` and `direction`), which exports and counts never need.
+    declared_language: str | None = None
     warnings: tuple[str, ...] = ()
     _paragraphs: list[Paragraph] | None = field(
         default=None, init=False, repr=False, compare=False, hash=False
     )
+    _guess: tuple[str | None, str] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
+
+    def _guessed(self) -> tuple[str | None, str]:
+        guess = self._guess
+        if guess is None:
+            sample = self.text[self.body_start : self.body_start + _LANG_SAMPLE_CHARS]
+            counts = _ScriptCounts.of(sample)
+            language = self.declared_language or _language_from_counts(counts)
+            guess = (language, _direction_from_counts(counts, language))
+            object.__setattr__(self, "_guess", guess)
+        return guess
+
+    @property
+    def language(self) -> str | None:
+        """The front matter's language, else a guess: "ar", "fa", "ur", "he", "en" or None."""
+        return self._guessed()[0]
+
+    @property
+    def direction(self) -> str:
+        """"rtl" when right-to-left letters outnumber Latin ones in the body, else "ltr"."""
+        return self._guessed()[1]
 
     @property
     def body(self) -> str:
@@ -584,13 +608,9 @@ def article_from_text(
 
     date = _meta_text(meta, "date", warnings)
 
-    counts = _ScriptCounts.of(text[body_start : body_start + _LANG_SAMPLE_CHARS])
     language = _meta_text(meta, "language", warnings)
     if language is not None:
         language = _normalise_language(language)
-    else:
-        language = _language_from_counts(counts)
-    direction = _direction_from_counts(counts, language)
 
     return Article(
         path=path,
@@ -602,8 +622,7 @@ def article_from_text(
         title=title,
         source=source,
         date=date,
-        language=language,
-        direction=direction,
+        declared_language=language,
         warnings=tuple(warnings),
     )
 
