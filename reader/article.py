@@ -565,7 +565,7 @@ class Article:
 
     @property
     def direction(self) -> str:
-        """"rtl" when right-to-left letters outnumber Latin ones in the body, else "ltr"."""
+        """ "rtl" when right-to-left letters outnumber Latin ones in the body, else "ltr"."""
         return self._guessed()[1]
 
     @property

@@ -100,13 +100,6 @@ class AnnotationSession:
         ]
         return sorted(hits, key=lambda a: (a.end - a.start, a.start, a.id))
 
-    def covering(self, start: int, end: int) -> list[Annotation]:
-        """Placed annotations that overlap ``[start, end)``."""
-        return [a for a in self._placed[: bisect_right(self._starts, end - 1)] if a.end > start]
-
-    def orphans(self) -> list[Annotation]:
-        return [a for a in self.annotations.annotations if a.status == "orphaned"]
-
     def next_after(self, offset: int) -> Annotation | None:
         for annotation in self._placed:
             if annotation.start > offset:

@@ -62,11 +62,8 @@ class DocumentLayout:
     def line_count(self) -> int:
         return self._starts()[-1]
 
-    def with_options(self, options: LayoutOptions) -> DocumentLayout:
-        return DocumentLayout(self.text, self.paragraphs, options)
-
     def with_width(self, width: int) -> DocumentLayout:
-        return self.with_options(replace(self.options, width=width))
+        return DocumentLayout(self.text, self.paragraphs, replace(self.options, width=width))
 
     # -- paragraphs ----------------------------------------------------------
     def paragraph(self, index: int) -> ParagraphLayout:

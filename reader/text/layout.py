@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -272,12 +272,3 @@ def _reorder_line(
     order = [items[j][1] for j in visual_order(item_levels) if items[j][1] >= 0]
     odd = {k for (_, k), level in zip(items, item_levels, strict=True) if level % 2 and k >= 0}
     return order, odd
-
-
-def layout_paragraphs(
-    text: str, spans: Iterable[tuple[int, int]], options: LayoutOptions
-) -> list[ParagraphLayout]:
-    """Lay out the paragraphs ``text[s:e]`` for each span, numbered from 0."""
-    return [
-        layout_paragraph(text[s:e], options, start=s, index=i) for i, (s, e) in enumerate(spans)
-    ]
