@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,29 @@ class ExportDocument:
     def placed(self) -> list[Annotation]:
         """Annotations with a place in the text (orphans have none to export as spans)."""
         return [a for a in self.annotations.annotations if a.status != "orphaned"]
+
+    def spans(self, report: ExportReport) -> list[Annotation]:
+        """The annotations a span format can export, telling ``report`` about the rest.
+
+        Orphans have no place in the text; an annotation whose quote is not at its
+        offsets (a sidecar edited by hand) would export a wrong span.
+        """
+        text = self.text
+        result = []
+        orphans = 0
+        for a in self.annotations.annotations:
+            if a.status == "orphaned":
+                orphans += 1
+            elif text[a.start : a.end] != a.quote:
+                report.warnings.append(
+                    f"{self.path}: annotation {a.id} does not match the text at "
+                    f"{a.start}..{a.end}; not exported"
+                )
+            else:
+                result.append(a)
+        if orphans:
+            report.warnings.append(f"{self.path}: {orphans} orphaned annotations not exported")
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +132,19 @@ def escape_line_separators(chunk: str) -> str:
     if "\u2028" in chunk or "\u2029" in chunk or "\x85" in chunk:
         return _LINE_SEPARATORS.sub(_escape, chunk)
     return chunk
+
+
+def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for each non-blank line of a JSON Lines file.
+
+    A BOM on the first line is skipped; bad JSON raises ``ValueError("line N: …")``.
+    """
+    for number, line in enumerate(lines, 1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"line {number}: invalid JSON: {error.msg}") from None

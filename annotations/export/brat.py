@@ -277,10 +277,7 @@ def _write_ann(
 ) -> tuple[int, bool]:
     """Write one document's T and # lines; return (annotations exported, untagged used)."""
     text = document.text
-    placed = document.placed()
-    orphans = len(document.annotations) - len(placed)
-    if orphans:
-        report.warnings.append(f"{document.path}: {orphans} orphaned annotations not exported")
+    placed = document.spans(report)
     if _NON_BMP.search(text):
         report.warnings.append(
             f"{document.path}: non-BMP characters; brat offsets are code points, "

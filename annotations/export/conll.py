@@ -71,20 +71,7 @@ def write_conll(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
 
         # Placed annotations, longest first then earliest, each claiming its tokens
         # unless a kept one holds any of them already.
-        candidates = []
-        orphans = 0
-        for a in doc.annotations.annotations:
-            if a.status == "orphaned":
-                orphans += 1
-            elif text[a.start : a.end] != a.quote:
-                report.warnings.append(
-                    f"{doc.path}: annotation {a.id} does not match the text at "
-                    f"{a.start}..{a.end}; not exported"
-                )
-            elif a.start < a.end:
-                candidates.append(a)
-        if orphans:
-            report.warnings.append(f"{doc.path}: {orphans} orphaned annotations not exported")
+        candidates = [a for a in doc.spans(report) if a.start < a.end]
         candidates.sort(key=lambda a: (a.start - a.end, a.start, a.end, a.id))
         dropped = 0
         for a in candidates:

@@ -47,7 +47,6 @@ Import
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -59,6 +58,7 @@ from annotations.export.base import (
     ImportedAnnotation,
     encode_json,
     escape_line_separators,
+    json_lines,
 )
 
 UNTAGGED = "span"
@@ -130,17 +130,7 @@ def write_doccano(
         convert = to_utf16(text) if offsets == "utf16" else _identity
         labels: list[list[Any]] = []
         entries: list[dict[str, Any]] = []
-        orphans = 0
-        for a in doc.annotations.annotations:
-            if a.status == "orphaned":
-                orphans += 1
-                continue
-            if text[a.start : a.end] != a.quote:
-                report.warnings.append(
-                    f"{doc.path}: annotation {a.id} does not match the text at "
-                    f"{a.start}..{a.end}; not exported"
-                )
-                continue
+        for a in doc.spans(report):
             start, end = convert(a.start), convert(a.end)
             for tag in a.tags or (UNTAGGED,):
                 labels.append([start, end, tag])
@@ -156,8 +146,6 @@ def write_doccano(
                     "modified": a.modified,
                 }
             )
-        if orphans:
-            report.warnings.append(f"{doc.path}: {orphans} orphaned annotations not exported")
         record = {"id": number, "text": text, "label": labels, **doc.fields}
         record["meta"] = {
             "offsets": offsets,
@@ -181,15 +169,7 @@ def read_doccano(lines: Iterable[str], *, offsets: str = "utf16") -> Iterator[Im
     label or an offset outside the text (or inside a surrogate pair).
     """
     _check_offsets(offsets)
-    for number, line in enumerate(lines, 1):
-        if number == 1:
-            line = line.removeprefix("\ufeff")
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"line {number}: invalid JSON: {error.msg}") from None
+    for number, record in json_lines(lines):
         try:
             yield from _record(record, offsets)
         except ValueError as error:

@@ -29,7 +29,6 @@ Import
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -39,6 +38,7 @@ from annotations.export.base import (
     ImportedAnnotation,
     encode_json,
     escape_line_separators,
+    json_lines,
 )
 
 _FIELDS = ("document", "start", "end", "quote", "tags", "note", "author", "created", "modified")
@@ -92,15 +92,7 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[ImportedAnnotation]:
     Raises ``ValueError("line N: reason")`` for a line that is not JSON, not an
     object, or lacks (or mistypes) a field.
     """
-    for number, line in enumerate(lines, 1):
-        if number == 1:
-            line = line.removeprefix("\ufeff")
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"line {number}: invalid JSON: {error.msg}") from None
+    for number, record in json_lines(lines):
         if not isinstance(record, dict):
             raise ValueError(f"line {number}: expected a JSON object")
         try:

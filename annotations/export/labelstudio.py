@@ -146,10 +146,7 @@ def _results(
     document: ExportDocument, offsets: str, labels: set[str], report: ExportReport
 ) -> list[dict[str, Any]]:
     text = document.text
-    placed = document.placed()
-    orphans = len(document.annotations) - len(placed)
-    if orphans:
-        report.warnings.append(f"{document.path}: {orphans} orphaned annotations not exported")
+    placed = document.spans(report)
     astral = _astral_positions(text)
     if astral:
         report.warnings.append(

@@ -118,7 +118,7 @@ def write_w3c(
         )
     for doc in documents:
         report.documents += 1
-        annotations = _placed(doc, report)
+        annotations = doc.spans(report)
         if not annotations:
             continue
         hamish = {"title": doc.title, "source": doc.source, "date": doc.date, "sha256": doc.sha256}
@@ -134,25 +134,6 @@ def write_w3c(
     if collection:
         out.write(("\n" if report.records else "") + f']}}, "total": {report.records}}}\n')
     return report
-
-
-def _placed(doc: ExportDocument, report: ExportReport) -> list[Any]:
-    text = doc.text
-    placed = []
-    orphans = 0
-    for a in doc.annotations.annotations:
-        if a.status == "orphaned":
-            orphans += 1
-        elif text[a.start : a.end] != a.quote:
-            report.warnings.append(
-                f"{doc.path}: annotation {a.id} does not match the text at "
-                f"{a.start}..{a.end}; not exported"
-            )
-        else:
-            placed.append(a)
-    if orphans:
-        report.warnings.append(f"{doc.path}: {orphans} orphaned annotations not exported")
-    return placed
 
 
 def _annotation(
