@@ -16,8 +16,6 @@ from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from reader.article import Article, ArticleError, load_article
 from reader.render import visual_oneline
-from reader.screens.note_editor import NoteEditor
-from reader.screens.tag_picker import TagPicker
 from reader.text.sanitize import sanitize
 from reader.widgets.annotation_panel import AnnotationPanel
 from reader.widgets.article_view import ArticleView, Highlight
@@ -26,10 +24,8 @@ if TYPE_CHECKING:
     from annotations import Annotation
     from reader.session import AnnotationSession
 
-SYNC_LOAD_BYTES = 2_000_000
+SYNC_LOAD_BYTES = 2_000_000  # larger articles load in a worker behind a preview
 SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat, tatweel ignored)"
-
-
 PREVIEW_BYTES = 256 * 1024
 SIDECAR_POLL_SECONDS = 2.0
 SESSION_DELAY = 0.02  # seconds: the first frame is painted before annotations load
@@ -473,6 +469,8 @@ class ArticleScreen(Screen):
         def check(tag: str) -> str | None:
             return session.check_tags([tag])[1]
 
+        from reader.screens.tag_picker import TagPicker
+
         self.app.push_screen(TagPicker(title, session.tag_choices(), chosen, check), done)
 
     def action_tag(self) -> None:
@@ -620,6 +618,8 @@ class ArticleScreen(Screen):
                 self._after_edit("Article note saved")
 
         note = session.annotations.document.note
+        from reader.screens.note_editor import NoteEditor
+
         self.app.push_screen(NoteEditor("Note on the whole article", note), done)
 
     def on_annotation_panel_jump(self, message: AnnotationPanel.Jump) -> None:
