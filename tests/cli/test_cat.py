@@ -12,18 +12,11 @@ from pathlib import Path
 import pytest
 
 from reader.article import load_article
-from reader.cli import main
 from tests.paths import ROOT, SAMPLES, sample_paths
+from tests.paths import run_cli as run
 
 GOLDEN = ROOT / "tests" / "data" / "golden"
 UPDATE = os.environ.get("HAMISH_UPDATE_GOLDEN") == "1"
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 @pytest.mark.parametrize("width", [40, 72])

@@ -10,15 +10,8 @@ import pytest
 
 from annotations import make_annotation, open_sidecar, sidecar_path
 from reader.article import load_article
-from reader.cli import main
 from tests.paths import SAMPLES
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
+from tests.paths import run_cli as run
 
 
 def annotate(path: Path, *phrases: str) -> list[str]:

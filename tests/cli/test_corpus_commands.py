@@ -7,15 +7,8 @@ import shutil
 
 import pytest
 
-from reader.cli import main
 from tests.paths import SAMPLES
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
+from tests.paths import run_cli as run
 
 
 @pytest.fixture

@@ -12,17 +12,10 @@ import pytest
 
 from annotations import open_sidecar, sidecar_path
 from reader.article import load_article
-from reader.cli import main
 from tests.paths import SAMPLES
+from tests.paths import run_cli as run
 
 ANNOTATED = ("ar_economy.txt", "en_quoting_arabic.txt")
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 @pytest.fixture

@@ -9,21 +9,14 @@ import sys
 import pytest
 
 import reader.cli as cli_module
-from reader.cli import main
 from reader.terminal import BDSM_EXPLICIT, BDSM_IMPLICIT, explicit_bidi, terminal_reorders
 from tests.paths import ROOT, SAMPLES
+from tests.paths import run_cli as run
 
 
 class FakeTty(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 @pytest.fixture
