@@ -25,6 +25,13 @@ class HamishError(Exception):
         self.exit_code = exit_code
 
 
+annotations_dir_option = click.option(
+    "--annotations-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Sidecars live in this folder (mirroring the library) instead of next to the articles.",
+)
+
+
 class DefaultToOpen(click.Group):
     """`hamish [PATH]` opens the reader; `hamish COMMAND …` runs a command."""
 
@@ -138,11 +145,7 @@ def cat_command(
     "--fix", is_flag=True, help="Write re-anchored offsets and statuses back (atomically, merged)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option(
-    "--annotations-dir",
-    type=click.Path(file_okay=False, path_type=str),
-    help="Read sidecars from this folder instead of next to the articles.",
-)
+@annotations_dir_option
 def check_command(
     paths: tuple[str, ...], fix: bool, as_json: bool, annotations_dir: str | None
 ) -> None:
@@ -205,7 +208,7 @@ def _annotation_filters(tag: str | None, author: str | None, status: str | None)
     show_default=True,
     help="doccano: offset unit.",
 )
-@click.option("--annotations-dir", type=click.Path(file_okay=False, path_type=str))
+@annotations_dir_option
 def export_command(
     paths: tuple[str, ...],
     fmt: str,
@@ -320,7 +323,7 @@ def _stream_writer(fmt: str, *, excel: bool, raw: bool, collection: bool, offset
     help="doccano: offset unit of the file.",
 )
 @click.option("--author", help="Author for records that name none.")
-@click.option("--annotations-dir", type=click.Path(file_okay=False, path_type=str))
+@annotations_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def import_command(
     files: tuple[str, ...],
@@ -405,7 +408,7 @@ def _read_records(fmt: str, path, offsets: str):
 )
 @click.option("--chart", is_flag=True, help="Draw horizontal bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-@click.option("--annotations-dir", type=click.Path(file_okay=False, path_type=str))
+@annotations_dir_option
 def stats_command(
     paths: tuple[str, ...],
     sections: tuple[str, ...],
@@ -434,7 +437,7 @@ def stats_command(
 @cli.command("search")
 @click.argument("args", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
-@click.option("--annotations-dir", type=click.Path(file_okay=False, path_type=str))
+@annotations_dir_option
 def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | None) -> None:
     """Search PATHS… for QUERY (the last argument), Arabic-aware, in text and annotations.
 
@@ -474,11 +477,7 @@ def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | 
 )
 @click.option("--theme", help="A Textual theme name, e.g. textual-light.")
 @click.option("--author", help="Your name on new annotations.")
-@click.option(
-    "--annotations-dir",
-    type=click.Path(file_okay=False, path_type=str),
-    help="Keep sidecars in this folder (for read-only archives).",
-)
+@annotations_dir_option
 def open_command(
     path: str,
     bidi: str | None,
