@@ -156,6 +156,7 @@ def check_command(
     """
     from reader.check import check_paths, render_report
 
+    _require_paths(paths)
     report = check_paths(paths, fix=fix, annotations_dir=annotations_dir)
     if as_json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -229,6 +230,7 @@ def export_command(
     from reader.corpus import iter_documents
     from reader.library import LibraryError
 
+    _require_paths(paths)
     problems: list[str] = []
     documents = iter_documents(
         paths,
@@ -273,6 +275,15 @@ def export_command(
         )
     if problems:
         raise click.exceptions.Exit(EXIT_PROBLEM)
+
+
+def _require_paths(paths) -> None:
+    """Refuse a missing path before any output is written (one line, exit 2)."""
+    from pathlib import Path
+
+    for path in paths:
+        if not Path(path).exists():
+            raise HamishError(f"{path}: no such file or folder")
 
 
 def _stream_writer(fmt: str, *, excel: bool, raw: bool, collection: bool, offsets: str):
@@ -419,6 +430,8 @@ def stats_command(
     """Count annotations by tag, tag prefix, author, article and status."""
     from reader.library import LibraryError
     from reader.stats import SECTIONS, corpus_stats, render_stats
+
+    _require_paths(paths)
     from reader.terminal import output_width
 
     try:
@@ -448,6 +461,7 @@ def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | 
     from reader.text.sanitize import sanitize
 
     *paths, query = args
+    _require_paths(paths)
     problems: list[str] = []
     found = 0
     try:

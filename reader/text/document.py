@@ -167,6 +167,20 @@ class DocumentLayout:
             match = WORD.search(self.text, match.end())
         return self.snap(match.start()) if match else self.end
 
+    def word_end_after(self, offset: int) -> int:
+        """The last cell of the first word ending after ``offset``'s cell (or the end).
+
+        Extending a selection by words stops on a word's last cell, so the selection
+        holds whole words (the cursor's cell is part of a selection).
+        """
+        after = offset + 1
+        match = WORD.search(self.text, after)
+        while match is not None and match.end() <= after:
+            match = WORD.search(self.text, match.end())
+        if match is None:
+            return self.end
+        return self.snap(match.end() - 1)
+
     def previous_word(self, offset: int) -> int:
         """The start of the word before ``offset``, or the start."""
         best = self.start

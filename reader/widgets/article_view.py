@@ -391,7 +391,7 @@ class ArticleView(ScrollView, can_focus=True):
         elif row >= top + height:
             self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
-    def _target(self, how: str) -> int:
+    def _target(self, how: str, extend: bool = False) -> int:
         document = self.document
         row, line = document.locate(self.cursor)
         index = self._cell_index(line, self.cursor)
@@ -421,9 +421,11 @@ class ArticleView(ScrollView, can_focus=True):
             return _cell_near(target, self._goal_col)
         if how in ("word_left", "word_right"):
             forward = (how == "word_left") == line.rtl
-            return (
-                document.next_word(self.cursor) if forward else document.previous_word(self.cursor)
-            )
+            if not forward:
+                return document.previous_word(self.cursor)
+            if extend or self.selecting:
+                return document.word_end_after(self.cursor)  # whole words, not the next letter
+            return document.next_word(self.cursor)
         if how == "line_start":
             return line.start
         if how == "line_end":
@@ -437,7 +439,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_move(self, how: str, extend: bool = False) -> None:
         keep_goal = how in ("up", "down", "page_up", "page_down")
-        self.move_to(self._target(how), extend, keep_goal=keep_goal)
+        self.move_to(self._target(how, extend), extend, keep_goal=keep_goal)
 
     def action_toggle_selecting(self) -> None:
         if self.selecting:

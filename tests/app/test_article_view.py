@@ -45,6 +45,16 @@ def screen_xy(view: ArticleView, offset: int) -> tuple[int, int]:
     return view.margin + cell.col, row - int(view.scroll_offset.y)
 
 
+async def test_selecting_by_words_takes_whole_words():
+    async with ViewApp().run_test(size=(80, 20)) as pilot:
+        view = pilot.app.query_one(ArticleView)
+        await pilot.press("ctrl+shift+left", "ctrl+shift+left")  # RTL: left is forward
+        assert view.selected_text == "قال الوزير"
+        view.move_to(offset_of("economy"))
+        await pilot.press("ctrl+shift+right", "ctrl+shift+right")
+        assert view.selected_text == "economy would"
+
+
 async def test_select_arabic_phrase_by_keys():
     async with ViewApp().run_test(size=(80, 20)) as pilot:
         view = pilot.app.query_one(ArticleView)
@@ -77,8 +87,8 @@ async def test_select_hebrew_and_english_by_keys():
         view.move_to(offset_of("economy"))
         await pilot.press(*["shift+right"] * 6)
         assert view.selected_text == "economy"
-        await pilot.press("ctrl+shift+right", *["shift+right"] * 4)
-        assert view.selected_text == "economy would"
+        await pilot.press("ctrl+shift+right")
+        assert view.selected_text == "economy would"  # whole words, not the next letter
 
 
 async def test_select_arabic_inside_english_by_keys():

@@ -106,8 +106,8 @@ def test_tagset_problems_are_reported(capsys, library):
 
 
 def test_missing_path_exits_2(capsys, tmp_path):
-    code, out, _ = run(capsys, "check", str(tmp_path / "nope"))
-    assert code == 2 and "no such file or folder" in out
+    code, out, err = run(capsys, "check", str(tmp_path / "nope"))
+    assert code == 2 and out == "" and "no such file or folder" in err
 
 
 def test_unreadable_article_with_sidecar_exits_2(capsys, library):
