@@ -94,12 +94,22 @@ class HamishApp(App[None]):
     def action_help(self) -> None:
         from reader.screens.article import ArticleScreen
         from reader.screens.help import HelpScreen
+        from reader.widgets.annotation_panel import AnnotationPanel
         from reader.widgets.article_view import ArticleView
 
         groups: list[tuple[str, list]] = []
         screen = self.screen
         if isinstance(screen, ArticleScreen):
             groups.append(("article", list(ArticleView.BINDINGS)))
+            groups.append(("panel", list(AnnotationPanel.BINDINGS)))
+            session = screen.session
+            if session is not None:  # the library's one-key tags (hamish.toml)
+                quick = [
+                    Binding(tag.key, "noop", f"tag the selection {tag.name}")
+                    for tag in session.tagset.tags
+                    if tag.key
+                ]
+                groups.append(("tagset", quick))
         groups.append(
             (type(screen).__name__.removesuffix("Screen").lower(), list(type(screen).BINDINGS))
         )
@@ -117,12 +127,12 @@ class HamishApp(App[None]):
             self.action_toggle_bidi,
         )
         yield SystemCommand(
-            "Wider reading column",
+            "Reading width: wider",
             f"+{WIDTH_STEP} cells",
             lambda: self.action_reading_width(WIDTH_STEP),
         )
         yield SystemCommand(
-            "Narrower reading column",
+            "Reading width: narrower",
             f"-{WIDTH_STEP} cells",
             lambda: self.action_reading_width(-WIDTH_STEP),
         )

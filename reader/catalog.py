@@ -65,6 +65,9 @@ class CatalogEntry:
     modified: float  # mtime of the article or its sidecar, whichever is later
     error: str | None  # one-line reason when the article cannot be read
     sidecar_error: str | None  # why the reader would open the sidecar read-only
+    all_tags: tuple[
+        str, ...
+    ] = ()  # every tag used (annotations and the article's own), for filtering
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,6 +271,7 @@ def _entry(article_path: Path, root: Path, annotations_dir: str | Path | None) -
         annotations=count,
         orphaned=orphaned,
         tags=_top_tags(tags),
+        all_tags=tuple(sorted(tags)),
         modified=modified,
         error=error,
         sidecar_error=sidecar_error,

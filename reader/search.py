@@ -20,28 +20,33 @@ class Hit:
     line: int  # 1-based line (paragraph) of the file
     offset: int  # code-point offset of the match (or of the annotation)
     end: int
-    kind: str  # text | quote | tag | note
+    kind: str  # text | quote | tag | note (the last three: of an annotation)
     match: str  # the matched text as in the file
-    context: str  # the surrounding text, laid out for the terminal (shaped, ordered)
+    context: str  # the surrounding text, logical order (as in the file)
     annotation: str | None = None  # the annotation id, for quote/tag/note hits
 
+    @property
+    def display(self) -> str:
+        """The context laid out for a terminal that does no bidi (shaped, ordered)."""
+        return visual_oneline(self.context, 2 * CONTEXT + 30)[0]
+
     def to_json(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "display": self.display}
 
     def render(self) -> str:
         where = f"{self.path}:{self.line}:{self.offset}"
-        label = "" if self.kind == "text" else f"[{self.kind}] "
-        return f"{where}: {label}{self.context}"
+        label = "" if self.kind == "text" else f"[annotation {self.kind}] "
+        return f"{where}: {label}{self.display}"
 
 
 def _snippet(text: str, starts: list[int], start: int, end: int) -> str:
-    """The match with up to CONTEXT characters each side, within its line, laid out."""
+    """The match with up to CONTEXT characters each side, within its line."""
     paragraph = starts[bisect_right(starts, start) - 1]
     following = text.find("\n", end)
     stop = len(text) if following < 0 else following
     left = max(paragraph, start - CONTEXT)
     piece = text[left : min(stop, end + CONTEXT)].rstrip("\r")
-    return visual_oneline(("…" if left > paragraph else "") + piece, 2 * CONTEXT + 30)[0]
+    return " ".join((("…" if left > paragraph else "") + piece).split())
 
 
 def search_corpus(
@@ -81,7 +86,7 @@ def search_corpus(
             fields += [("tag", tag) for tag in annotation.tags]
             for kind, value in fields:
                 if value and find_all(fold(value), query, value):
-                    context = visual_oneline(" ".join(value.split()), 2 * CONTEXT + 30)[0]
+                    context = " ".join(value.split())
                     line = bisect_right(starts, annotation.start)
                     yield Hit(
                         path,

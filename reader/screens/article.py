@@ -274,7 +274,11 @@ class ArticleScreen(Screen):
         parts.extend([self.path.name, f"offset {view.cursor}"])
         selection = view.selection
         if selection is not None:
-            parts.append(f"selected {selection.start}–{selection.end} ({selection.length} chars)")
+            count = selection.length
+            parts.append(
+                f"selected {selection.start}–{selection.end} "
+                f"({count} character{'s' if count != 1 else ''})"
+            )
         if view.matches:
             position = "" if view.current_match is None else f"{view.current_match + 1}/"
             parts.append(f"{position}{len(view.matches)} matches")
@@ -664,10 +668,13 @@ class ArticleScreen(Screen):
         if session is None or view is None or not character or not view.has_focus:
             return
         tag = session.tagset.by_key(character)
-        if tag is None or view.selection is None:
+        if tag is None:
             return
         event.stop()
         event.prevent_default()
+        if view.selection is None:
+            self.notify(f"Select text first: {character} tags it {tag.name}", timeout=3)
+            return
         if self._editable() is None:
             return
         selection = view.selection

@@ -18,10 +18,24 @@ EXTRA_KEYS = [
 ]
 
 
+_KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "space",
+}
+
+
+def key_name(key: str) -> str:
+    """A binding's key as a person types it (``right_square_bracket`` → ``]``)."""
+    return ", ".join(_KEY_NAMES.get(part.strip(), part.strip()) for part in key.split(","))
+
+
 def key_rows(groups: list[tuple[str, list]]) -> list[tuple[str, str, str]]:
     """(where, key, what it does) for every described binding, then the mouse and palette."""
     rows = [
-        (where, binding.key, binding.description)
+        (where, key_name(binding.key), binding.description)
         for where, bindings in groups
         for binding in bindings
         if isinstance(binding, Binding) and binding.description

@@ -16,7 +16,7 @@ from reader.catalog import CatalogEntry, scan_library
 from reader.render import visual_oneline
 from reader.text.sanitize import sanitize
 
-COLUMNS = ("title", "source", "date", "lang", "notes", "tags", "modified", "file")
+COLUMNS = ("title", "source", "date", "lang", "annotations", "tags", "modified", "file")
 TITLE_CELLS = 48
 
 
@@ -49,8 +49,9 @@ class LibraryScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", id="library.open"),
         Binding("escape", "clear_filter", "Clear filter", id="library.clear-filter"),
-        Binding("q", "app.quit", "Quit", id="library.quit"),
-        Binding("r", "rescan", "Rescan", id="library.rescan"),
+        # Every printable key types into the filter, so the commands are on ctrl keys.
+        Binding("ctrl+q", "app.quit", "Quit", id="library.quit"),
+        Binding("ctrl+r", "rescan", "Rescan", id="library.rescan"),
     ]
 
     def __init__(self, root: Path) -> None:
@@ -59,6 +60,7 @@ class LibraryScreen(Screen):
         self.entries: list[CatalogEntry] = []
         self.sort_column = "file"
         self.sort_reverse = False
+        self.summary = ""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter by title or tag…", id="filter", select_on_focus=False)
@@ -99,6 +101,7 @@ class LibraryScreen(Screen):
             summary = f"{len(entries)} articles · {annotated} annotated · {total} annotations"
             if unreadable:
                 summary += f" · {unreadable} unreadable (select one to see why)"
+            self.summary = summary
             self.query_one("#summary", Static).update(Text(sanitize(summary)))
 
     def _matches(self, entry: CatalogEntry, needle: str) -> bool:
@@ -106,12 +109,12 @@ class LibraryScreen(Screen):
 
         if not needle:
             return True
-        haystack = " ".join([entry.title, entry.relative, *(tag for tag, _ in entry.tags)])
+        haystack = " ".join([entry.title, entry.relative, *entry.all_tags])
         return fold(needle).text in fold(haystack).text
 
     def _sort_key(self, entry: CatalogEntry):
         column = self.sort_column
-        if column == "notes":
+        if column == "annotations":
             return entry.annotations
         if column == "modified":
             return entry.modified
@@ -173,19 +176,16 @@ class LibraryScreen(Screen):
             self.refill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        table = self.query_one(DataTable)
+        table.focus()
+        if table.row_count == 1:  # the filter found one article: open it
+            self.action_open()
 
     def on_key(self, event) -> None:
         """Type-to-filter: a printable key in the table goes to the filter box."""
         table = self.query_one(DataTable)
         character = event.character
-        if (
-            table.has_focus
-            and character
-            and character.isprintable()
-            and not character.isspace()
-            and event.key not in ("q", "r")
-        ):
+        if table.has_focus and character and character.isprintable() and not character.isspace():
             filter_box = self.query_one("#filter", Input)
             filter_box.focus()
             filter_box.insert_text_at_cursor(character)
@@ -197,7 +197,7 @@ class LibraryScreen(Screen):
         if column == self.sort_column:
             self.sort_reverse = not self.sort_reverse
         else:
-            self.sort_column, self.sort_reverse = column, column in ("notes", "modified")
+            self.sort_column, self.sort_reverse = column, column in ("annotations", "modified")
         self.refill()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

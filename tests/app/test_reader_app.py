@@ -54,14 +54,36 @@ async def test_type_to_filter_sort_and_open_and_back(library):
         await pilot.click("#table", offset=(60, 0))  # the "notes" header… or any header sorts
         await pilot.pause()
         table.focus()
-        await pilot.press(*"strike", "enter")  # enter in the filter box goes to the table
-        await pilot.press("enter")
+        await pilot.press(*"strike", "enter")  # one match: enter in the filter opens it
         view = await wait_for_view(pilot)
         assert isinstance(pilot.app.screen, ArticleScreen)
         assert pilot.app.screen.path.name == "en_quoting_arabic.txt"
         assert view.document.line_count > 5
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, LibraryScreen)
+
+
+async def test_every_letter_filters_even_q_and_r(library):
+    async with HamishApp(library, Settings()).run_test(size=(120, 30)) as pilot:
+        table = await wait_for_table(pilot)
+        await pilot.press(*"quote")
+        assert pilot.app.is_running
+        assert pilot.app.screen.query_one("#filter", Input).value == "quote"
+        assert table.row_count == 2  # the two articles with annotations tagged quote
+
+
+async def test_article_tags_are_found_by_the_filter(library):
+    from annotations import open_sidecar
+    from reader.article import load_article
+
+    path = library / "fa_culture.txt"
+    sidecar = open_sidecar(path, load_article(path).text)
+    sidecar.save(sidecar.annotations.with_document(tags=("موضوع/انتخابات",)))
+    async with HamishApp(library, Settings()).run_test(size=(120, 30)) as pilot:
+        table = await wait_for_table(pilot)
+        pilot.app.screen.query_one("#filter", Input).value = "موضوع"
+        await pilot.pause()
+        assert table.row_count == 1
 
 
 async def test_folder_with_unreadable_file_still_opens(library):
@@ -102,7 +124,18 @@ async def test_help_lists_every_key(library):
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)
         shown = " ".join(key for _, key, _ in pilot.app.screen.rows)
-        for key in ("ctrl+left", "shift+left", "pagedown", "home", "slash", "escape", "y", "v"):
+        for key in (
+            "ctrl+left",
+            "shift+left",
+            "pagedown",
+            "home",
+            "/",
+            "]",
+            "escape",
+            "y",
+            "v",
+            "s",
+        ):
             assert key in shown, key
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, ArticleScreen)
