@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotations import Annotation, open_sidecar, sidecar_path
 from annotations.export.base import ExportDocument
-from reader.article import ArticleError, load_article
+from reader.article import Article, ArticleError, load_article
 from reader.library import find_articles
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
@@ -56,6 +56,21 @@ def _safe_names() -> Iterator[str]:
         path = yield name
 
 
+def readable_articles(
+    found: Iterable[tuple[Path, Path]], problems: list[str] | None = None
+) -> Iterator[tuple[Path, Path, Article]]:
+    """(path, library root, article) for each found article that decodes; the others
+    are appended to ``problems`` (one line each) and skipped."""
+    for article_path, root in found:
+        try:
+            article = load_article(article_path)
+        except ArticleError as error:
+            if problems is not None:
+                problems.append(str(error))
+            continue
+        yield article_path, root, article
+
+
 def iter_documents(
     paths: Iterable[str],
     *,
@@ -71,15 +86,14 @@ def iter_documents(
     """
     names = _safe_names()
     next(names)
-    for article_path, root in find_articles(paths):
-        if with_sidecar_only and not sidecar_path(article_path, annotations_dir, root).exists():
-            continue
-        try:
-            article = load_article(article_path)
-        except ArticleError as error:
-            if problems is not None:
-                problems.append(str(error))
-            continue
+    found = find_articles(paths)
+    if with_sidecar_only:  # decide before decoding anything
+        found = (
+            (path, root)
+            for path, root in found
+            if sidecar_path(path, annotations_dir, root).exists()
+        )
+    for article_path, root, article in readable_articles(found, problems):
         sidecar = open_sidecar(
             article_path, article.text, annotations_dir=annotations_dir, library_root=root
         )

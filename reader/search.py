@@ -6,7 +6,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from reader.article import ArticleError, load_article, split_paragraphs
+from reader.article import split_paragraphs
+from reader.corpus import readable_articles
 from reader.library import find_articles
 from reader.render import visual_oneline
 from reader.text.fold import find_all, fold
@@ -61,13 +62,7 @@ def search_corpus(
 
     if not fold(query).text.strip():
         return
-    for article_path, root in find_articles(paths):
-        try:
-            article = load_article(article_path)
-        except ArticleError as error:
-            if problems is not None:
-                problems.append(str(error))
-            continue
+    for article_path, root, article in readable_articles(find_articles(paths), problems):
         text = article.text
         starts = [p.start for p in split_paragraphs(text)]
         path = article_path.as_posix()

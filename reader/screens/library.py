@@ -104,13 +104,14 @@ class LibraryScreen(Screen):
             self.summary = summary
             self.query_one("#summary", Static).update(Text(sanitize(summary)))
 
-    def _matches(self, entry: CatalogEntry, needle: str) -> bool:
+    @staticmethod
+    def _matches(entry: CatalogEntry, folded_needle: str) -> bool:
         from reader.text.fold import fold
 
-        if not needle:
+        if not folded_needle:
             return True
         haystack = " ".join([entry.title, entry.relative, *entry.all_tags])
-        return fold(needle).text in fold(haystack).text
+        return folded_needle in fold(haystack).text
 
     def _sort_key(self, entry: CatalogEntry):
         column = self.sort_column
@@ -131,7 +132,9 @@ class LibraryScreen(Screen):
     def refill(self) -> None:
         table = self.query_one(DataTable)
         selected = self.selected_entry
-        needle = self.query_one("#filter", Input).value.strip()
+        from reader.text.fold import fold
+
+        needle = fold(self.query_one("#filter", Input).value.strip()).text
         rows = sorted(
             (e for e in self.entries if self._matches(e, needle)),
             key=self._sort_key,
