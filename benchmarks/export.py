@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from layout import WORDS  # noqa: E402
 
 from annotations import AnnotationSet, canonical_json, make_annotation  # noqa: E402
-from annotations.export.csv_format import write_csv  # noqa: E402
-from annotations.export.jsonl import write_jsonl  # noqa: E402
-from reader.corpus import iter_documents  # noqa: E402
-from reader.library import find_articles  # noqa: E402
+from annotations.formats.csv_format import write_csv  # noqa: E402
+from annotations.formats.jsonl import write_jsonl  # noqa: E402
+from reader.library.corpus import iter_documents  # noqa: E402
+from reader.library.find import find_articles  # noqa: E402
 
 TAGS = ["quote", "speaker/official", "claim", "topic/security", "topic/economy"]
 

@@ -24,7 +24,7 @@ from bidi import get_display
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.article import load_article, split_paragraphs  # noqa: E402
+from reader.library.article import load_article, split_paragraphs  # noqa: E402
 from reader.text.layout import LayoutOptions, layout_paragraph  # noqa: E402
 
 WORDS = (

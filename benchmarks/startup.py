@@ -42,8 +42,8 @@ Bare().run(headless=True)
 HAMISH = """
 import sys, time
 from pathlib import Path
-import reader.widgets.article_view as article_view
-from reader.app import HamishApp
+import reader.tui.widgets.article_view as article_view
+from reader.tui.app import HamishApp
 from reader.settings import Settings
 render_line = article_view.ArticleView.render_line
 def first_render(self, y):

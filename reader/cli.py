@@ -87,10 +87,10 @@ def cat_command(
     as_json: bool,
 ) -> None:
     """Print FILE laid out for this terminal: shaped, reordered, wrapped, aligned."""
-    from reader.article import ArticleError, load_article
-    from reader.render import article_lines, header_texts
+    from reader.library.article import ArticleError, load_article
     from reader.terminal import explicit_bidi, output_width, terminal_reorders
     from reader.text.layout import LayoutOptions
+    from reader.text.render import body_lines, header_texts
 
     try:
         article = load_article(file)
@@ -105,8 +105,12 @@ def cat_command(
         harakat=not no_harakat,
         bidi=bidi,  # type: ignore[arg-type]
     )
-    heading = header_texts(article, options) if header else []
-    lines = article_lines(article, options)
+    heading = (
+        header_texts(article.title, article.source, article.date, article.direction, options)
+        if header
+        else []
+    )
+    lines = body_lines(article.text, article.paragraphs(), options)
     out = sys.stdout
     if as_json:
         document: dict[str, Any] = {
@@ -154,7 +158,7 @@ def check_command(
     Exit 0 when every annotation is anchored or moved, 1 when something is orphaned
     or invalid, 2 when an article or path cannot be read.
     """
-    from reader.check import check_paths, render_report
+    from reader.commands.check import check_paths, render_report
 
     _require_paths(paths)
     report = check_paths(paths, fix=fix, annotations_dir=annotations_dir)
@@ -171,7 +175,7 @@ FILE_FORMATS = ("labelstudio",)
 
 
 def _annotation_filters(tag: str | None, author: str | None, status: str | None):
-    from reader.corpus import Filters
+    from reader.library.corpus import Filters
 
     return Filters(tag=tag, author=author, status=status)
 
@@ -227,8 +231,8 @@ def export_command(
     """Export the annotations of PATHS (files or folders) for other tools."""
     from pathlib import Path
 
-    from reader.corpus import iter_documents
-    from reader.library import LibraryError
+    from reader.library.corpus import iter_documents
+    from reader.library.find import LibraryError
 
     _require_paths(paths)
     problems: list[str] = []
@@ -242,13 +246,13 @@ def export_command(
         raise HamishError(f"--format {fmt} needs -o (a {'folder' if fmt == 'brat' else 'file'})")
     try:
         if fmt == "brat":
-            from annotations.export.brat import write_brat
+            from annotations.formats.brat import write_brat
 
             folder = Path(output)
             folder.mkdir(parents=True, exist_ok=True)
             report = write_brat(documents, folder)
         elif fmt == "labelstudio":
-            from annotations.export.labelstudio import write_labelstudio
+            from annotations.formats.labelstudio import write_labelstudio
 
             report = write_labelstudio(documents, Path(output), as_annotations=as_annotations)
         else:
@@ -290,22 +294,22 @@ def _stream_writer(fmt: str, *, excel: bool, raw: bool, collection: bool, offset
     from functools import partial
 
     if fmt == "jsonl":
-        from annotations.export.jsonl import write_jsonl
+        from annotations.formats.jsonl import write_jsonl
 
         return write_jsonl
     if fmt == "csv":
-        from annotations.export.csv_format import write_csv
+        from annotations.formats.csv_format import write_csv
 
         return partial(write_csv, excel=excel, raw=raw)
     if fmt == "w3c":
-        from annotations.export.w3c import write_w3c
+        from annotations.formats.w3c import write_w3c
 
         return partial(write_w3c, collection=collection)
     if fmt == "doccano":
-        from annotations.export.doccano import write_doccano
+        from annotations.formats.doccano import write_doccano
 
         return partial(write_doccano, offsets=offsets)
-    from annotations.export.conll import write_conll
+    from annotations.formats.conll import write_conll
 
     return write_conll
 
@@ -348,7 +352,7 @@ def import_command(
     """Merge annotations from other tools' FILES into the articles' sidecars."""
     from pathlib import Path
 
-    from reader.importing import import_records
+    from reader.commands.importing import import_records
     from reader.settings import SettingsError, load_settings
 
     try:
@@ -387,23 +391,23 @@ def import_command(
 
 def _read_records(fmt: str, path, offsets: str):
     if fmt == "brat":
-        from annotations.export.brat import read_brat
+        from annotations.formats.brat import read_brat
 
         return read_brat(path)
     if fmt == "labelstudio":
-        from annotations.export.labelstudio import read_labelstudio
+        from annotations.formats.labelstudio import read_labelstudio
 
         return read_labelstudio(path)
     text = path.read_text(encoding="utf-8-sig")
     if fmt == "jsonl":
-        from annotations.export.jsonl import read_jsonl
+        from annotations.formats.jsonl import read_jsonl
 
         return read_jsonl(text.split("\n"))  # JSON strings may hold U+2028/2029: not lines
     if fmt == "w3c":
-        from annotations.export.w3c import read_w3c
+        from annotations.formats.w3c import read_w3c
 
         return read_w3c(text)
-    from annotations.export.doccano import read_doccano
+    from annotations.formats.doccano import read_doccano
 
     return read_doccano(text.split("\n"), offsets=offsets)
 
@@ -428,8 +432,8 @@ def stats_command(
     annotations_dir: str | None,
 ) -> None:
     """Count annotations by tag, tag prefix, author, article and status."""
-    from reader.library import LibraryError
-    from reader.stats import SECTIONS, corpus_stats, render_stats
+    from reader.commands.stats import SECTIONS, corpus_stats, render_stats
+    from reader.library.find import LibraryError
 
     _require_paths(paths)
     from reader.terminal import output_width
@@ -456,8 +460,8 @@ def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | 
 
     Each hit prints as FILE:LINE:OFFSET with its context. Exit 1 when nothing is found.
     """
-    from reader.library import LibraryError
-    from reader.search import search_corpus
+    from reader.commands.search import search_corpus
+    from reader.library.find import LibraryError
     from reader.text.sanitize import sanitize
 
     *paths, query = args
@@ -511,7 +515,7 @@ def open_command(
     if not target.exists():
         raise HamishError(f"{path}: no such file or folder")
     if target.is_file():
-        from reader.article import ArticleError, load_article
+        from reader.library.article import ArticleError, load_article
 
         try:  # fail here with one line rather than inside the TUI
             load_article(target)
@@ -536,8 +540,8 @@ def run_app(target, settings, annotations_dir) -> None:
     """Run the TUI; around it, BDSM explicit mode on terminals that reorder by themselves."""
     import atexit
 
-    from reader.app import HamishApp
     from reader.terminal import BDSM_IMPLICIT, explicit_bidi, terminal_reorders
+    from reader.tui.app import HamishApp
 
     stream = sys.__stdout__
     reorders = (

@@ -15,8 +15,8 @@ from dataclasses import replace
 from itertools import accumulate
 from time import perf_counter
 
-from reader.article import Paragraph
 from reader.text.layout import Cell, LayoutOptions, ParagraphLayout, VisualLine, layout_paragraph
+from reader.text.paragraphs import Paragraph
 
 # A word for ctrl+arrows and double-click: letters, digits and the marks, tatweel
 # and joiners that belong inside Arabic words.

@@ -8,13 +8,13 @@ from pathlib import Path
 from textual.widgets import Input
 
 from annotations import make_annotation, open_sidecar, sidecar_path
-from reader.app import HamishApp
-from reader.screens.article import ArticleScreen
-from reader.screens.note_editor import NoteEditor
-from reader.screens.tag_picker import TagPicker, fuzzy_rank
 from reader.settings import Settings
-from reader.widgets.annotation_panel import AnnotationPanel
-from reader.widgets.article_view import ArticleView
+from reader.tui.app import HamishApp
+from reader.tui.screens.article import ArticleScreen
+from reader.tui.screens.note_editor import NoteEditor
+from reader.tui.screens.tag_picker import TagPicker, fuzzy_rank
+from reader.tui.widgets.annotation_panel import AnnotationPanel
+from reader.tui.widgets.article_view import ArticleView
 
 PHRASE = "الأمن الغذائي وأمن الطاقة"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from reader.article import split_paragraphs
+from reader.library.article import split_paragraphs
 from reader.text.layout import LayoutOptions
-from reader.widgets.article_view import ArticleView
+from reader.tui.widgets.article_view import ArticleView
 
 ARABIC = "قال الوزير إن الأمن مستتب في العاصمة، وإن الاقتصاد سينمو بنسبة 3.2% في 2024 (وفق IMF)."
 HEBREW = "השר אמר כי הכלכלה תצמח ב-3.2% השנה, לפי קרן המטבע."

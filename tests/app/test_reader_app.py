@@ -6,13 +6,13 @@ import os
 
 from textual.widgets import DataTable, Input
 
-from reader.app import HamishApp
-from reader.screens.article import ArticleScreen
-from reader.screens.help import HelpScreen
-from reader.screens.library import LibraryScreen
 from reader.settings import Settings
 from reader.text.fold import find_all, fold
-from reader.widgets.article_view import ArticleView
+from reader.tui.app import HamishApp
+from reader.tui.screens.article import ArticleScreen
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.library import LibraryScreen
+from reader.tui.widgets.article_view import ArticleView
 
 
 async def wait_for_table(pilot) -> DataTable:
@@ -74,7 +74,7 @@ async def test_every_letter_filters_even_q_and_r(library):
 
 async def test_article_tags_are_found_by_the_filter(library):
     from annotations import open_sidecar
-    from reader.article import load_article
+    from reader.library.article import load_article
 
     path = library / "fa_culture.txt"
     sidecar = open_sidecar(path, load_article(path).text)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from annotations.tagset import RESERVED_KEYS
-from reader.screens.article import ArticleScreen
-from reader.widgets.annotation_panel import AnnotationPanel
-from reader.widgets.article_view import ArticleView
+from reader.tui.screens.article import ArticleScreen
+from reader.tui.widgets.annotation_panel import AnnotationPanel
+from reader.tui.widgets.article_view import ArticleView
 
 NAMED = {
     "slash": "/",

@@ -4,9 +4,9 @@ at the SVGs."""
 
 from __future__ import annotations
 
-from reader.app import HamishApp
 from reader.settings import Settings
-from reader.widgets.article_view import ArticleView
+from reader.tui.app import HamishApp
+from reader.tui.widgets.article_view import ArticleView
 
 
 async def _settle(pilot) -> None:

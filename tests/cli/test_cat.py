@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.article import load_article
+from reader.library.article import load_article
 from tests.paths import ROOT, SAMPLES, sample_paths
 from tests.paths import run_cli as run
 

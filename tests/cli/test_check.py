@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotations import make_annotation, open_sidecar, sidecar_path
-from reader.article import load_article
+from reader.library.article import load_article
 from tests.paths import SAMPLES
 from tests.paths import run_cli as run
 

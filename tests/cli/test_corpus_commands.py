@@ -40,7 +40,7 @@ def test_stats_counts_by_tag_prefix_author_article(capsys, library):
 
 def test_stats_chart_shows_bars_and_arabic_tags_shaped(capsys, library):
     from annotations import make_annotation, open_sidecar
-    from reader.article import load_article
+    from reader.library.article import load_article
 
     path = library / "fa_culture.txt"
     text = load_article(path).text

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotations import open_sidecar, sidecar_path
-from reader.article import load_article
+from reader.library.article import load_article
 from tests.paths import SAMPLES
 from tests.paths import run_cli as run
 

@@ -27,7 +27,7 @@ def launched(monkeypatch):
     def fake_run(self):
         calls.append((self.target, self.settings, self.annotations_dir, sys.__stdout__.getvalue()))
 
-    monkeypatch.setattr("reader.app.HamishApp.run", fake_run)
+    monkeypatch.setattr("reader.tui.app.HamishApp.run", fake_run)
     return calls
 
 

@@ -1,4 +1,4 @@
-"""Tests for reader.article (DESIGN §2.1): decoding, offsets, front matter, heuristics."""
+"""Tests for reader.library.article (DESIGN §2.1): decoding, offsets, front matter, heuristics."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import reader.article as article_mod
-from reader.article import (
+import reader.library.article as article_mod
+from reader.library.article import (
     ARTICLE_SUFFIXES,
     Article,
     ArticleError,

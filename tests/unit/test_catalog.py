@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reader import catalog
-from reader.article import load_article
-from reader.catalog import CatalogEntry, scan_library, summarize_sidecar
-from reader.library import LibraryError
+from reader.library import catalog
+from reader.library.article import load_article
+from reader.library.catalog import CatalogEntry, scan_library, summarize_sidecar
+from reader.library.find import LibraryError
 from tests.paths import SAMPLES, sample_paths
 
 SIDECAR = ".annotations.json"
@@ -332,7 +332,7 @@ def test_large_binary_article_is_an_error_row(tmp_path, monkeypatch):
 
 
 def test_too_large_article_is_an_error_row(tmp_path, monkeypatch):
-    from reader import article
+    from reader.library import article
 
     monkeypatch.setattr(article, "MAX_ARTICLE_BYTES", 1000)
     monkeypatch.setattr(catalog, "HEAD_BYTES", 100)

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from annotations.export.base import (
+from annotations.formats.base import (
     ExportDocument,
     codepoint_offset,
     utf16_offset,
 )
-from annotations.export.brat import read_brat, write_brat
-from annotations.export.labelstudio import read_labelstudio, write_labelstudio
+from annotations.formats.brat import read_brat, write_brat
+from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.model import Annotation, AnnotationSet, make_annotation, text_sha256
 
 # --------------------------------------------------------------------------- fixtures
@@ -572,7 +572,7 @@ def test_read_labelstudio_errors(tmp_path):
 
 
 def test_offset_helpers_match_base():
-    from annotations.export.labelstudio import _astral_positions, _to_codepoints, _to_utf16
+    from annotations.formats.labelstudio import _astral_positions, _to_codepoints, _to_utf16
 
     text = "a😀b𝐀𝐀\r\nc😀"
     astral = _astral_positions(text)

@@ -18,12 +18,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from annotations.export.base import ExportDocument
-from annotations.export.conll import write_conll
-from annotations.export.csv_format import COLUMNS, write_csv
-from annotations.export.doccano import read_doccano, write_doccano
-from annotations.export.jsonl import read_jsonl, write_jsonl
-from annotations.export.w3c import read_w3c, write_w3c
+from annotations.formats.base import ExportDocument
+from annotations.formats.conll import write_conll
+from annotations.formats.csv_format import COLUMNS, write_csv
+from annotations.formats.doccano import read_doccano, write_doccano
+from annotations.formats.jsonl import read_jsonl, write_jsonl
+from annotations.formats.w3c import read_w3c, write_w3c
 from annotations.model import (
     Annotation,
     AnnotationSet,

@@ -272,7 +272,7 @@ def test_article_resaved_in_another_encoding_stays_anchored(article, tmp_path):
     sidecar = open_sidecar(article, TEXT)
     a = annotate(sidecar, "لا تنوي رفع الضرائب")
     article.write_bytes(TEXT.encode("cp1256", errors="strict"))
-    from reader.article import load_article
+    from reader.library.article import load_article
 
     loaded = load_article(article)
     assert loaded.text == TEXT and loaded.encoding_detected

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from annotations.export.base import (
+from annotations.formats.base import (
     ExportDocument,
     ExportReport,
     ImportedAnnotation,

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from annotations.store import sidecar_path
 from annotations.validate import SidecarInvalid, sidecar_version, validate_sidecar
-from reader import article as _article
-from reader.article import ArticleError, article_from_text, decode_bytes, load_article
-from reader.library import find_articles
+from reader.library import article as _article
+from reader.library.article import ArticleError, article_from_text, decode_bytes, load_article
+from reader.library.find import find_articles
 
 __all__ = [
     "HEAD_BYTES",
@@ -283,7 +283,7 @@ def scan_library(
 ) -> Iterator[CatalogEntry]:
     """One :class:`CatalogEntry` per article under ``root``, in :func:`find_articles` order.
 
-    ``root`` may also be a single file.  Raises :class:`reader.library.LibraryError` (when
+    ``root`` may also be a single file.  Raises :class:`reader.library.find.LibraryError` (when
     iterated) if ``root`` is not a file or folder.  Articles larger than :data:`HEAD_BYTES`
     are summarised from their head; sidecars are counted, not re-anchored.  With
     ``annotations_dir``, sidecars are looked for there (see

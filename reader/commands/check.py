@@ -10,8 +10,8 @@ from typing import Any
 
 from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
 from annotations.tagset import TAGSET_FILE, load_tagset_report
-from reader.article import ArticleError, load_article
-from reader.library import LibraryError, find_articles
+from reader.library.article import ArticleError, load_article
+from reader.library.find import LibraryError, find_articles
 from reader.text.sanitize import sanitize
 
 EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE = 0, 1, 2

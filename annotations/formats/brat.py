@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from annotations.export.base import ExportDocument, ExportReport, ImportedAnnotation
+from annotations.formats.base import ExportDocument, ExportReport, ImportedAnnotation
 
 __all__ = [
     "ANNOTATION_CONF",

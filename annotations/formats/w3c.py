@@ -80,7 +80,7 @@ from typing import IO, Any
 from urllib.parse import quote as percentencode_json
 from urllib.parse import unquote
 
-from annotations.export.base import (
+from annotations.formats.base import (
     ExportDocument,
     ExportReport,
     ImportedAnnotation,

@@ -39,7 +39,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import IO, Any
 
-from annotations.export.base import ExportDocument, ExportReport
+from annotations.formats.base import ExportDocument, ExportReport
 
 UNTAGGED = "span"
 

@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from annotations.export.base import ExportDocument, ExportReport, ImportedAnnotation
+from annotations.formats.base import ExportDocument, ExportReport, ImportedAnnotation
 
 __all__ = [
     "LABEL_CONFIG",
@@ -90,12 +90,12 @@ def _astral_positions(text: str) -> list[int]:
 
 
 def _to_utf16(astral: list[int]) -> Callable[[int], int]:
-    """Code point index → UTF-16 offset, as :func:`~annotations.export.base.utf16_offset`."""
+    """Code point index → UTF-16 offset, as :func:`~annotations.formats.base.utf16_offset`."""
     return lambda index: index + bisect_left(astral, index)
 
 
 def _to_codepoints(text: str, astral: list[int]) -> Callable[[int], int]:
-    """UTF-16 offset → code point index, as :func:`~annotations.export.base.codepoint_offset`.
+    """UTF-16 offset → code point index, as :func:`~annotations.formats.base.codepoint_offset`.
 
     An offset inside a surrogate pair rounds up to the next character, as there.
     """

@@ -1,6 +1,6 @@
 """Exports to other tools' formats, and imports back (one module a format)."""
 
-from annotations.export.base import (
+from annotations.formats.base import (
     ExportDocument,
     ExportReport,
     ImportedAnnotation,

@@ -6,11 +6,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from reader.article import split_paragraphs
-from reader.corpus import readable_articles
-from reader.library import find_articles
-from reader.render import visual_oneline
+from reader.library.article import split_paragraphs
+from reader.library.corpus import readable_articles
+from reader.library.find import find_articles
 from reader.text.fold import find_all, fold
+from reader.text.render import visual_oneline
 
 CONTEXT = 30
 

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from reader.settings import Settings
 
 if TYPE_CHECKING:
-    from reader.article import Article
+    from reader.library.article import Article
     from reader.text.layout import LayoutOptions
 
 # Screens are imported when first shown: `hamish FILE` never loads the library's
@@ -48,11 +48,11 @@ class HamishApp(App[None]):
 
     def on_mount(self) -> None:
         if self.target.is_dir():
-            from reader.screens.library import LibraryScreen
+            from reader.tui.screens.library import LibraryScreen
 
             self.push_screen(LibraryScreen(self.target))
         else:
-            from reader.screens.article import ArticleScreen
+            from reader.tui.screens.article import ArticleScreen
 
             self.push_screen(ArticleScreen(self.target, standalone=True))
 
@@ -70,7 +70,7 @@ class HamishApp(App[None]):
 
     # -- settings -------------------------------------------------------------
     def change_settings(self, **changes: object) -> None:
-        from reader.screens.article import ArticleScreen
+        from reader.tui.screens.article import ArticleScreen
 
         self.settings = replace(self.settings, **changes)
         for screen in self.screen_stack:
@@ -92,10 +92,10 @@ class HamishApp(App[None]):
         self.notify(f"Reading width {width}", timeout=2)
 
     def action_help(self) -> None:
-        from reader.screens.article import ArticleScreen
-        from reader.screens.help import HelpScreen
-        from reader.widgets.annotation_panel import AnnotationPanel
-        from reader.widgets.article_view import ArticleView
+        from reader.tui.screens.article import ArticleScreen
+        from reader.tui.screens.help import HelpScreen
+        from reader.tui.widgets.annotation_panel import AnnotationPanel
+        from reader.tui.widgets.article_view import ArticleView
 
         groups: list[tuple[str, list]] = []
         screen = self.screen

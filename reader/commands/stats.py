@@ -12,8 +12,8 @@ from rich.cells import cell_len
 
 from annotations import AnnotationSet, sidecar_path
 from annotations.validate import SidecarInvalid, validate_sidecar
-from reader.library import find_articles
-from reader.render import visual_oneline
+from reader.library.find import find_articles
+from reader.text.render import visual_oneline
 
 SECTIONS = ("tag", "prefix", "author", "article", "status")
 BAR = "█"

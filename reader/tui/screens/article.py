@@ -14,15 +14,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 
-from reader.article import Article, ArticleError, load_article
-from reader.render import visual_oneline
+from reader.library.article import Article, ArticleError, load_article
+from reader.text.render import visual_oneline
 from reader.text.sanitize import sanitize
-from reader.widgets.annotation_panel import AnnotationPanel
-from reader.widgets.article_view import ArticleView, Highlight
+from reader.tui.widgets.annotation_panel import AnnotationPanel
+from reader.tui.widgets.article_view import ArticleView, Highlight
 
 if TYPE_CHECKING:
     from annotations import Annotation
-    from reader.session import AnnotationSession
+    from reader.tui.session import AnnotationSession
 
 SYNC_LOAD_BYTES = 2_000_000  # larger articles load in a worker behind a preview
 SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat, tatweel ignored)"
@@ -38,7 +38,7 @@ def _head_preview(path: Path) -> Article | None:
     Offsets are the same as in the full text (it is a prefix of it). Files that are
     not plain UTF-8 at the start get no preview: the full load decides.
     """
-    from reader.article import article_from_text
+    from reader.library.article import article_from_text
 
     try:
         with path.open("rb") as handle:
@@ -390,7 +390,7 @@ class ArticleScreen(Screen):
 
     # -- annotations ----------------------------------------------------------------
     def _open_session(self, article: Article) -> None:
-        from reader.session import AnnotationSession
+        from reader.tui.session import AnnotationSession
 
         app = self.app
         root = self.path.parent
@@ -473,7 +473,7 @@ class ArticleScreen(Screen):
         def check(tag: str) -> str | None:
             return session.check_tags([tag])[1]
 
-        from reader.screens.tag_picker import TagPicker
+        from reader.tui.screens.tag_picker import TagPicker
 
         self.app.push_screen(TagPicker(title, session.tag_choices(), chosen, check), done)
 
@@ -528,7 +528,7 @@ class ArticleScreen(Screen):
                 view.clear_selection()
                 self._after_edit("Annotated with a note")
 
-        from reader.screens.note_editor import NoteEditor
+        from reader.tui.screens.note_editor import NoteEditor
 
         self.app.push_screen(NoteEditor("Note", target.note if target else ""), done)
 
@@ -622,7 +622,7 @@ class ArticleScreen(Screen):
                 self._after_edit("Article note saved")
 
         note = session.annotations.document.note
-        from reader.screens.note_editor import NoteEditor
+        from reader.tui.screens.note_editor import NoteEditor
 
         self.app.push_screen(NoteEditor("Note on the whole article", note), done)
 

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.render import visual_oneline
+from reader.text.render import visual_oneline
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet

@@ -34,7 +34,7 @@ import io
 from collections.abc import Iterable
 from typing import IO
 
-from annotations.export.base import ExportDocument, ExportReport
+from annotations.formats.base import ExportDocument, ExportReport
 
 COLUMNS = (
     "document",

@@ -22,9 +22,9 @@ from annotations import (
     open_sidecar,
     utc_now,
 )
-from annotations.export.base import ImportedAnnotation
-from reader.article import ArticleError, load_article
-from reader.library import find_articles
+from annotations.formats.base import ImportedAnnotation
+from reader.library.article import ArticleError, load_article
+from reader.library.find import find_articles
 
 
 @dataclass

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from reader.article import ARTICLE_SUFFIXES
+from reader.library.article import ARTICLE_SUFFIXES
 
 # A library folder's own documentation is not an article.
 _NOT_ARTICLES = frozenset({"readme.md", "readme.txt", "license.txt", "changelog.md"})

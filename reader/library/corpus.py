@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotations import Annotation, open_sidecar, sidecar_path
-from annotations.export.base import ExportDocument
-from reader.article import Article, ArticleError, load_article
-from reader.library import find_articles
+from annotations.formats.base import ExportDocument
+from reader.library.article import Article, ArticleError, load_article
+from reader.library.find import find_articles
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 

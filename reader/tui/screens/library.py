@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from reader.catalog import CatalogEntry, scan_library
-from reader.render import visual_oneline
+from reader.library.catalog import CatalogEntry, scan_library
+from reader.text.render import visual_oneline
 from reader.text.sanitize import sanitize
 
 COLUMNS = ("title", "source", "date", "lang", "annotations", "tags", "modified", "file")
@@ -220,7 +220,7 @@ class LibraryScreen(Screen):
         if entry.error:
             self.notify(entry.error, severity="error")
             return
-        from reader.screens.article import ArticleScreen
+        from reader.tui.screens.article import ArticleScreen
 
         self.app.push_screen(ArticleScreen(entry.path))
 

@@ -52,7 +52,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from annotations.export.base import (
+from annotations.formats.base import (
     ExportDocument,
     ExportReport,
     ImportedAnnotation,

@@ -1,18 +1,25 @@
-"""An article laid out as visual lines: the body paragraph by paragraph, and its header."""
+"""Text laid out as visual lines: a body paragraph by paragraph, a header, one-line labels.
+
+These take text and paragraphs, not an ``Article``: the layout layer knows nothing of
+files (``reader.library`` loads them).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import Literal
 
-from reader.article import Article
 from reader.text.layout import LayoutOptions, VisualLine, layout_paragraph
+from reader.text.paragraphs import Paragraph
 
 
-def article_lines(article: Article, options: LayoutOptions) -> list[VisualLine]:
-    """Every visual line of the article's body, top to bottom."""
-    text = article.text
+def body_lines(
+    text: str, paragraphs: Iterable[Paragraph], options: LayoutOptions
+) -> list[VisualLine]:
+    """Every visual line of ``paragraphs`` of ``text``, top to bottom."""
     lines: list[VisualLine] = []
-    for paragraph in article.paragraphs():
+    for paragraph in paragraphs:
         laid_out = layout_paragraph(
             text[paragraph.start : paragraph.end], options, paragraph.start, paragraph.index
         )
@@ -20,16 +27,25 @@ def article_lines(article: Article, options: LayoutOptions) -> list[VisualLine]:
     return lines
 
 
-def header_texts(article: Article, options: LayoutOptions) -> list[str]:
-    """Title, then source and date, laid out like the body, then a rule."""
-    fields = [article.title]
+def header_texts(
+    title: str,
+    source: str | None,
+    date: str | None,
+    direction: Literal["rtl", "ltr"],
+    options: LayoutOptions,
+) -> list[str]:
+    """Title, then source and date, laid out like the body, then a rule.
+
+    ``direction`` (the article's) is used when ``options`` say ``auto``.
+    """
+    fields = [title]
     # Each field is its own bidi isolate (FSI … PDI), so an ISO date next to an
     # Arabic source keeps its own order instead of taking the source's direction.
-    byline = " · ".join(f"\u2068{part}\u2069" for part in (article.source, article.date) if part)
+    byline = " · ".join(f"\u2068{part}\u2069" for part in (source, date) if part)
     if byline:
         fields.append(byline)
     if options.direction == "auto":
-        options = replace(options, direction=article.direction)
+        options = replace(options, direction=direction)
     texts = []
     for field in fields:
         for line in layout_paragraph(" ".join(field.split()), options).lines:
@@ -39,7 +55,7 @@ def header_texts(article: Article, options: LayoutOptions) -> list[str]:
 
 
 def visual_oneline(
-    text: str, max_cells: int = 10_000, *, direction: str = "auto"
+    text: str, max_cells: int = 10_000, *, direction: Literal["auto", "rtl", "ltr"] = "auto"
 ) -> tuple[str, bool]:
     """``text`` as one shaped, reordered, sanitized line of at most ``max_cells``.
 
@@ -50,7 +66,7 @@ def visual_oneline(
     from rich.cells import cell_len
 
     flat = " ".join(text.split())
-    options = LayoutOptions(width=max(max_cells, 1), direction=direction)  # type: ignore[arg-type]
+    options = LayoutOptions(width=max(max_cells, 1), direction=direction)
     if cell_len(flat) > max_cells:
         used = cut = 0
         for i, char in enumerate(flat):

@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.render import visual_oneline
 from reader.text.fold import fold
+from reader.text.render import visual_oneline
 
 NEW_TAG = "\x00new"
 
