@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotations.anchoring import anchor
+from annotations.errors import HamishError
 from annotations.merge import merge_sets
 from annotations.model import AnnotationSet, context, text_sha256
 from annotations.validate import SidecarInvalid, sidecar_version, validate_sidecar
@@ -28,7 +29,7 @@ LOCK_TIMEOUT = 10.0
 _UNTOUCHED = "left untouched (read-only)"
 
 
-class SidecarError(Exception):
+class SidecarError(HamishError):
     """A sidecar problem for the user: one line naming the file."""
 
 

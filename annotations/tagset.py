@@ -44,6 +44,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from annotations.errors import HamishError
+
 __all__ = [
     "MAX_TAG_LENGTH",
     "RESERVED_KEYS",
@@ -107,7 +109,7 @@ _BIDI_CONTROLS = frozenset(
 )
 
 
-class TagsetError(Exception):
+class TagsetError(HamishError):
     """One problem in a tagset file; ``str(e)`` is one line: ``'PATH:LINE: message'``.
 
     ``line`` is None when the problem has no line (the file cannot be read); ``str(e)`` is then
@@ -120,10 +122,13 @@ class TagsetError(Exception):
 
     def __init__(self, path: str | Path, line: int | None, message: str) -> None:
         message = " ".join(message.splitlines())
-        super().__init__(Path(path), line, message)
+        super().__init__(message)
         self.path = Path(path)
         self.line = line
         self.message = message
+
+    def __reduce__(self) -> tuple[type[TagsetError], tuple[Path, int | None, str]]:
+        return (type(self), (self.path, self.line, self.message))
 
     def __str__(self) -> str:
         if self.line is None:

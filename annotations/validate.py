@@ -13,18 +13,22 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from annotations.errors import HamishError
 from annotations.model import FORMAT, STATUSES, VERSION
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-class SidecarInvalid(ValueError):
+class SidecarInvalid(HamishError, ValueError):
     """Sidecar data that breaks the format at ``path`` (a JSON path: ``$.annotations[3].end``)."""
 
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+    def __reduce__(self) -> tuple[type[SidecarInvalid], tuple[str, str]]:
+        return (type(self), (self.path, self.message))
 
 
 def _is_int(value: Any) -> bool:

@@ -12,17 +12,7 @@ from typing import Any
 
 import click
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
-
-
-class HamishError(Exception):
-    """An error for the user: one line, no traceback, an exit code."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, HamishError
 
 
 annotations_dir_option = click.option(

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotations.errors import HamishError
+
 __all__ = [
     "Settings",
     "SettingsError",
@@ -42,7 +44,7 @@ MIN_WIDTH = 20
 MAX_WIDTH = 400
 
 
-class SettingsError(Exception):
+class SettingsError(HamishError):
     """A settings file or value that cannot be used: one line naming the file and key."""
 
 

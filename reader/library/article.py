@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotations.errors import HamishError
 from reader.text.paragraphs import _LINE_BREAK_RE, Paragraph, split_paragraphs
 
 __all__ = [
@@ -54,7 +55,7 @@ _KIB = 1024
 _MIB = 1024 * 1024
 
 
-class ArticleError(Exception):
+class ArticleError(HamishError):
     """A file that cannot be opened as an article.
 
     ``str(e)`` is one line naming the file and the reason: ``f"{path}: {reason}"``.

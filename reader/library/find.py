@@ -6,13 +6,14 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from annotations.errors import HamishError
 from reader.library.article import ARTICLE_SUFFIXES
 
 # A library folder's own documentation is not an article.
 _NOT_ARTICLES = frozenset({"readme.md", "readme.txt", "license.txt", "changelog.md"})
 
 
-class LibraryError(Exception):
+class LibraryError(HamishError):
     """A path given by the user that is not a file or folder: one line."""
 
 
