@@ -14,7 +14,6 @@ import click
 
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, HamishError
 
-
 annotations_dir_option = click.option(
     "--annotations-dir",
     type=click.Path(file_okay=False, path_type=str),
