@@ -12,6 +12,7 @@ this package alone::
 """
 
 from annotations.anchoring import Anchor, anchor
+from annotations.errors import HamishError
 from annotations.history import Change, History, Step, respan
 from annotations.merge import merge_sets
 from annotations.model import (
@@ -30,6 +31,7 @@ from annotations.model import (
     utc_now,
 )
 from annotations.schema import sidecar_schema
+from annotations.sidecar import ParsedSidecar, parse_sidecar, read_sidecar
 from annotations.store import (
     SIDECAR_SUFFIX,
     Sidecar,
@@ -55,7 +57,9 @@ __all__ = [
     "AnnotationSet",
     "Change",
     "DocumentInfo",
+    "HamishError",
     "History",
+    "ParsedSidecar",
     "Sidecar",
     "SidecarError",
     "SidecarInvalid",
@@ -76,6 +80,8 @@ __all__ = [
     "merge_sets",
     "new_id",
     "open_sidecar",
+    "parse_sidecar",
+    "read_sidecar",
     "reanchor_set",
     "respan",
     "set_clock",

@@ -19,26 +19,32 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotations.anchoring import anchor
-from annotations.errors import HamishError
 from annotations.merge import merge_sets
 from annotations.model import AnnotationSet, context, text_sha256
-from annotations.validate import SidecarInvalid, sidecar_version, validate_sidecar
+from annotations.sidecar import (
+    SidecarError,
+    SidecarReadOnly,
+    SidecarWriteError,
+    parse_sidecar,
+    read_sidecar_bytes,
+)
+
+__all__ = [
+    "LOCK_TIMEOUT",
+    "SIDECAR_SUFFIX",
+    "Sidecar",
+    "SidecarError",
+    "SidecarReadOnly",
+    "SidecarWriteError",
+    "atomic_write",
+    "canonical_json",
+    "open_sidecar",
+    "reanchor_set",
+    "sidecar_path",
+]
 
 SIDECAR_SUFFIX = ".annotations.json"
 LOCK_TIMEOUT = 10.0
-_UNTOUCHED = "left untouched (read-only)"
-
-
-class SidecarError(HamishError):
-    """A sidecar problem for the user: one line naming the file."""
-
-
-class SidecarReadOnly(SidecarError):
-    """Saving is refused: the sidecar on disk must not be overwritten."""
-
-
-class SidecarWriteError(SidecarError):
-    """The sidecar could not be written (permissions, disk full, lock timeout)."""
 
 
 def sidecar_path(
@@ -147,52 +153,16 @@ class Sidecar:
 
     # -- reading -----------------------------------------------------------
     def _read_raw(self) -> bytes | None:
-        try:
-            return self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except IsADirectoryError:
-            raise SidecarError(f"{self.path}: is a folder, not a sidecar") from None
-        except OSError as error:
-            raise SidecarError(f"{self.path}: cannot read: {error.strerror or error}") from None
+        return read_sidecar_bytes(self.path)
 
     def _parse(self, raw: bytes) -> _Parsed:
-        empty = AnnotationSet.empty(self.article_file, self.text)
-        name = self.path.name
-        try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            return _Parsed(empty, f"{name}: not UTF-8 text; {_UNTOUCHED}")
-        except json.JSONDecodeError as error:
-            return _Parsed(
-                empty,
-                f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: "
-                f"{error.msg}); {_UNTOUCHED}",
-            )
-        version = sidecar_version(data)
-        if version is not None and version > 1:
-            problem = (
-                f"{name}: written by a newer hamish (format version {version}); opened read-only"
-            )
-            try:
-                validate_sidecar({**data, "version": 1})
-            except SidecarInvalid:
-                return _Parsed(empty, problem)
-            loaded = AnnotationSet.from_json({**data, "version": 1})
-            return _Parsed(replace(reanchor_set(loaded, self.text), version=version), problem)
-        try:
-            validate_sidecar(data)
-        except SidecarInvalid as error:
-            return _Parsed(empty, f"{name}: {error}; {_UNTOUCHED}")
-        loaded = AnnotationSet.from_json(data)
-        if loaded.document.file != self.article_file:
-            return _Parsed(
-                empty,
-                f"{name}: belongs to '{loaded.document.file}', not '{self.article_file}'; "
-                f"{_UNTOUCHED}",
-            )
-        current = reanchor_set(loaded, self.text)
-        return _Parsed(current, reanchored=current is not loaded)
+        parsed = parse_sidecar(raw, self.article_file, name=self.path.name)
+        if parsed.annotations is None:
+            return _Parsed(AnnotationSet.empty(self.article_file, self.text), parsed.problem)
+        current = reanchor_set(parsed.annotations, self.text)
+        if parsed.problem is not None:  # a newer version, shown but never written
+            return _Parsed(current, parsed.problem)
+        return _Parsed(current, reanchored=current is not parsed.annotations)
 
     def load(self) -> AnnotationSet:
         """Read the sidecar (if any) and re-anchor it to the article's text."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,7 +10,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from annotations import AnnotationSet, sidecar_path
-from annotations.validate import SidecarInvalid, validate_sidecar
+from annotations.sidecar import read_sidecar
 from reader.library.find import find_articles
 from reader.text.render import visual_oneline
 
@@ -58,25 +57,22 @@ class CorpusStats:
 
 
 def corpus_stats(paths: Iterable[str], *, annotations_dir: str | None = None) -> CorpusStats:
-    """Counts from the sidecars as stored (articles are not decoded: fast on big corpora)."""
+    """Counts from the sidecars as stored (articles are not decoded: fast on big corpora).
+
+    Sidecars go through the one parser (:func:`annotations.sidecar.read_sidecar`): what
+    the reader shows is what is counted. A sidecar with nothing usable is a problem; one
+    from a newer hamish that still reads is counted (as ``export`` does).
+    """
     stats = CorpusStats()
     for article, root in find_articles(paths):
         stats.articles += 1
-        path = sidecar_path(article, annotations_dir, root)
-        try:
-            raw = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
+        parsed = read_sidecar(sidecar_path(article, annotations_dir, root), article.name)
+        if parsed is None:
             continue
-        except (OSError, UnicodeDecodeError) as error:
-            stats.problems.append(f"{path}: cannot read: {error}")
+        if parsed.annotations is None:
+            stats.problems.append(parsed.problem or "unusable sidecar")
             continue
-        try:
-            data = json.loads(raw)
-            validate_sidecar(data)
-        except (json.JSONDecodeError, SidecarInvalid) as error:
-            stats.problems.append(f"{path.name}: {error}")
-            continue
-        stats.add(article.as_posix(), AnnotationSet.from_json(data))
+        stats.add(article.as_posix(), parsed.annotations)
     return stats
 
 

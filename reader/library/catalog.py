@@ -17,17 +17,21 @@ reads as version 1).
 
 from __future__ import annotations
 
-import json
 import stat
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from annotations.sidecar import read_sidecar
 from annotations.store import sidecar_path
-from annotations.validate import SidecarInvalid, sidecar_version, validate_sidecar
 from reader.library import article as _article
-from reader.library.article import ArticleError, article_from_text, decode_bytes, load_article
+from reader.library.article import (
+    ArticleError,
+    article_from_text,
+    load_article,
+    load_article_head,
+)
 from reader.library.find import find_articles
 
 __all__ = [
@@ -46,8 +50,6 @@ HEAD_BYTES = 256 * 1024
 TAIL_BYTES = 4 * 1024
 #: How many of the most used tags a row shows.
 MAX_TAGS = 5
-
-_UNTOUCHED = "left untouched (read-only)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,69 +76,32 @@ class CatalogEntry:
 # Sidecars
 
 
-def _one_line(s: str) -> str:
-    return " ".join(s.split())
-
-
 def summarize_sidecar(
     path: Path, article_file: str | None = None
 ) -> tuple[int, int, Counter[str], str | None]:
     """(annotations, orphaned, tag counts, error) of the sidecar at ``path``.
 
-    A missing sidecar is ``(0, 0, Counter(), None)``.  Tag counts add up the annotations'
-    tags (once per annotation) and the document's own tags.  When the sidecar is unreadable
-    or breaks the format, ``error`` is a one-line reason (like the one the reader shows) and
-    the counts are 0.  With ``article_file`` (the article's file name), a sidecar that names
+    Parsed by :func:`annotations.sidecar.read_sidecar`, the one parser, so the listing
+    counts what the reader shows. A missing sidecar is ``(0, 0, Counter(), None)``. Tag
+    counts add up the annotations' tags (once per annotation) and the document's own
+    tags. ``error`` is the reason the reader would open the sidecar read-only; the counts
+    are then those of what it would still show (a newer version that reads as version
+    1), else 0. With ``article_file`` (the article's file name), a sidecar that names
     another article is refused too.
     """
-    path = Path(path)
-    empty: Counter[str] = Counter()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return 0, 0, empty, None
-    except IsADirectoryError:
-        return 0, 0, empty, f"{path.name}: is a folder, not a sidecar"
-    except OSError as e:
-        return 0, 0, empty, _one_line(f"{path.name}: cannot read: {e.strerror or e}")
-    name = path.name
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return 0, 0, empty, f"{name}: not UTF-8 text; {_UNTOUCHED}"
-    except json.JSONDecodeError as e:
-        reason = f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}); {_UNTOUCHED}"
-        return 0, 0, empty, _one_line(f"{name}: {reason}")
-    except RecursionError:
-        return 0, 0, empty, f"{name}: not valid JSON (nested too deeply); {_UNTOUCHED}"
-
-    error: str | None = None
-    version = sidecar_version(data)
-    try:
-        if version is not None and version > 1:
-            error = (
-                f"{name}: written by a newer hamish (format version {version}); opened read-only"
-            )
-            data = {**data, "version": 1}
-        validate_sidecar(data)
-    except SidecarInvalid as e:
-        if error is None:
-            error = _one_line(f"{name}: {e}; {_UNTOUCHED}")
-        return 0, 0, empty, error
-    document_file = data["document"]["file"]
-    if error is None and article_file is not None and document_file != article_file:
-        reason = f"belongs to '{document_file}', not '{article_file}'; {_UNTOUCHED}"
-        return 0, 0, empty, _one_line(f"{name}: {reason}")
-
-    annotations = data["annotations"]
+    parsed = read_sidecar(Path(path), article_file)
     tags: Counter[str] = Counter()
+    if parsed is None:
+        return 0, 0, tags, None
+    if parsed.annotations is None:
+        return 0, 0, tags, parsed.problem
     orphaned = 0
-    for entry in annotations:
-        tags.update(dict.fromkeys(entry.get("tags", ()), 1))
-        if entry.get("status") == "orphaned":
+    for annotation in parsed.annotations.annotations:
+        tags.update(dict.fromkeys(annotation.tags, 1))
+        if annotation.status == "orphaned":
             orphaned += 1
-    tags.update(dict.fromkeys(data["document"].get("tags", ()), 1))
-    return len(annotations), orphaned, tags, error
+    tags.update(dict.fromkeys(parsed.annotations.document.tags, 1))
+    return len(parsed.annotations), orphaned, tags, parsed.problem
 
 
 def _top_tags(tags: Counter[str]) -> tuple[tuple[str, int], ...]:
@@ -158,27 +123,6 @@ def _os_reason(error: OSError) -> str:
     if isinstance(error, PermissionError):
         return "permission denied"
     return f"cannot open: {error.strerror or error}"
-
-
-def _cut_head(data: bytes) -> bytes:
-    """``data`` without a character split at its end (for UTF-8, UTF-16 or UTF-32)."""
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return data[: len(data) - len(data) % 4]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        data = data[: len(data) - len(data) % 2]
-        # A high surrogate at the end (in either byte order) loses its pair: drop it.
-        if len(data) >= 2 and (0xD8 <= data[-1] <= 0xDB or 0xD8 <= data[-2] <= 0xDB):
-            data = data[:-2]
-        return data
-    # UTF-8 (harmless for single-byte encodings: at most a few bytes are dropped).
-    i = len(data) - 1
-    while i >= 0 and len(data) - i < 4 and data[i] & 0xC0 == 0x80:
-        i -= 1
-    if i < 0:
-        return data
-    lead = data[i]
-    needed = 2 if lead & 0xE0 == 0xC0 else 3 if lead & 0xF0 == 0xE0 else 4 if lead >= 0xF0 else 1
-    return data[:i] if len(data) - i < needed else data
 
 
 def _tail_source(path: Path, size: int, encoding: str) -> str | None:
@@ -208,19 +152,12 @@ def _tail_source(path: Path, size: int, encoding: str) -> str | None:
 
 def _summarise_head(path: Path, size: int) -> _article.Article:
     """An Article built from the head of a large file (its text is the head only)."""
-    try:
-        with path.open("rb") as f:
-            data = f.read(HEAD_BYTES)
-    except OSError as e:
-        raise ArticleError(
-            f"{path}: {_os_reason(e)}", path=str(path), reason=_os_reason(e)
-        ) from None
-    text, encoding, detected = decode_bytes(_cut_head(data), str(path))
-    head = article_from_text(text, path, encoding, detected)
+    head = load_article_head(path, HEAD_BYTES)
+    assert head is not None  # with guessing allowed and whole lines not asked, always an Article
     meta_source = head.meta.get("source")
     if isinstance(meta_source, str | int | float) and not isinstance(meta_source, bool):
         return head  # the front matter names the source
-    return replace(head, source=_tail_source(path, size, encoding))
+    return replace(head, source=_tail_source(path, size, head.encoding))
 
 
 def _entry(article_path: Path, root: Path, annotations_dir: str | Path | None) -> CatalogEntry:

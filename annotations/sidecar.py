@@ -1,0 +1,133 @@
+"""The one parser of sidecar files: bytes in, annotations and a verdict out.
+
+Every reader of sidecars — the store (the reader and ``check``), the library listing,
+``stats``, exports — goes through :func:`parse_sidecar`, so that they all agree on what a
+file holds and on when it must not be overwritten. The policy (DESIGN §2.2, §5):
+
+* not UTF-8, not JSON (or nested too deeply to parse), or breaking the format: no
+  annotations, and a problem (the file is left untouched, opened read-only);
+* a sidecar of another article (``document.file`` differs): no annotations, a problem;
+* a newer format version: read as version 1 when it still validates as one (the
+  annotations are shown and counted), else none; a problem either way (never written);
+* otherwise the annotations as stored and no problem.
+
+Parsing does not re-anchor: that needs the article's text (:func:`annotations.store.
+reanchor_set`); the stored offsets and statuses are what a listing counts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from annotations.errors import HamishError, one_line
+from annotations.model import VERSION, AnnotationSet
+from annotations.validate import SidecarInvalid, sidecar_version, validate_sidecar
+
+__all__ = [
+    "ParsedSidecar",
+    "SidecarError",
+    "SidecarReadOnly",
+    "SidecarWriteError",
+    "parse_sidecar",
+    "read_sidecar",
+    "read_sidecar_bytes",
+]
+
+_UNTOUCHED = "left untouched (read-only)"
+
+
+class SidecarError(HamishError):
+    """A sidecar problem for the user: one line naming the file."""
+
+
+class SidecarReadOnly(SidecarError):
+    """Saving is refused: the sidecar on disk must not be overwritten."""
+
+
+class SidecarWriteError(SidecarError):
+    """The sidecar could not be written (permissions, disk full, lock timeout)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSidecar:
+    """What one sidecar file holds, as stored."""
+
+    annotations: AnnotationSet | None  # None: nothing usable in the file
+    problem: str | None = None  # one line: why the file must not be overwritten
+    version: int | None = None  # the format version the file claims, when it is ours
+
+    @property
+    def count(self) -> int:
+        """How many annotations the reader shows (and every command counts)."""
+        return 0 if self.annotations is None else len(self.annotations)
+
+
+def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedSidecar:
+    """Parse the bytes of a sidecar named ``name`` (for messages) of ``article_file``.
+
+    With ``article_file`` None (a listing that does not know it), the file name in the
+    sidecar is not checked.
+    """
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return ParsedSidecar(None, f"{name}: not UTF-8 text; {_UNTOUCHED}")
+    except json.JSONDecodeError as error:
+        reason = f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        return ParsedSidecar(None, one_line(f"{name}: {reason}; {_UNTOUCHED}"))
+    except RecursionError:
+        return ParsedSidecar(None, f"{name}: not valid JSON (nested too deeply); {_UNTOUCHED}")
+    version = sidecar_version(data)
+    newer: str | None = None
+    if version is not None and version > VERSION:
+        newer = f"{name}: written by a newer hamish (format version {version}); opened read-only"
+        data = {**data, "version": VERSION}
+    try:
+        validate_sidecar(data)
+    except SidecarInvalid as error:
+        return ParsedSidecar(None, newer or one_line(f"{name}: {error}; {_UNTOUCHED}"), version)
+    except RecursionError:  # valid JSON nested deeper than validation can walk
+        return ParsedSidecar(None, f"{name}: nested too deeply; {_UNTOUCHED}", version)
+    document_file = data["document"]["file"]
+    if article_file is not None and document_file != article_file:
+        reason = f"belongs to '{document_file}', not '{article_file}'; {_UNTOUCHED}"
+        return ParsedSidecar(None, one_line(f"{name}: {reason}"), version)
+    loaded = AnnotationSet.from_json(data)
+    if newer is not None and version is not None:
+        loaded = replace(loaded, version=version)
+    return ParsedSidecar(loaded, newer, version)
+
+
+def read_sidecar_bytes(path: Path, *, name: str | None = None) -> bytes | None:
+    """The bytes of the sidecar at ``path``; None when there is none.
+
+    Raises :class:`SidecarError` (one line, naming the file as ``name``, default its
+    path) when it exists but cannot be read.
+    """
+    label = str(path) if name is None else name
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise SidecarError(f"{label}: is a folder, not a sidecar") from None
+    except OSError as error:
+        raise SidecarError(one_line(f"{label}: cannot read: {error.strerror or error}")) from None
+
+
+def read_sidecar(path: Path, article_file: str | None) -> ParsedSidecar | None:
+    """Read and parse the sidecar at ``path``; None when there is none.
+
+    A file that exists but cannot be read is a :class:`ParsedSidecar` with no
+    annotations and the reason as its problem. Messages name the file as ``path.name``,
+    like the parser's.
+    """
+    try:
+        raw = read_sidecar_bytes(path, name=path.name)
+    except SidecarError as error:
+        return ParsedSidecar(None, str(error))
+    if raw is None:
+        return None
+    return parse_sidecar(raw, article_file, name=path.name)
