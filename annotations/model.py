@@ -39,6 +39,9 @@ DOCUMENT_KEYS = ("file", "sha256", "length", "tags", "note")
 TOP_KEYS = ("format", "version", "document", "annotations")
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_ANNOTATION_KEY_SET = frozenset(ANNOTATION_KEYS)
+_DOCUMENT_KEY_SET = frozenset(DOCUMENT_KEYS)
+_TOP_KEY_SET = frozenset(TOP_KEYS)
 
 # The clock is a seam: tests set a fixed one for deterministic timestamps.
 Clock = Callable[[], datetime]
@@ -103,8 +106,11 @@ class Annotation:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", tuple(self.tags))
-        if not isinstance(self.extra, MappingProxyType):
-            object.__setattr__(self, "extra", _frozen(self.extra))
+        if not isinstance(self.extra, MappingProxyType) or not _ANNOTATION_KEY_SET.isdisjoint(
+            self.extra
+        ):
+            # A known field is never taken from ``extra``: it could not be told apart on disk.
+            object.__setattr__(self, "extra", _frozen(_extra(self.extra, _ANNOTATION_KEY_SET)))
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -153,9 +159,6 @@ class Annotation:
         )
 
 
-_ANNOTATION_KEY_SET = frozenset(ANNOTATION_KEYS)
-
-
 def _extra(data: Mapping[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
     """Keys of ``data`` that hamish does not know (kept and written back on save)."""
     if known.issuperset(data):
@@ -171,14 +174,26 @@ def make_annotation(
     tags: Iterable[str] = (),
     note: str = "",
     author: str | None = None,
+    id: str | None = None,
+    created: str | None = None,
+    modified: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Annotation:
-    """A new annotation of ``text[start:end]`` with its context and timestamps."""
+    """A new annotation of ``text[start:end]``: the one constructor of annotations.
+
+    What the text decides is always computed here, never taken from the caller: the
+    quote, its context (prefix and suffix) and the status (``anchored``: the quote is at
+    its offsets by construction). ``id``, ``created`` and ``modified`` keep what an import
+    carries (default: a new id, now); ``extra`` holds keys hamish does not know (a known
+    field in it is dropped, see :class:`Annotation`). Tags are de-duplicated, in order.
+    """
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"span {start}..{end} is outside the text (length {len(text)})")
     prefix, suffix = context(text, start, end)
     now = utc_now()
+    created = created or now
     return Annotation(
-        id=new_id(),
+        id=id or new_id(),
         start=start,
         end=end,
         quote=text[start:end],
@@ -187,8 +202,9 @@ def make_annotation(
         tags=tuple(dict.fromkeys(tags)),
         note=note,
         author=default_author() if author is None else author,
-        created=now,
-        modified=now,
+        created=created,
+        modified=modified or (now if created == now else created),
+        extra=extra or _EMPTY,
     )
 
 
@@ -205,8 +221,10 @@ class DocumentInfo:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", tuple(self.tags))
-        if not isinstance(self.extra, MappingProxyType):
-            object.__setattr__(self, "extra", _frozen(self.extra))
+        if not isinstance(self.extra, MappingProxyType) or not _DOCUMENT_KEY_SET.isdisjoint(
+            self.extra
+        ):
+            object.__setattr__(self, "extra", _frozen(_extra(self.extra, _DOCUMENT_KEY_SET)))
 
     @classmethod
     def for_text(cls, file: str, text: str) -> DocumentInfo:
@@ -232,7 +250,7 @@ class DocumentInfo:
             length=data["length"],
             tags=tuple(data.get("tags", ())),
             note=data.get("note", ""),
-            extra={k: v for k, v in data.items() if k not in DOCUMENT_KEYS},
+            extra=_extra(data, _DOCUMENT_KEY_SET),
         )
 
 
@@ -252,8 +270,8 @@ class AnnotationSet:
             duplicates = sorted({i for i in ids if ids.count(i) > 1})
             raise ValueError(f"duplicate annotation id: {', '.join(duplicates)}")
         object.__setattr__(self, "annotations", ordered)
-        if not isinstance(self.extra, MappingProxyType):
-            object.__setattr__(self, "extra", _frozen(self.extra))
+        if not isinstance(self.extra, MappingProxyType) or not _TOP_KEY_SET.isdisjoint(self.extra):
+            object.__setattr__(self, "extra", _frozen(_extra(self.extra, _TOP_KEY_SET)))
 
     def __len__(self) -> int:
         return len(self.annotations)
@@ -301,7 +319,7 @@ class AnnotationSet:
         return cls(
             document=DocumentInfo.from_json(data["document"]),
             annotations=tuple(Annotation.from_json(a) for a in data["annotations"]),
-            extra={k: v for k, v in data.items() if k not in TOP_KEYS},
+            extra=_extra(data, _TOP_KEY_SET),
             version=data["version"],
         )
 

@@ -28,6 +28,7 @@ from annotations.sidecar import (
     parse_sidecar,
     read_sidecar_bytes,
 )
+from annotations.validate import SidecarInvalid, validate_sidecar
 
 __all__ = [
     "LOCK_TIMEOUT",
@@ -70,7 +71,29 @@ def sidecar_path(
 
 def canonical_json(annotations: AnnotationSet) -> str:
     """The sidecar text: readable Arabic, 2-space indent, stable order, final newline."""
-    return json.dumps(annotations.to_json(), ensure_ascii=False, indent=2) + "\n"
+    return _dumps(annotations.to_json())
+
+
+def _dumps(data: dict[str, object]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _writable(annotations: AnnotationSet, path: Path) -> bytes:
+    """The bytes of ``annotations`` as a sidecar, checked to be one hamish can open again.
+
+    Raises :class:`SidecarWriteError` instead of writing a file the validator would refuse
+    (every later open would be read-only) or one that is not UTF-8 (a lone surrogate).
+    """
+    data = annotations.to_json()
+    try:
+        validate_sidecar(data)
+        return _dumps(data).encode("utf-8")
+    except SidecarInvalid as error:
+        raise SidecarWriteError(
+            f"{path}: would not be a valid sidecar ({error}); not saved"
+        ) from None
+    except UnicodeEncodeError:
+        raise SidecarWriteError(f"{path}: text that is not valid Unicode; not saved") from None
 
 
 def reanchor_set(annotations: AnnotationSet, text: str) -> AnnotationSet:
@@ -238,7 +261,7 @@ class Sidecar:
                             self.read_only = theirs.problem
                             raise SidecarReadOnly(theirs.problem)
                         merged = merge_sets(base, ours, theirs.annotations)
-                data = canonical_json(merged).encode("utf-8")
+                data = _writable(merged, self.path)
                 atomic_write(self.path, data)
         except Timeout:
             raise SidecarWriteError(

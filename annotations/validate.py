@@ -92,6 +92,29 @@ def validate_sidecar(data: Any) -> None:
         _validate_annotation(entry, i, length, seen)
 
 
+def validate_annotation(entry: Any, length: int) -> None:
+    """Raise :class:`SidecarInvalid` if one annotation entry (its JSON form) breaks the format.
+
+    The same rules as inside :func:`validate_sidecar`, for an annotation about to be
+    added (e.g. by an import): its path is ``$.annotations[0]``. Strings must also be
+    writable as UTF-8 (no lone surrogate, which JSON's ``\\ud800`` escapes can carry).
+    """
+    _validate_annotation(entry, 0, length, set())
+    for key, value in entry.items():
+        strings = value if isinstance(value, list) else [value]
+        for string in strings:
+            if isinstance(string, str) and not _utf8(string):
+                raise SidecarInvalid(f"$.annotations[0].{key}", "has a lone surrogate")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _validate_document(document: Any) -> int:
     path = "$.document"
     if not isinstance(document, dict):
@@ -136,7 +159,9 @@ def _validate_annotation(entry: Any, index: int, length: int, seen: set[str]) ->
         raise SidecarInvalid(at("start"), "expected an integer >= 0")
     if type(end) is not int or end < start:
         raise SidecarInvalid(at("end"), "expected an integer >= start")
-    if end > length:
+    # An orphan keeps its last offsets, into the text as it was (DESIGN §2.2): after the
+    # article was shortened they may lie past its end, and the file is still valid.
+    if end > length and entry.get("status") != "orphaned":
         raise SidecarInvalid(at("end"), f"{end} is past the document's length {length}")
     if type(quote) is not str:
         raise SidecarInvalid(at("quote"), f"expected a string, got {_kind(quote)}")

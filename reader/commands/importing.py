@@ -1,9 +1,18 @@
 """`hamish import`: other tools' annotations into hamish sidecars.
 
 Records are grouped by the article they name, placed (by their offsets when those
-still slice the text to the quote, else found again by the quote like any
-re-anchoring), deduplicated against what the sidecar already has (same span and
-tags, or the same hamish id), and saved through the store: atomic, locked, merged.
+still slice the text to the quote, else found again by the quote and the context the
+record gives, like any re-anchoring), deduplicated against what the sidecar already has
+(same span and tags, or the same hamish id), and saved through the store: atomic,
+locked, merged.
+
+An imported record becomes an annotation through :func:`annotations.make_annotation`,
+the constructor every annotation goes through: the quote, its context and the status
+come from the article's text, never from the record, and the record's document fields
+(``title``, ``sha256``, ``document_tags``…) never land in an annotation. What a record
+says of a known field must still be valid (a ``status`` hamish knows, string context):
+a record that breaks the sidecar format is reported and skipped, so an import can never
+leave a sidecar that hamish then refuses.
 """
 
 from __future__ import annotations
@@ -12,17 +21,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotations import (
-    Annotation,
     SidecarError,
     anchor,
-    context,
-    new_id,
+    make_annotation,
     open_sidecar,
-    utc_now,
 )
 from annotations.formats.base import ImportedAnnotation
+from annotations.model import ANNOTATION_KEYS, STATUSES
+from annotations.validate import SidecarInvalid, validate_annotation
 from reader.library.article import ArticleError, load_article
 from reader.library.find import find_articles
 
@@ -34,7 +43,7 @@ class ImportReport:
     documents: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "added": self.added,
             "duplicates": self.duplicates,
@@ -44,10 +53,17 @@ class ImportReport:
 
 
 def resolve_article(document: str, root: Path) -> Path | None:
-    """The article a record names: a path (as is, or under ``root``), or a unique file name."""
-    for candidate in (Path(document), root / document):
-        if candidate.is_file():
-            return candidate
+    """The article a record names, always inside ``root``: its path under ``root``, else
+    the one article of that file name under ``root``.
+
+    The working directory is never searched, and a path that leads outside ``root``
+    (``../x.txt``, an absolute path elsewhere) is only used for its file name: an import
+    writes sidecars inside the library it was given, nowhere else.
+    """
+    base = root.resolve()
+    candidate = (root / document).resolve()
+    if candidate.is_relative_to(base) and candidate.is_file():
+        return candidate
     name = Path(document).name
     matches = [p for p, _ in find_articles([root]) if p.name == name]
     return matches[0] if len(matches) == 1 else None
@@ -86,31 +102,36 @@ def import_records(
         ids = {a.id for a in state.annotations}
         added = 0
         for record in items:
+            problem = _record_problem(record)
+            if problem is not None:
+                report.problems.append(f"{document}: «{_short(record.quote)}»: {problem}; skipped")
+                continue
             placed = _place(text, record)
             if placed is None:
-                report.problems.append(f"{document}: could not place «{record.quote[:40]}»")
+                report.problems.append(f"{document}: could not place «{_short(record.quote)}»")
                 continue
             start, end = placed
             key = (start, end, frozenset(record.tags))
             if key in seen or (record.id is not None and record.id in ids):
                 report.duplicates += 1
                 continue
-            prefix, suffix = context(text, start, end)
-            now = utc_now()
-            annotation = Annotation(
-                id=record.id if record.id and record.id not in ids else new_id(),
-                start=start,
-                end=end,
-                quote=text[start:end],
-                prefix=prefix,
-                suffix=suffix,
-                tags=tuple(dict.fromkeys(record.tags)),
+            annotation = make_annotation(
+                text,
+                start,
+                end,
+                tags=record.tags,
                 note=record.note,
                 author=record.author or author,
-                created=record.created or now,
-                modified=record.modified or now,
-                extra=dict(record.extra),
+                id=record.id if record.id and record.id not in ids else None,
+                created=record.created or None,
+                modified=record.modified or None,
+                extra=_foreign_keys(record),
             )
+            try:
+                validate_annotation(annotation.to_json(), len(text))
+            except SidecarInvalid as error:
+                report.problems.append(f"{document}: «{_short(record.quote)}»: {error}; skipped")
+                continue
             state = state.added(annotation)
             seen.add(key)
             ids.add(annotation.id)
@@ -126,6 +147,53 @@ def import_records(
     return report
 
 
+#: Keys a record may carry about its document (JSON Lines and W3C exports write them on
+#: every record): facts of the article, never of one annotation.
+_DOCUMENT_FIELDS = frozenset({"document", "title", "source", "date", "sha256", "url"})
+
+
+def _foreign_keys(record: ImportedAnnotation) -> dict[str, Any]:
+    """The record's keys that hamish does not know, kept with the annotation.
+
+    Known annotation fields are computed or taken from the record's own fields, and
+    document fields (``title``, ``document_tags``, W3C's ``document_*``) describe the
+    article: neither is kept.
+    """
+    return {
+        k: v
+        for k, v in record.extra.items()
+        if k not in _KNOWN and k not in _DOCUMENT_FIELDS and not k.startswith("document_")
+    }
+
+
+_KNOWN = frozenset(ANNOTATION_KEYS)
+_CONTEXT_KEYS = ("prefix", "suffix")
+
+
+def _record_problem(record: ImportedAnnotation) -> str | None:
+    """Why the record breaks the sidecar format, or None.
+
+    Fields the record gives directly are checked when the annotation is built; these
+    are the claims that would otherwise be dropped unseen: a status and a context of
+    the wrong kind mean the file is not what it says it is.
+    """
+    status = record.extra.get("status")
+    if status is not None and status not in STATUSES:
+        return f"status {status!r} is not one of {', '.join(STATUSES)}"
+    for key in _CONTEXT_KEYS:
+        value = record.extra.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"{key} must be a string"
+    for tag in record.tags:
+        if not isinstance(tag, str) or not tag.strip():
+            return "a tag is empty"
+    return None
+
+
+def _short(quote: str) -> str:
+    return " ".join(quote[:40].split()).encode("utf-8", "replace").decode("utf-8")
+
+
 def _place(text: str, record: ImportedAnnotation) -> tuple[int, int] | None:
     start, end = record.start, record.end
     if start is not None and end is not None and 0 <= start <= end <= len(text):
@@ -134,7 +202,15 @@ def _place(text: str, record: ImportedAnnotation) -> tuple[int, int] | None:
     if not record.quote:
         return None
     guess = start if start is not None else 0
-    found = anchor(text, guess, guess + len(record.quote), record.quote)
+    prefix, suffix = (record.extra.get(k) for k in _CONTEXT_KEYS)
+    found = anchor(
+        text,
+        guess,
+        guess + len(record.quote),
+        record.quote,
+        prefix if isinstance(prefix, str) else "",
+        suffix if isinstance(suffix, str) else "",
+    )
     if found.status == "orphaned":
         return None
     return found.start, found.end

@@ -1,0 +1,198 @@
+"""One owner per decision: every command reads sidecars alike; imports go through the model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotations import open_sidecar, sidecar_path, validate_sidecar
+from reader.library.article import load_article
+from reader.library.catalog import scan_library
+from tests.paths import SAMPLES
+from tests.paths import run_cli as run
+
+ARTICLE = "ar_economy.txt"
+
+
+def _current(raw: dict) -> bytes:
+    return json.dumps(raw, ensure_ascii=False).encode()
+
+
+def _future(raw: dict) -> bytes:
+    # A newer hamish: a higher version and a key this one does not know.
+    return json.dumps({**raw, "version": 2, "layers": {"gold": []}}, ensure_ascii=False).encode()
+
+
+def _no_annotations(raw: dict) -> bytes:
+    return json.dumps({**raw, "annotations": []}, ensure_ascii=False).encode()
+
+
+KINDS = {
+    # kind: (what to write, how many annotations every command sees)
+    "current": (_current, 4),
+    "future version": (_future, 4),
+    "corrupt": (lambda raw: b'{"format": "hamish-annotations", "version": 1, "docu', 0),
+    "empty file": (lambda raw: b"", 0),
+    "no annotations": (_no_annotations, 0),
+    "another article's": (
+        lambda raw: _current({**raw, "document": {**raw["document"], "file": "x.txt"}}),
+        0,
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_stats_export_check_and_library_agree_on_the_count(capsys, tmp_path, monkeypatch, kind):
+    library = tmp_path / "library"
+    library.mkdir()
+    shutil.copy(SAMPLES / ARTICLE, library / ARTICLE)
+    original = json.loads((SAMPLES / (ARTICLE + ".annotations.json")).read_text(encoding="utf-8"))
+    write, expected = KINDS[kind]
+    sidecar = sidecar_path(library / ARTICLE)
+    sidecar.write_bytes(write(original))
+    before = sidecar.read_bytes()
+    monkeypatch.chdir(tmp_path)
+
+    _, out, _ = run(capsys, "stats", "library", "--json")
+    stats = json.loads(out)["annotations"]
+    _, out, _ = run(capsys, "export", "library", "--format", "jsonl")
+    exported = len(out.splitlines())
+    _, out, _ = run(capsys, "check", "library", "--json")
+    checked = json.loads(out)["totals"]["annotations"]
+    (entry,) = scan_library(library)
+
+    assert (stats, exported, checked, entry.annotations) == (expected,) * 4
+    assert sidecar.read_bytes() == before  # nothing was rewritten by reading
+
+
+@pytest.mark.parametrize("kind", ["future version", "corrupt", "empty file", "another article's"])
+def test_every_command_gives_the_same_reason(capsys, tmp_path, monkeypatch, kind):
+    library = tmp_path / "library"
+    library.mkdir()
+    shutil.copy(SAMPLES / ARTICLE, library / ARTICLE)
+    original = json.loads((SAMPLES / (ARTICLE + ".annotations.json")).read_text(encoding="utf-8"))
+    sidecar_path(library / ARTICLE).write_bytes(KINDS[kind][0](original))
+    monkeypatch.chdir(tmp_path)
+
+    reader_reason = open_sidecar(library / ARTICLE, load_article(library / ARTICLE).text).read_only
+    (entry,) = scan_library(library)
+    _, out, _ = run(capsys, "check", "library", "--json")
+    (checked,) = json.loads(out)["files"]
+    assert reader_reason is not None
+    assert entry.sidecar_error == reader_reason
+    assert checked["errors"] == [reader_reason]
+
+
+def _library_copy(tmp_path: Path, name: str, with_sidecars: bool) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    for article in ("ar_economy.txt", "en_quoting_arabic.txt"):
+        shutil.copy(SAMPLES / article, folder / article)
+        if with_sidecars:
+            shutil.copy(SAMPLES / (article + ".annotations.json"), folder)
+    return folder
+
+
+def test_jsonl_export_imported_into_a_fresh_copy_gives_the_same_annotations(
+    capsys, tmp_path, monkeypatch
+):
+    _library_copy(tmp_path, "original", with_sidecars=True)
+    _library_copy(tmp_path, "fresh", with_sidecars=False)
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(capsys, "export", "original", "--format", "jsonl", "-o", "all.jsonl")
+    assert code == 0
+    # The records name their articles as exported ("original/…"): import them by file name.
+    code, out, err = run(capsys, "import", "--format", "jsonl", "--root", "fresh", "all.jsonl")
+    assert code == 0, err
+    assert "imported 8 annotations into 2 articles (0 already there, 0 problems)" in out
+
+    for article in ("ar_economy.txt", "en_quoting_arabic.txt"):
+        before = json.loads(Path("original", article + ".annotations.json").read_text("utf-8"))
+        after = json.loads(Path("fresh", article + ".annotations.json").read_text("utf-8"))
+        validate_sidecar(after)
+        # Whole annotations: computed context and status, no document fields, nothing extra.
+        # (ids and times are carried by the export, so they are equal too.)
+        assert after["annotations"] == before["annotations"]
+        for key in ("file", "sha256", "length"):
+            assert after["document"][key] == before["document"][key]
+
+
+BAD_RECORDS = {
+    "bad status": ({"status": "bogus"}, "status 'bogus' is not one of anchored, moved, orphaned"),
+    "non-string prefix": ({"prefix": 42}, "prefix must be a string"),
+    "empty tag": ({"tags": ["quote", ""]}, "a tag is empty"),
+    "lone surrogate": ({"note": "\ud800"}, "lone surrogate"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_RECORDS)
+def test_a_bad_record_is_reported_and_skipped_and_the_sidecar_stays_writable(
+    capsys, tmp_path, monkeypatch, kind
+):
+    library = _library_copy(tmp_path, "library", with_sidecars=False)
+    monkeypatch.chdir(tmp_path)
+    text = load_article(library / ARTICLE).text
+    good = {"document": ARTICLE, "start": 0, "end": 5, "quote": text[0:5], "tags": ["quote"]}
+    change, reason = BAD_RECORDS[kind]
+    bad = {"document": ARTICLE, "start": 6, "end": 12, "quote": text[6:12], "tags": ["claim"]}
+    bad.update(change)
+    # ensure_ascii keeps the lone surrogate as a \ud800 escape, as another tool would write it.
+    lines = [json.dumps(good), json.dumps(bad)]
+    Path("in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    code, out, err = run(capsys, "import", "--format", "jsonl", "--root", "library", "in.jsonl")
+
+    assert code == 1
+    assert reason in err and "skipped" in err
+    assert "imported 1 annotations into 1 articles (0 already there, 1 problems)" in out
+    sidecar = open_sidecar(library / ARTICLE, text)
+    assert sidecar.read_only is None
+    assert [a.quote for a in sidecar.annotations.annotations] == [text[0:5]]
+    validate_sidecar(json.loads(sidecar.path.read_text(encoding="utf-8")))
+    # Writable: a later change saves and reads back.
+    from annotations import make_annotation
+
+    sidecar.save(sidecar.annotations.added(make_annotation(text, 6, 12, tags=["claim"])))
+    assert len(open_sidecar(library / ARTICLE, text).annotations) == 2
+
+
+def test_a_record_never_overrides_known_fields_through_extra(capsys, tmp_path, monkeypatch):
+    library = _library_copy(tmp_path, "library", with_sidecars=False)
+    monkeypatch.chdir(tmp_path)
+    text = load_article(library / ARTICLE).text
+    record = {
+        "document": ARTICLE,
+        "start": 0,
+        "end": 5,
+        "quote": text[0:5],
+        "tags": ["quote"],
+        "status": "orphaned",
+        "prefix": "not the real context",
+        "suffix": "nor this",
+        "title": "a title",
+        "sha256": "0" * 64,
+        "document_tags": ["x"],
+        "confidence": 0.9,  # another tool's own key: kept
+    }
+    Path("in.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", "--format", "jsonl", "--root", "library", "in.jsonl")
+    assert code == 0, err
+    (saved,) = json.loads(sidecar_path(library / ARTICLE).read_text("utf-8"))["annotations"]
+    assert saved == {
+        "id": saved["id"],
+        "start": 0,
+        "end": 5,
+        "quote": text[0:5],
+        "prefix": "",
+        "suffix": text[5:37],
+        "tags": ["quote"],
+        "note": "",
+        "author": saved["author"],
+        "created": saved["created"],
+        "modified": saved["modified"],
+        "status": "anchored",
+        "confidence": 0.9,
+    }
