@@ -42,18 +42,20 @@ def _display_path(article: Path) -> str:
     return article.as_posix()
 
 
-def _safe_names() -> Iterator[str]:
-    """A generator that turns display paths into unique, file-name-safe stems."""
-    seen: set[str] = set()
-    path = yield ""
-    while True:
+class _SafeNames:
+    """Turns display paths into unique, file-name-safe stems (for per-document files)."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def name_for(self, path: str) -> str:
         stem = _UNSAFE.sub("_", path.rsplit(".", 1)[0].replace("/", "__")).strip("_") or "article"
         name, n = stem, 1
-        while name in seen:
+        while name in self._seen:
             n += 1
             name = f"{stem}_{n}"
-        seen.add(name)
-        path = yield name
+        self._seen.add(name)
+        return name
 
 
 def readable_articles(
@@ -84,8 +86,7 @@ def iter_documents(
     Unreadable articles and sidecars that cannot be used are appended to
     ``problems`` (one line each) and skipped.
     """
-    names = _safe_names()
-    next(names)
+    names = _SafeNames()
     found = find_articles(paths)
     if with_sidecar_only:  # decide before decoding anything
         found = (
@@ -106,7 +107,7 @@ def iter_documents(
         display = _display_path(article_path)
         yield ExportDocument(
             path=display,
-            name=names.send(display),
+            name=names.name_for(display),
             text=article.text,
             title=article.title,
             source=article.source,
