@@ -38,7 +38,7 @@ from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
-from annotations.model import CONTEXT_CHARS, context
+from annotations.model import CONTEXT_CHARS, Status, context
 
 __all__ = ["CONTEXT_CHARS", "Anchor", "anchor", "context"]
 
@@ -99,7 +99,7 @@ class Anchor:
     ``score`` is the confidence of the match in 0..1 (1.0 anchored, 0.0 orphaned).
     """
 
-    status: str
+    status: Status
     start: int
     end: int
     quote: str

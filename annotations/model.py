@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, get_args
 
 FORMAT = "hamish-annotations"
 VERSION = 1
-STATUSES = ("anchored", "moved", "orphaned")
+#: Where an annotation stands against its article's text (DESIGN §2.2).
+Status = Literal["anchored", "moved", "orphaned"]
+STATUSES: tuple[Status, ...] = get_args(Status)
 CONTEXT_CHARS = 32
 
 ANNOTATION_KEYS = (
@@ -101,7 +103,7 @@ class Annotation:
     author: str = ""
     created: str = ""
     modified: str = ""
-    status: str = "anchored"
+    status: Status = "anchored"
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     def __post_init__(self) -> None:
