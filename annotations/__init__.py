@@ -11,42 +11,98 @@ this package alone::
     sidecar.save(sidecar.annotations.added(note))  # atomic, locked, merged with others' changes
 """
 
-from annotations.anchoring import Anchor, anchor
-from annotations.errors import HamishError
-from annotations.history import Change, History, Step, respan
-from annotations.merge import merge_sets
-from annotations.model import (
-    FORMAT,
-    STATUSES,
-    VERSION,
-    Annotation,
-    AnnotationSet,
-    DocumentInfo,
-    Status,
-    context,
-    default_author,
-    make_annotation,
-    new_id,
-    set_clock,
-    text_sha256,
-    utc_now,
-)
-from annotations.schema import sidecar_schema
-from annotations.sidecar import ParsedSidecar, parse_sidecar, read_sidecar
-from annotations.store import (
-    SIDECAR_SUFFIX,
-    Sidecar,
-    SidecarError,
-    SidecarReadOnly,
-    SidecarWriteError,
-    atomic_write,
-    canonical_json,
-    open_sidecar,
-    reanchor_set,
-    sidecar_path,
-)
-from annotations.tagset import TagDef, Tagset, TagsetError, find_tagset, load_tagset
-from annotations.validate import SidecarInvalid, validate_sidecar
+# Names load on first use (PEP 562): `import annotations.script` from the layout engine
+# must not pull in the store, tagsets and anchoring; `from annotations import X` works as
+# before. The TYPE_CHECKING block gives type checkers the same names.
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from annotations.anchoring import Anchor, anchor
+    from annotations.errors import HamishError
+    from annotations.history import Change, History, Step, respan
+    from annotations.merge import merge_sets
+    from annotations.model import (
+        FORMAT,
+        STATUSES,
+        VERSION,
+        Annotation,
+        AnnotationSet,
+        DocumentInfo,
+        Status,
+        context,
+        default_author,
+        make_annotation,
+        new_id,
+        set_clock,
+        text_sha256,
+        utc_now,
+    )
+    from annotations.schema import sidecar_schema
+    from annotations.sidecar import ParsedSidecar, parse_sidecar, read_sidecar
+    from annotations.store import (
+        SIDECAR_SUFFIX,
+        Sidecar,
+        SidecarError,
+        SidecarReadOnly,
+        SidecarWriteError,
+        atomic_write,
+        canonical_json,
+        open_sidecar,
+        reanchor_set,
+        sidecar_path,
+    )
+    from annotations.tagset import TagDef, Tagset, TagsetError, find_tagset, load_tagset
+    from annotations.validate import SidecarInvalid, validate_sidecar
+
+_WHERE = {
+    "Anchor": "annotations.anchoring",
+    "Annotation": "annotations.model",
+    "AnnotationSet": "annotations.model",
+    "Change": "annotations.history",
+    "DocumentInfo": "annotations.model",
+    "FORMAT": "annotations.model",
+    "HamishError": "annotations.errors",
+    "History": "annotations.history",
+    "ParsedSidecar": "annotations.sidecar",
+    "SIDECAR_SUFFIX": "annotations.store",
+    "STATUSES": "annotations.model",
+    "Sidecar": "annotations.store",
+    "SidecarError": "annotations.store",
+    "SidecarInvalid": "annotations.validate",
+    "SidecarReadOnly": "annotations.store",
+    "SidecarWriteError": "annotations.store",
+    "Status": "annotations.model",
+    "Step": "annotations.history",
+    "TagDef": "annotations.tagset",
+    "Tagset": "annotations.tagset",
+    "TagsetError": "annotations.tagset",
+    "VERSION": "annotations.model",
+    "anchor": "annotations.anchoring",
+    "atomic_write": "annotations.store",
+    "canonical_json": "annotations.store",
+    "context": "annotations.model",
+    "default_author": "annotations.model",
+    "find_tagset": "annotations.tagset",
+    "load_tagset": "annotations.tagset",
+    "make_annotation": "annotations.model",
+    "merge_sets": "annotations.merge",
+    "new_id": "annotations.model",
+    "open_sidecar": "annotations.store",
+    "parse_sidecar": "annotations.sidecar",
+    "read_sidecar": "annotations.sidecar",
+    "reanchor_set": "annotations.store",
+    "respan": "annotations.history",
+    "set_clock": "annotations.model",
+    "sidecar_path": "annotations.store",
+    "sidecar_schema": "annotations.schema",
+    "text_sha256": "annotations.model",
+    "utc_now": "annotations.model",
+    "validate_sidecar": "annotations.validate",
+}
 
 __all__ = [
     "FORMAT",
@@ -93,3 +149,17 @@ __all__ = [
     "utc_now",
     "validate_sidecar",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module 'annotations' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import HamishError
+from annotations.script import SPLITLINES_BREAK_RE
 
 __all__ = [
     "Settings",
@@ -96,7 +97,7 @@ def _text(value: Any) -> str:
 
 def _optional_name(value: Any) -> str | None:
     value = _text(value).strip()
-    if any(c in value for c in "\r\n\u2028\u2029"):
+    if SPLITLINES_BREAK_RE.search(value):  # no line break of any kind (NEL, U+2028, …)
         raise _Invalid("expected a single line")
     return value or None
 

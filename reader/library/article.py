@@ -20,7 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import HamishError
-from reader.text.paragraphs import _LINE_BREAK_RE, Paragraph, split_paragraphs
+from annotations.script import (
+    ARABIC_LETTER_RE,
+    BLANK_CHARS,
+    HEBREW_LETTER_RE,
+    LATIN_LETTER_RE,
+    OTHER_RTL_LETTER_RE,
+    PARAGRAPH_BREAK_RE,
+    PARAGRAPH_BREAKS,
+    SPLITLINES_BREAKS,
+    char_ranges,
+)
+from reader.text.paragraphs import Paragraph, split_paragraphs
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -33,6 +44,7 @@ __all__ = [
     "guess_direction",
     "guess_language",
     "load_article",
+    "load_article_head",
     "split_paragraphs",
 ]
 
@@ -70,8 +82,13 @@ class ArticleError(HamishError):
         self.reason = reason
 
 
+# An error message is one line: \r and \n (in a path, say) are shown escaped, every
+# other line break becomes a space.
+_ONE_LINE = str.maketrans({**dict.fromkeys(SPLITLINES_BREAKS, " "), "\r": "\\r", "\n": "\\n"})
+
+
 def _one_line(s: str) -> str:
-    return s.replace("\r", "\\r").replace("\n", "\\n").replace("\u2029", " ").replace("\u2028", " ")
+    return s.translate(_ONE_LINE)
 
 
 def _fail(name: str, reason: str) -> ArticleError:
@@ -222,14 +239,6 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str, bool]:
 # --------------------------------------------------------------------------------------------
 # Script heuristics
 
-_LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
-_HEBREW_RE = re.compile("[\u05d0-\u05ea\u05ef-\u05f2\ufb1d-\ufb4f]")
-_ARABIC_RE = re.compile(
-    "[\u0620-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
-    "\u0750-\u077f\u08a0-\u08c9\ufb50-\ufd3d\ufd50-\ufdfb\ufe70-\ufefc]"
-)
-# Syriac, Thaana and N'Ko letters: right-to-left, but no language guess for them.
-_OTHER_RTL_RE = re.compile("[\u0710-\u072f\u074d-\u074f\u0780-\u07a5\u07b1\u07ca-\u07ea]")
 _URDU_RE = re.compile("[\u0679\u0688\u0691\u06ba\u06d2\u06be]")  # ٹ ڈ ڑ ں ے ھ
 _PERSIAN_RE = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
 _ARABIC_YK_RE = re.compile("[\u064a\u0643]")  # ي ك
@@ -268,10 +277,10 @@ class _ScriptCounts:
     def of(cls, text: str) -> _ScriptCounts:
         sample = text[:_LANG_SAMPLE_CHARS]
         return cls(
-            latin=_count(_LATIN_RE, sample),
-            hebrew=_count(_HEBREW_RE, sample),
-            arabic=_count(_ARABIC_RE, sample),
-            other_rtl=_count(_OTHER_RTL_RE, sample),
+            latin=_count(LATIN_LETTER_RE, sample),
+            hebrew=_count(HEBREW_LETTER_RE, sample),
+            arabic=_count(ARABIC_LETTER_RE, sample),
+            other_rtl=_count(OTHER_RTL_LETTER_RE, sample),
             letters=_count(_LETTER_RE, sample),
             sample=sample,
         )
@@ -333,20 +342,17 @@ _FM_CLOSE_RE = re.compile("(?:\r\n|\n|\r)(?P<close>---|\\.\\.\\.)(?:\r\n|\n|\r|\
 _FM_OPEN_RE = re.compile("---(?:\r\n|\n|\r)")
 _YAMLISH_KEY_RE = re.compile(r"[ \t]*[\w\"'-][^:\r\n]*:(?:[ \t]|$)", re.MULTILINE)
 
-# Whitespace plus the invisible marks a line may carry (bidi marks, ZWSP, BOM).
-_INVISIBLE = (
-    " \t\f\v\u00a0\u1680\u2000-\u200f\u202a-\u202f\u205f\u2060\u2066-\u2069\u3000\ufeff\u061c"
-)
-_INVISIBLE_CLASS = "[" + _INVISIBLE + "]"
-_BLANK_RE = re.compile(_INVISIBLE_CLASS + "*")
-_STRIP_RE = re.compile(f"^{_INVISIBLE_CLASS}+|{_INVISIBLE_CLASS}+$")
+# Spaces plus the invisible marks a line may carry (bidi marks, ZWSP, BOM, soft hyphen).
+_BLANK_CLASS = f"[{char_ranges(BLANK_CHARS)}]"
+_BLANK_RE = re.compile(_BLANK_CLASS + "*")
+_STRIP_RE = re.compile(f"^{_BLANK_CLASS}+|{_BLANK_CLASS}+$")
 
 _SOURCE_RE = re.compile(
-    rf"{_INVISIBLE_CLASS}*"
+    rf"{_BLANK_CLASS}*"
     r"(?:(?i:source)|المصدر|منبع|ماخذ|מקור)"
-    rf"{_INVISIBLE_CLASS}*[:\uff1a\ufe55\ufe13\u2236\ua789\u05c3]{_INVISIBLE_CLASS}*"
+    rf"{_BLANK_CLASS}*[:\uff1a\ufe55\ufe13\u2236\ua789\u05c3]{_BLANK_CLASS}*"
     r"(?P<source>.*?\S)"
-    rf"{_INVISIBLE_CLASS}*"
+    rf"{_BLANK_CLASS}*"
 )
 _ATX_HEADING_RE = re.compile(r"#{1,6}(?:[ \t]+|$)")
 _ATX_CLOSING_RE = re.compile(r"[ \t]+#+$")
@@ -364,7 +370,7 @@ def _is_blank(text: str, start: int, end: int) -> bool:
 
 def _first_nonblank_line(text: str, start: int) -> str | None:
     pos = start
-    for m in _LINE_BREAK_RE.finditer(text, start):
+    for m in PARAGRAPH_BREAK_RE.finditer(text, start):
         if not _is_blank(text, pos, m.start()):
             return text[pos : m.start()]
         pos = m.end()
@@ -377,7 +383,7 @@ def _last_nonblank_line(text: str, start: int) -> str | None:
     end = len(text)
     # Last position of each line-break character before `end` (-1: none); a position is only
     # searched again once `end` has moved before it, so trailing blank lines stay cheap.
-    last = {ch: text.rfind(ch, start, end) for ch in ("\n", "\r", "\u2029")}
+    last = {ch: text.rfind(ch, start, end) for ch in PARAGRAPH_BREAKS}
     while end > start:
         # A line ends at `end`; it begins after the previous break.
         lb = max(last.values())
@@ -623,4 +629,69 @@ def load_article(path: str | Path) -> Article:
     if len(data) > limit:
         raise _fail(name, f"file too large (more than {_format_size(limit)})")
     text, encoding, detected = decode_bytes(data, name)
+    return article_from_text(text, p, encoding, detected)
+
+
+# --------------------------------------------------------------------------------------------
+# Heads of large files
+
+
+def _cut_to_character(data: bytes) -> bytes:
+    """``data`` without a character split at its end (for UTF-8, UTF-16 or UTF-32)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return data[: len(data) - len(data) % 4]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        data = data[: len(data) - len(data) % 2]
+        # A high surrogate at the end (in either byte order) loses its pair: drop it.
+        if len(data) >= 2 and (0xD8 <= data[-1] <= 0xDB or 0xD8 <= data[-2] <= 0xDB):
+            data = data[:-2]
+        return data
+    # UTF-8 (harmless for single-byte encodings: at most a few bytes are dropped).
+    i = len(data) - 1
+    while i >= 0 and len(data) - i < 4 and data[i] & 0xC0 == 0x80:
+        i -= 1
+    if i < 0:
+        return data
+    lead = data[i]
+    needed = 2 if lead & 0xE0 == 0xC0 else 3 if lead & 0xF0 == 0xE0 else 4 if lead >= 0xF0 else 1
+    return data[:i] if len(data) - i < needed else data
+
+
+def load_article_head(
+    path: str | Path, max_bytes: int, *, whole_lines: bool = False, guess: bool = True
+) -> Article | None:
+    """An Article built from the first ``max_bytes`` of a file, decoded by :func:`decode_bytes`.
+
+    The one way to look at a large file without decoding it whole: the library lists it
+    from its head, the reader shows its first screen while the rest loads. The text is a
+    prefix of the full article's text (same offsets), cut before a split character; with
+    ``whole_lines`` it ends after its last line break, so no paragraph is cut (None when the
+    head holds no line break). With ``guess=False`` a head whose encoding had to be guessed
+    gives None: a guess from the head alone may differ from the whole file's, and then the
+    offsets would too. Raises :class:`ArticleError` when the file cannot be read or decoded.
+    """
+    name = str(path)
+    p = Path(path)
+    try:
+        with p.open("rb") as f:
+            data = f.read(max_bytes)
+    except FileNotFoundError:
+        raise _fail(name, "no such file") from None
+    except PermissionError:
+        raise _fail(name, "permission denied") from None
+    except OSError as e:
+        raise _fail(name, f"cannot open: {e.strerror or e}") from None
+    text, encoding, detected = decode_bytes(_cut_to_character(data), name)
+    if detected and not guess:
+        return None
+    if whole_lines:
+        cut = max(text.rfind(c) for c in PARAGRAPH_BREAKS)
+        if cut < 0:
+            return None
+        # A "\r" that ends the head may be the first half of "\r\n": keep the line open.
+        if text[cut] == "\r" and cut == len(text) - 1:
+            cut = max(text.rfind(c, 0, cut) for c in PARAGRAPH_BREAKS)
+            if cut < 0:
+                return None
+        text = text[: cut + 1]
     return article_from_text(text, p, encoding, detected)

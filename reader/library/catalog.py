@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from annotations.script import PARAGRAPH_BREAKS
 from annotations.sidecar import read_sidecar
 from annotations.store import sidecar_path
 from reader.library import article as _article
@@ -142,7 +143,7 @@ def _tail_source(path: Path, size: int, encoding: str) -> str | None:
     except LookupError:
         return None
     # The first line is probably cut: the source line is looked for after it.
-    breaks = [i for i in (text.find("\n"), text.find("\r"), text.find("\u2029")) if i >= 0]
+    breaks = [i for i in (text.find(c) for c in PARAGRAPH_BREAKS) if i >= 0]
     if start > 0:
         if not breaks:
             return None

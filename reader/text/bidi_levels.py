@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bidi import get_display
+from bidi import get_display  # type: ignore[import-untyped]
+
+from annotations.script import BIDI_PARAGRAPH_SEPARATORS
 
 Direction = Literal["auto", "rtl", "ltr"]
 
@@ -31,11 +33,11 @@ _DIGIT_AT = _ENTRY.index("0")
 _CONTINUATION = bytes(0x80 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 _MARKED_DIGITS = bytes(range(0xB0, 0xBA))
 _DIGIT_VALUE = bytes(b - 0x30 if 0x30 <= b <= 0x39 else 0 for b in range(256))
-# Characters the Rust crate treats as paragraph separators (bidi class B). hamish
-# splits paragraphs only on \n, \r, \r\n and U+2029 (DESIGN section 3); the other B
-# characters are shown as control symbols inside a paragraph, so for level
-# resolution they stand in as a neutral (U+FFFD, class ON) and the paragraph stays one.
-_INNER_SEPARATORS = str.maketrans({c: "\ufffd" for c in "\x1c\x1d\x1e\x85\n\r\u2029"})
+# The Rust crate starts a new paragraph at every bidi class B character. hamish splits
+# paragraphs only on its PARAGRAPH_BREAKS (DESIGN section 3); the other B characters
+# are shown as control symbols inside a paragraph, so for level resolution they stand
+# in as a neutral (U+FFFD, class ON) and the paragraph stays one.
+_INNER_SEPARATORS = str.maketrans(dict.fromkeys(BIDI_PARAGRAPH_SEPARATORS, "\ufffd"))
 
 # X9: characters the algorithm removes; they take no part in reordering.
 REMOVED_BY_X9 = frozenset({"RLE", "LRE", "RLO", "LRO", "PDF", "BN"})

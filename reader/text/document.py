@@ -15,12 +15,13 @@ from dataclasses import replace
 from itertools import accumulate
 from time import perf_counter
 
+from annotations.script import ATTACHED_MARKS, WORD_JOINERS, char_ranges
 from reader.text.layout import Cell, LayoutOptions, ParagraphLayout, VisualLine, layout_paragraph
 from reader.text.paragraphs import Paragraph
 
 # A word for ctrl+arrows and double-click: letters, digits and the marks, tatweel
-# and joiners that belong inside Arabic words.
-WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]+")
+# and joiners that belong inside Arabic and Hebrew words (\w holds no marks).
+WORD = re.compile(rf"[\w{char_ranges(ATTACHED_MARKS | WORD_JOINERS)}]+")
 
 
 class DocumentLayout:

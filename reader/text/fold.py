@@ -22,49 +22,16 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from annotations.script import ATTACHED_MARKS, INVISIBLE_FORMAT, char_ranges
+
 __all__ = ["Folded", "find_all", "fold", "fold_char"]
-
-
-def _chars(*ranges: tuple[int, int] | int) -> str:
-    out = []
-    for r in ranges:
-        if isinstance(r, int):
-            out.append(chr(r))
-        else:
-            out.extend(chr(c) for c in range(r[0], r[1] + 1))
-    return "".join(out)
 
 
 # Marks that sit on the preceding letter (and tatweel, which stretches it).  A match is
 # extended over those that directly follow it, so highlighting a word keeps its vowels.
-_MARKS = _chars(
-    (0x0610, 0x061A),  # Arabic honorifics and small Quranic letters
-    (0x064B, 0x065F),  # harakat: fathatan … kasra, shadda, sukun, madda/hamza above/below
-    0x0670,  # superscript alef
-    (0x06D6, 0x06DD),  # Quranic annotation signs (06DD: end of ayah)
-    (0x06DF, 0x06E8),  # (06DE ۞ and 06E9 ۩ are symbols, not marks: they stay searchable)
-    (0x06EA, 0x06ED),
-    (0x0898, 0x089F),  # Arabic Extended-B marks
-    (0x08CA, 0x08FF),  # Arabic Extended-A marks (08E2: disputed end of ayah)
-    (0x0591, 0x05BD),  # Hebrew cantillation and points (not maqaf, paseq, sof pasuq)
-    0x05BF,
-    (0x05C1, 0x05C2),
-    (0x05C4, 0x05C5),
-    0x05C7,
-    0x0640,  # tatweel
-)
-# Invisible format characters: joiners, marks, embeddings, isolates, soft hyphen, BOM.
-_FORMAT = _chars(
-    0x00AD,
-    0x061C,
-    (0x200B, 0x200F),
-    (0x202A, 0x202E),
-    0x2060,
-    (0x2066, 0x2069),
-    0xFEFF,
-)
-_IGNORED = frozenset(_MARKS + _FORMAT)
-_ATTACHED = frozenset(_MARKS)
+_ATTACHED = ATTACHED_MARKS
+# ... and the invisible format characters (joiners, bidi marks, soft hyphen, BOM).
+_IGNORED = ATTACHED_MARKS | INVISIBLE_FORMAT
 
 _MAPPED: dict[str, str] = {
     **dict.fromkeys("أإآٱٲٳ", "ا"),
@@ -82,11 +49,7 @@ _DOTTED_CAPITAL_I = "\u0130"  # "İ".lower() is two characters: it is kept as it
 _CAPITAL_SIGMA = "\u03a3"  # str.lower() makes it ς at the end of a word, σ elsewhere
 
 
-def _class(chars: str) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
-
-
-_IGNORED_RE = re.compile(_class("".join(_IGNORED)) + "+")
+_IGNORED_RE = re.compile(f"[{char_ranges(_IGNORED)}]+")
 
 
 def _lower(c: str) -> str:
@@ -139,9 +102,9 @@ def fold(text: str) -> Folded:
     else:
         folded = text
     folded = _lower_text(folded)
-    for c, m in _MAPPED.items():
-        if c in folded:
-            folded = folded.replace(c, m)
+    for char, replacement in _MAPPED.items():
+        if char in folded:
+            folded = folded.replace(char, replacement)
     return Folded(folded, deleted)
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from rich.cells import cell_len
 
+from annotations.script import BIDI_SEGMENT_SEPARATORS, MAY_RESOLVE_RTL_RE, char_ranges
 from reader.text.bidi_levels import Direction, ParagraphLevels, resolve_levels
 from reader.text.mirror import MIRRORED
 from reader.text.reorder import TRAILING_RESET, line_levels, visual_order
@@ -31,14 +32,8 @@ BidiMode = Literal["self", "terminal"]
 _BREAK_AFTER = frozenset(
     " \t\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000\u200b"
 )
-# Characters that may need bidi resolution; without them (and without a forced RTL
-# direction) every level of the paragraph is 0, so python-bidi is not called.
-_MAY_BE_RTL = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\u200f\u202b\u202e\u2067\u2068"
-    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
-)
 _STRONG_CLASSES = frozenset({"L", "R", "AL"})
-_SEGMENT_SEPARATORS = re.compile("[\t\x0b\x1f]")  # bidi class S
+_SEGMENT_SEPARATORS = re.compile(f"[{char_ranges(BIDI_SEGMENT_SEPARATORS)}]")
 _PHANTOM_CLASSES = frozenset({"L", "R", "AL", "LRI", "RLI", "FSI", "PDI"})
 
 
@@ -123,7 +118,9 @@ def paragraph_levels(text: str, options: LayoutOptions) -> ParagraphLevels:
     direction = options.direction
     if direction == "auto" and options.fallback_rtl and not _has_strong(text):
         direction = "rtl"
-    if direction != "rtl" and _MAY_BE_RTL.search(text) is None:
+    # Without a character that may resolve to an odd level, the levels would all be even
+    # and reorder nothing: they are taken as 0 and python-bidi is not called.
+    if direction != "rtl" and MAY_RESOLVE_RTL_RE.search(text) is None:
         return ParagraphLevels(0, bytes(len(text)))
     return resolve_levels(text, direction)
 
@@ -193,6 +190,8 @@ def layout_paragraph(
     for a, b in _wrap(text, cell_first, cell_base, cell_width, options.width):
         line_start = cell_first[a]
         line_end = cell_first[b] if b < len(cell_first) else len(text)
+        order: Sequence[int]
+        odd: Collection[int]  # cells at odd levels (mirrored)
         if self_bidi:
             order, odd = _reorder_line(
                 text, cell_base, a, b, levels, phantoms_in(line_start, line_end)

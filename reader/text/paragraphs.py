@@ -6,8 +6,9 @@ and the reader split the same way, here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from annotations.script import PARAGRAPH_BREAK_RE, PARAGRAPH_BREAKS
 
 __all__ = ["Paragraph", "split_paragraphs"]
 
@@ -19,11 +20,13 @@ class Paragraph:
     end: int  # offset just past the last character (line break excluded)
 
 
-_LINE_BREAK_RE = re.compile("\r\n|[\n\r\u2029]")
+# Breaks other than \n and \r: without them (and with every \r in a \r\n) the fast
+# path below splits on \n alone.
+_OTHER_BREAKS = tuple(sorted(PARAGRAPH_BREAKS - {"\n", "\r"}))
 
 
 def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragraph]:
-    """Split text[start:end] on \\n, \\r\\n, \\r and U+2029.
+    """Split text[start:end] on its paragraph breaks: \\n, \\r\\n, \\r and U+2029.
 
     Every line is a paragraph, an empty line is an empty paragraph (start == end).  A final
     line break does not start a new empty paragraph, and an empty range has no paragraphs.
@@ -37,14 +40,15 @@ def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[
     paragraphs: list[Paragraph] = []
     pos = start
     crs = text.count("\r", start, end)
-    if text.find("\u2029", start, end) < 0 and crs == text.count("\r\n", start, end):
+    others = any(text.find(c, start, end) >= 0 for c in _OTHER_BREAKS)
+    if not others and crs == text.count("\r\n", start, end):
         # Fast path for the usual files: only \n or \r\n line breaks.
         while (lf := text.find("\n", pos, end)) >= 0:
             line_end = lf - 1 if crs and lf > pos and text[lf - 1] == "\r" else lf
             paragraphs.append(Paragraph(len(paragraphs), pos, line_end))
             pos = lf + 1
     else:
-        for m in _LINE_BREAK_RE.finditer(text, start, end):
+        for m in PARAGRAPH_BREAK_RE.finditer(text, start, end):
             paragraphs.append(Paragraph(len(paragraphs), pos, m.start()))
             pos = m.end()
     if pos < end:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-# Bidi formatting characters: embeddings, overrides, isolates, marks (incl. ALM).
-BIDI_CONTROLS = frozenset(
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-)
-ZWJ = "\u200d"
-ZWNJ = "\u200c"
+from annotations.script import BIDI_CONTROLS, HARAKAT
+
+__all__ = ["REPLACEMENT", "display_char", "is_harakah", "is_mark", "sanitize"]
+
 REPLACEMENT = "\ufffd"
 
 _SPECIAL = {
@@ -63,13 +61,4 @@ def is_mark(char: str) -> bool:
 
 def is_harakah(char: str) -> bool:
     """An Arabic-script or Hebrew vowel/cantillation mark (hidden with --no-harakat)."""
-    code = ord(char)
-    return is_mark(char) and (
-        0x0591 <= code <= 0x05C7  # Hebrew points and accents
-        or 0x0610 <= code <= 0x061A
-        or 0x064B <= code <= 0x065F
-        or code == 0x0670
-        or 0x06D6 <= code <= 0x06ED
-        or 0x0890 <= code <= 0x08FF
-        or 0xFE70 <= code <= 0xFE7F
-    )
+    return char in HARAKAT

@@ -14,7 +14,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from arabic_reshaper import ArabicReshaper
+from arabic_reshaper import ArabicReshaper  # type: ignore[import-untyped]
+
+from annotations.script import ARABIC_MARKS, QURANIC_SIGNS, ZWJ, char_ranges
 
 _RESHAPER = ArabicReshaper(
     configuration={
@@ -27,9 +29,13 @@ _RESHAPER = ArabicReshaper(
 )
 
 _NEEDS_SHAPING = re.compile(r"[\u0620-\u06FF\u0750-\u077F\u08A0-\u08FF]")
-_ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff"
+# What may stand between a lam and the alef it joins: the reshaper skips the marks of
+# its HARAKAT_RE when joining, all of them Arabic marks or Quranic signs (checked in
+# tests/unit/test_script.py). Anything it does not skip breaks the join, so the lam is
+# not in initial or medial form and no ligature is formed: a wider class is harmless.
+_SKIPPED_WHEN_JOINING = char_ranges(ARABIC_MARKS | QURANIC_SIGNS)
 # Lam in initial or medial form, marks, then an alef in final form.
-_LAM_ALEF = re.compile(f"([\ufedf\ufee0])[{_ARABIC_MARKS}]*([\ufe82\ufe84\ufe88\ufe8e])")
+_LAM_ALEF = re.compile(f"([\ufedf\ufee0])[{_SKIPPED_WHEN_JOINING}]*([\ufe82\ufe84\ufe88\ufe8e])")
 # (alef final form) -> (ligature after an initial lam, ligature after a medial lam)
 _LIGATURES = {
     "\ufe82": ("\ufef5", "\ufef6"),  # alef with madda
@@ -37,7 +43,7 @@ _LIGATURES = {
     "\ufe88": ("\ufef9", "\ufefa"),  # alef with hamza below
     "\ufe8e": ("\ufefb", "\ufefc"),  # alef
 }
-_DROPPED_BY_RESHAPER = "\u200d"  # used for joining, then removed from the output
+_DROPPED_BY_RESHAPER = ZWJ  # used for joining, then removed from the output
 _GAP = "\x00"  # stands for a dropped code point while matching the lam-alef pattern
 
 

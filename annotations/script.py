@@ -1,0 +1,274 @@
+"""The Unicode facts about scripts that hamish relies on, in one table.
+
+Marks and tatweel, bidi controls and other invisible format characters, blank
+characters, line and paragraph breaks, and the letter classes that guess an article's
+script. Every module that needs one of these imports it from here: the layout engine
+(``reader/text/``), search folding, article loading, the tagset checks and the export
+formats. It lives in ``annotations`` because the core needs it too and ``annotations``
+never imports ``reader``; it imports nothing but the standard library.
+
+Where two users need different sets (a paragraph break is not every line break that
+``str.splitlines`` sees), both are here, under different names, with the reason.
+``tests/unit/test_script.py`` checks each fact against the Unicode database.
+What to *do* with these characters (shaping, display, folding) is not decided here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "ARABIC_LETTER_RE",
+    "ARABIC_MARKS",
+    "ATTACHED_MARKS",
+    "BIDI_CONTROLS",
+    "BIDI_PARAGRAPH_SEPARATORS",
+    "BIDI_SEGMENT_SEPARATORS",
+    "BLANK_CHARS",
+    "HARAKAT",
+    "HEBREW_LETTER_RE",
+    "HEBREW_MARKS",
+    "HORIZONTAL_SPACES",
+    "INVISIBLE_FORMAT",
+    "JSON_RAW_LINE_BREAK_RE",
+    "LATIN_LETTER_RE",
+    "MAY_RESOLVE_RTL_RE",
+    "OTHER_RTL_LETTER_RE",
+    "PARAGRAPH_BREAKS",
+    "PARAGRAPH_BREAK_RE",
+    "QURANIC_SIGNS",
+    "SPLITLINES_BREAKS",
+    "SPLITLINES_BREAK_RE",
+    "TATWEEL",
+    "WORD_JOINERS",
+    "ZWJ",
+    "ZWNJ",
+    "char_ranges",
+]
+
+_Range = tuple[int, int] | int
+
+
+def _chars(*ranges: _Range) -> frozenset[str]:
+    """The characters of code points and inclusive (first, last) code point ranges."""
+    out: set[str] = set()
+    for r in ranges:
+        first, last = (r, r) if isinstance(r, int) else r
+        out.update(chr(c) for c in range(first, last + 1))
+    return frozenset(out)
+
+
+def _class(*ranges: _Range) -> str:
+    """A regex character class of code points and inclusive ranges (no set built)."""
+    parts = []
+    for r in ranges:
+        first, last = (r, r) if isinstance(r, int) else r
+        parts.append(re.escape(chr(first)) + ("" if first == last else "-" + re.escape(chr(last))))
+    return "[" + "".join(parts) + "]"
+
+
+def char_ranges(chars: Iterable[str]) -> str:
+    """The inside of a regex character class matching exactly ``chars`` (``f"[{...}]"``).
+
+    Consecutive code points become ranges, every character is escaped: callers can add
+    classes such as ``\\w`` beside it (``f"[\\w{char_ranges(ATTACHED_MARKS)}]+"``).
+    """
+    codes = sorted({ord(c) for c in chars})
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        first, last = chr(codes[i]), chr(codes[j])
+        parts.append(re.escape(first) if i == j else f"{re.escape(first)}-{re.escape(last)}")
+        i = j + 1
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- marks
+
+# Every combining mark (category Mn) of the Arabic blocks: harakat, Quranic marks, the
+# marks of Arabic Extended-A/B. Mn only: a symbol among them (06DE ۞, 06E9 ۩) is a
+# character of its own, and the Quranic signs that are not Mn are QURANIC_SIGNS.
+ARABIC_MARKS = _chars(
+    (0x0610, 0x061A),  # honorifics, small high letters
+    (0x064B, 0x065F),  # fathatan … sukun, maddah, hamza above/below, …
+    0x0670,  # superscript alef
+    (0x06D6, 0x06DC),  # small high ligatures (Quranic pause marks)
+    (0x06DF, 0x06E4),  # (06DD end of ayah and 06DE ۞ are not marks)
+    (0x06E7, 0x06E8),  # (06E5/06E6 small waw/yeh are letters, Lm)
+    (0x06EA, 0x06ED),  # (06E9 ۩ is a symbol)
+    (0x0898, 0x089F),  # Arabic Extended-B marks (Unicode 14)
+    (0x08CA, 0x08E1),  # Arabic Extended-A marks (08E2 is Cf: QURANIC_SIGNS)
+    (0x08E3, 0x08FF),
+)
+
+# Every combining mark of Hebrew: points (niqqud) and cantillation. Not the
+# punctuation that sits in the same block: maqaf 05BE, paseq 05C0, sof pasuq 05C3,
+# nun hafukha 05C6.
+HEBREW_MARKS = _chars(
+    (0x0591, 0x05BD),
+    0x05BF,
+    (0x05C1, 0x05C2),
+    (0x05C4, 0x05C5),
+    0x05C7,
+    0xFB1E,  # Judeo-Spanish varika
+)
+
+# What --no-harakat hides: the vowel and cantillation marks of both RTL scripts hamish
+# reads (the option's name is the Arabic word; Hebrew niqqud go with it).
+HARAKAT = ARABIC_MARKS | HEBREW_MARKS
+
+# Quranic signs written with the letters that are not combining marks: end of ayah
+# (06DD, and 08E2 "disputed", both Cf) and small waw/yeh (06E5, 06E6, Lm).
+# arabic-reshaper skips them like harakat when joining letters, and search ignores
+# them like harakat; the layout gives them no special treatment.
+QURANIC_SIGNS = _chars(0x06DD, 0x06E5, 0x06E6, 0x08E2)
+
+# Stretches a letter's connection; it belongs to the word, and search ignores it.
+TATWEEL = "\u0640"
+
+# What sits on, or stretches, the letter before it: search ignores these and extends
+# a match over those that follow it, and a word holds them.
+ATTACHED_MARKS = HARAKAT | QURANIC_SIGNS | {TATWEEL}
+
+# --------------------------------------------------------------------------- format characters
+
+ZWNJ = "\u200c"  # zero width non-joiner: Persian spelling needs it inside words (می‌خواهم)
+ZWJ = "\u200d"  # zero width joiner: forces a joining form
+# Joiners belong inside a word (a double-click selects "می‌خواهم" whole).
+WORD_JOINERS = frozenset({ZWNJ, ZWJ})
+
+# Unicode's Bidi_Control characters: the explicit embeddings, overrides and isolates
+# (bidi classes LRE RLE PDF LRO RLO LRI RLI FSI PDI) and the implicit marks LRM, RLM
+# and ALM (their classes are L, R and AL: U+061C ARABIC LETTER MARK is a bidi control
+# too). They are never sent to a terminal and never allowed in a tag name.
+BIDI_CONTROLS = _chars(0x061C, (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069))
+
+# Format characters that show nothing and occur in real text: the bidi controls, soft
+# hyphen, zero width space, the joiners, word joiner and the BOM (zero width no-break
+# space). Search ignores them; a line of them and spaces is blank.
+INVISIBLE_FORMAT = BIDI_CONTROLS | _chars(0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)
+
+# --------------------------------------------------------------------------- spaces, blanks
+
+# Spaces within a line: every space separator (Zs, no-break spaces included), tab,
+# vertical tab and form feed (hamish's paragraphs do not break on the last two).
+HORIZONTAL_SPACES = _chars(
+    0x09, 0x0B, 0x0C, 0x20, 0xA0, 0x1680, (0x2000, 0x200A), 0x202F, 0x205F, 0x3000
+)
+
+# A line made only of these looks empty: no title, no source line is taken from it.
+BLANK_CHARS = HORIZONTAL_SPACES | INVISIBLE_FORMAT
+
+# --------------------------------------------------------------------------- line breaks
+
+# hamish's paragraph breaks (DESIGN §3 step 1): \n, \r\n, \r and U+2029 PARAGRAPH
+# SEPARATOR. U+2028 LINE SEPARATOR, NEL and the other bidi paragraph separators stay
+# inside a paragraph (shown as symbols): every offset and paragraph count depends on
+# this, in the reader, the commands and the exports alike.
+PARAGRAPH_BREAKS = frozenset("\n\r\u2029")
+PARAGRAPH_BREAK_RE = re.compile("\r\n|[\n\r\u2029]")
+
+# Where str.splitlines() ends a line ("\r\n" is one break). Wider than
+# PARAGRAPH_BREAKS: a format read by tools that split lines this way (brat's codecs
+# reader) must break its lines here, and a value that must be one line must hold none.
+SPLITLINES_BREAKS = frozenset("\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029")
+SPLITLINES_BREAK_RE = re.compile("\r\n|[\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029]")
+
+# The splitlines breaks that json.dumps(ensure_ascii=False) leaves raw inside strings
+# (it escapes the C0 controls): a JSON Lines writer escapes these, or a reader that
+# splits lines like str.splitlines cuts a record in two.
+JSON_RAW_LINE_BREAK_RE = re.compile("[\x85\u2028\u2029]")
+
+# --------------------------------------------------------------------------- bidi classes
+
+# Bidi class B, where the bidi algorithm (and python-bidi) starts a new paragraph.
+# More than PARAGRAPH_BREAKS: the others must be kept from splitting a paragraph.
+BIDI_PARAGRAPH_SEPARATORS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
+
+# Bidi class S (segment separators): rule L1 resets their level at a line's display.
+BIDI_SEGMENT_SEPARATORS = frozenset("\t\x0b\x1f")
+
+# A character that may give a paragraph an odd (right-to-left) level: every code point
+# of bidi class R or AL lies in these blocks (Hebrew to Arabic Extended-A, Hebrew and
+# Arabic presentation forms, the RTL ranges of planes 1), plus RLM and the RLE, RLO,
+# RLI and FSI controls. Without one (and without a forced direction) every level is 0.
+MAY_RESOLVE_RTL_RE = re.compile(
+    _class(
+        (0x0590, 0x08FF),
+        (0xFB1D, 0xFDFF),
+        (0xFE70, 0xFEFE),
+        0x200F,
+        0x202B,
+        0x202E,
+        0x2067,
+        0x2068,
+        (0x10800, 0x10FFF),
+        (0x1E800, 0x1EFFF),
+    )
+)
+
+# --------------------------------------------------------------------------- letters
+
+# Letter classes for guessing an article's script (one character each). Unassigned
+# code points inside a range do no harm; every assigned one is a letter of its script.
+
+# Latin letters of Basic Latin, Latin-1, Latin Extended-A/B and Latin Extended
+# Additional (Vietnamese): the Latin of news text.
+LATIN_LETTER_RE = re.compile(
+    _class(
+        (0x41, 0x5A),
+        (0x61, 0x7A),
+        (0xC0, 0xD6),
+        (0xD8, 0xF6),
+        (0xF8, 0x024F),
+        (0x1E00, 0x1EFF),
+    )
+)
+# Hebrew letters, with the presentation forms (not the varika mark FB1E or the
+# alternative plus sign FB29 between them).
+HEBREW_LETTER_RE = re.compile(
+    _class((0x05D0, 0x05EA), (0x05EF, 0x05F2), 0xFB1D, (0xFB1F, 0xFB28), (0xFB2A, 0xFB4F))
+)
+# Arabic-script letters (Arabic, Persian, Urdu, …), tatweel included, with the
+# presentation forms and Arabic mathematical letters; not the marks, digits, signs or
+# the symbols among the presentation forms (FBB2–FBC2, FDCF, FDFC–FDFF).
+ARABIC_LETTER_RE = re.compile(
+    _class(
+        (0x0620, 0x064A),
+        (0x066E, 0x066F),
+        (0x0671, 0x06D3),
+        0x06D5,
+        (0x06E5, 0x06E6),
+        (0x06EE, 0x06EF),
+        (0x06FA, 0x06FC),
+        0x06FF,
+        (0x0750, 0x077F),
+        (0x0870, 0x0887),
+        (0x0889, 0x088E),
+        (0x08A0, 0x08C9),
+        (0xFB50, 0xFBB1),
+        (0xFBD3, 0xFD3D),
+        (0xFD50, 0xFDC7),
+        (0xFDF0, 0xFDFB),
+        (0xFE70, 0xFEFC),
+        (0x1EE00, 0x1EEBB),
+    )
+)
+# Syriac, Thaana and N'Ko letters: right-to-left scripts with no language guess.
+OTHER_RTL_LETTER_RE = re.compile(
+    _class(
+        0x0710,  # (0711 superscript alaph is a mark)
+        (0x0712, 0x072F),
+        (0x074D, 0x074F),
+        (0x0780, 0x07A5),
+        0x07B1,
+        (0x07CA, 0x07EA),
+        (0x07F4, 0x07F5),
+        0x07FA,
+        (0x0860, 0x086A),  # Syriac Supplement
+    )
+)
