@@ -22,10 +22,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotations.errors import HamishError
 from annotations.script import SPLITLINES_BREAK_RE
+
+if TYPE_CHECKING:  # the layout engine is not loaded to read settings
+    from reader.text.bidi_levels import Direction
+    from reader.text.layout import BidiMode
 
 __all__ = [
     "Settings",
@@ -52,11 +56,11 @@ class SettingsError(HamishError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     author: str | None = None  # None: the login name (see resolved_author)
-    bidi: str = "self"  # "self": hamish reorders; "terminal": the terminal does
+    bidi: BidiMode = "self"  # "self": hamish reorders; "terminal": the terminal does
     theme: str | None = None  # a Textual theme name, e.g. "textual-dark"; None: the default
     harakat: bool = True  # show Arabic/Hebrew vowel marks
     reading_width: int = 80  # maximum width of the reading column, MIN_WIDTH..MAX_WIDTH
-    direction: str = "auto"  # "auto" (per paragraph), "rtl" or "ltr"
+    direction: Direction = "auto"  # "auto" (per paragraph), "rtl" or "ltr"
 
     def resolved_author(self) -> str:
         """The author recorded on new annotations: the setting, else the login name."""
