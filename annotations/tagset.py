@@ -7,7 +7,7 @@ A library folder may hold a ``hamish.toml`` such as::
     [[tags]]
     name = "speaker/official"   # a hierarchy with "/"; Arabic names are fine
     key = "o"                   # optional one-character shortcut in the reader
-    color = "#3a7bd5"           # optional: a colour name or #rrggbb, as Rich understands
+    color = "#3a7bd5"           # optional: a colour name or #rrggbb (the reader checks it)
     description = "A government spokesperson or minister"
 
 ``tags`` may also be an inline array (``tags = [{name = "a"}, {name = "b"}]``).
@@ -25,7 +25,9 @@ Decisions worth knowing:
   accepted only if it is itself a tag.
 * Unknown top-level settings are ignored (``hamish.toml`` may grow other sections), except
   near-misses of ``tags``/``strict`` such as ``[[tag]]``, which would silently lose every tag.
-* The digits stay in :data:`RESERVED_KEYS`: the reader takes them as a count prefix.
+* The core reserves no key and knows no colours: the caller passes the keys its program
+  binds (``reserved``, key -> what it does) and a colour check. The reader's are in
+  :mod:`reader.tagsets`; ``hamish.toml`` read without them accepts any key and colour.
 * :func:`load_tagset_report` keeps only the entries without any problem; duplicates are
   reported against the later entry, and the earlier one is kept if it is otherwise valid.
 """
@@ -38,18 +40,20 @@ import itertools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from annotations.errors import HamishError
+from annotations.script import BIDI_CONTROLS
 
 __all__ = [
     "MAX_TAG_LENGTH",
-    "RESERVED_KEYS",
     "TAGSET_FILE",
+    "ColorCheck",
     "TagDef",
     "Tagset",
     "TagsetError",
@@ -62,51 +66,15 @@ __all__ = [
 
 TAGSET_FILE = "hamish.toml"
 
-# Single keys the reader uses for its own commands; a tagset key that clashes with one is an
-# error reported at load time. The digits are kept: the reader reads them as a count prefix.
-RESERVED_KEYS = frozenset("gGvynNq?/tcduaTCR[]hjklbwe0123456789 :")
+# A colour check: None if the colour may be used, else the whole one-line message for it.
+ColorCheck = Callable[[str], str | None]
 
-# What each reserved key does, only for error messages ("key 'd' is used by the reader (delete)").
-_RESERVED_ACTIONS: dict[str, str] = {
-    "g": "go to start",
-    "G": "go to end",
-    "v": "select",
-    "y": "copy",
-    "n": "next match",
-    "N": "previous match",
-    "q": "quit",
-    "?": "help",
-    "/": "search",
-    "t": "tag",
-    "c": "note",
-    "d": "delete",
-    "u": "undo",
-    "a": "annotations panel",
-    "T": "article tags",
-    "C": "article note",
-    "R": "move annotation to the selection",
-    "[": "previous annotation",
-    "]": "next annotation",
-    "h": "move left",
-    "j": "move down",
-    "k": "move up",
-    "l": "move right",
-    "b": "previous word",
-    "w": "next word",
-    "e": "end of word",
-    " ": "page down",
-    ":": "command line",
-    **{d: "count prefix" for d in "0123456789"},
-}
+_NOTHING_RESERVED: Mapping[str, str] = MappingProxyType({})
 
 MAX_TAG_LENGTH = 100
 
 TAG_FIELDS = ("name", "key", "color", "description")
 _SETTINGS = ("tags", "strict")
-
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
 
 
 class TagsetError(HamishError):
@@ -243,6 +211,14 @@ class Tagset:
                 return tag.color
         return None
 
+    def first_color(self, tags: Iterable[str]) -> str | None:
+        """The colour of something tagged ``tags``: that of the first tag that has one."""
+        for name in tags:
+            color = self.color_of(name)
+            if color:
+                return color
+        return None
+
 
 # --------------------------------------------------------------------------- tag names
 
@@ -255,7 +231,7 @@ def normalize_tag(name: str) -> str:
 
 def _character_problem(name: str) -> str | None:
     for ch in name:
-        if ch in _BIDI_CONTROLS:
+        if ch in BIDI_CONTROLS:
             return f"contains the bidi control character U+{ord(ch):04X} ({unicodedata.name(ch)})"
         if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
             return f"contains the control character U+{ord(ch):04X}"
@@ -290,22 +266,35 @@ def _tagset_file(folder_or_file: str | Path) -> Path:
     return path / TAGSET_FILE if path.is_dir() else path
 
 
-def load_tagset(folder_or_file: str | Path) -> Tagset:
+def load_tagset(
+    folder_or_file: str | Path,
+    *,
+    reserved: Mapping[str, str] = _NOTHING_RESERVED,
+    check_color: ColorCheck | None = None,
+) -> Tagset:
     """Load ``folder/hamish.toml`` (or the file given); raise the first :class:`TagsetError`.
 
-    A missing file gives an empty, non-strict tagset.
+    A missing file gives an empty, non-strict tagset. ``reserved`` maps each key the program
+    binds to what it does (a tag key among them is refused: "key 'd' is used by the reader
+    (delete); choose another"); ``check_color`` judges each colour (None: any is accepted).
     """
-    tagset, errors = load_tagset_report(folder_or_file)
+    tagset, errors = load_tagset_report(folder_or_file, reserved=reserved, check_color=check_color)
     if errors:
         raise errors[0]
     return tagset
 
 
-def find_tagset(start: str | Path) -> Tagset:
+def find_tagset(
+    start: str | Path,
+    *,
+    reserved: Mapping[str, str] = _NOTHING_RESERVED,
+    check_color: ColorCheck | None = None,
+) -> Tagset:
     """The first ``hamish.toml`` in ``start`` (or its folder, if a file) and its parents.
 
     The walk stops after the filesystem root or a folder containing ``.git``; with no file
     found, the tagset is empty. A file that is found but broken raises :class:`TagsetError`.
+    ``reserved`` and ``check_color`` are as for :func:`load_tagset`.
     """
     folder = Path(start).resolve()
     if not folder.is_dir():
@@ -313,16 +302,22 @@ def find_tagset(start: str | Path) -> Tagset:
     while True:
         candidate = folder / TAGSET_FILE
         if candidate.is_file():
-            return load_tagset(candidate)
+            return load_tagset(candidate, reserved=reserved, check_color=check_color)
         if (folder / ".git").exists() or folder.parent == folder:
             return Tagset()
         folder = folder.parent
 
 
-def load_tagset_report(path: str | Path) -> tuple[Tagset, list[TagsetError]]:
+def load_tagset_report(
+    path: str | Path,
+    *,
+    reserved: Mapping[str, str] = _NOTHING_RESERVED,
+    check_color: ColorCheck | None = None,
+) -> tuple[Tagset, list[TagsetError]]:
     """Collect every problem instead of raising at the first (for ``hamish check``).
 
     The tagset keeps the entries that have no problem; errors are in line order.
+    ``reserved`` and ``check_color`` are as for :func:`load_tagset`.
     """
     file = _tagset_file(path)
     try:
@@ -342,7 +337,7 @@ def load_tagset_report(path: str | Path) -> tuple[Tagset, list[TagsetError]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return Tagset(path=file), [_syntax_error(file, text, exc)]
-    return _build(file, text, data)
+    return _build(file, text, data, reserved, check_color)
 
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -384,19 +379,14 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-def _parse_color(color: str) -> str | None:
-    """None if Rich understands ``color``, else Rich's complaint."""
-    from rich.color import Color, ColorParseError
-
-    try:
-        Color.parse(color)
-    except ColorParseError as exc:
-        return str(exc)
-    return None
-
-
-def _build(file: Path, text: str, data: dict[str, Any]) -> tuple[Tagset, list[TagsetError]]:
-    builder = _Builder(file, _Locator(text))
+def _build(
+    file: Path,
+    text: str,
+    data: dict[str, Any],
+    reserved: Mapping[str, str],
+    check_color: ColorCheck | None,
+) -> tuple[Tagset, list[TagsetError]]:
+    builder = _Builder(file, _Locator(text), reserved, check_color)
     strict = builder.settings(data)
     entries = data.get("tags", [])
     if not isinstance(entries, list):
@@ -413,9 +403,17 @@ def _build(file: Path, text: str, data: dict[str, Any]) -> tuple[Tagset, list[Ta
 class _Builder:
     """Checks the parsed TOML entry by entry, collecting errors with their lines."""
 
-    def __init__(self, file: Path, where: _Locator) -> None:
+    def __init__(
+        self,
+        file: Path,
+        where: _Locator,
+        reserved: Mapping[str, str],
+        check_color: ColorCheck | None,
+    ) -> None:
         self.file = file
         self.where = where
+        self.reserved = reserved
+        self.check_color = check_color
         self.errors: list[TagsetError] = []
         self.first_name: dict[str, int | None] = {}
         self.first_key: dict[str, tuple[int | None, str]] = {}
@@ -466,12 +464,9 @@ class _Builder:
                 self.add(line_of("color"), f"color must be a string, not {_type_name(color)}")
             else:
                 color = color.strip()
-                if _parse_color(color) is not None:
-                    self.add(
-                        line_of("color"),
-                        f"color {color!r} is not a colour Rich understands "
-                        "(use a name such as 'red' or '#rrggbb')",
-                    )
+                problem = self.check_color(color) if self.check_color is not None else None
+                if problem is not None:
+                    self.add(line_of("color"), problem)
         description = entry.get("description", "")
         if not isinstance(description, str):
             self.add(
@@ -518,9 +513,9 @@ class _Builder:
             self.add(line, f"key must be a single character, not {key!r}")
         elif unicodedata.category(key)[0] in "CZ" and key != " ":
             self.add(line, f"key {key!r} is not a printable character")
-        elif key in RESERVED_KEYS:
-            action = _RESERVED_ACTIONS.get(key, "a command")
-            self.add(line, f"key {key!r} is used by the reader ({action}); choose another")
+        elif key in self.reserved:
+            does = self.reserved[key]
+            self.add(line, f"key {key!r} is used by the reader ({does}); choose another")
         elif key in self.first_key:
             first, owner = self.first_key[key]
             at = f"line {first}, " if first is not None else ""

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
-from annotations.tagset import TAGSET_FILE, load_tagset_report
+from annotations.tagset import TAGSET_FILE
 from reader.library.article import ArticleError, load_article
 from reader.library.find import LibraryError, find_articles
+from reader.tagsets import reader_tagset_report
 from reader.text.sanitize import sanitize
 
 EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE = 0, 1, 2
@@ -108,7 +109,7 @@ def check_paths(
                     report.files.append(entry)
     for root in sorted(roots):
         if (root / TAGSET_FILE).is_file():
-            _, errors = load_tagset_report(root)
+            _, errors = reader_tagset_report(root)
             report.problems.extend(str(e) for e in errors)
     return report
 

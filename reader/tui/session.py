@@ -4,12 +4,16 @@ No Textual here: the article screen drives it, tests drive it directly. Every ed
 goes through :class:`annotations.History` (so it can be undone) and is saved at once
 through the sidecar store (atomic, locked, merged). A failed save keeps the work in
 memory, marks the session unsaved with the reason, and the next edit tries again.
+
+Changes flow one way: after every edit, undo, redo, retry and merged outside change the
+session calls its ``on_change`` listener with the new annotations; the article screen
+turns that into one message that the view and the panel each handle.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,15 +27,12 @@ from annotations import (
     open_sidecar,
     respan,
 )
-from annotations.tagset import (
-    Tagset,
-    TagsetError,
-    find_tagset,
-    load_tagset_report,
-    normalize_tag,
-)
+from annotations.tagset import Tagset, TagsetError, normalize_tag
+from reader.tagsets import find_reader_tagset, reader_tagset_report
 
 RECENT_LIMIT = 12
+
+ChangeListener = Callable[[AnnotationSet], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +55,21 @@ class AnnotationSession:
         annotations_dir: Path | None = None,
         library_root: Path | None = None,
         tagset: Tagset | None = None,
+        on_change: ChangeListener | None = None,
     ) -> None:
         self.text = text
         self.author = author
+        self.on_change = on_change
         self.sidecar: Sidecar = open_sidecar(
             article_path, text, annotations_dir=annotations_dir, library_root=library_root
         )
         self.tagset_problems: list[str] = []
         if tagset is None:
             try:
-                tagset = find_tagset(article_path)
+                tagset = find_reader_tagset(article_path)
             except TagsetError as error:
                 # A broken tagset must not stop annotating: keep its valid entries, say why.
-                tagset, problems = load_tagset_report(error.path)
+                tagset, problems = reader_tagset_report(error.path)
                 self.tagset_problems = [str(p) for p in problems] or [str(error)]
         self.tagset = tagset
         self.history = History()
@@ -143,14 +146,12 @@ class AnnotationSession:
         seen.update(dict.fromkeys(self.annotations.document.tags))
         return list(seen)
 
-    def color_of(self, annotation: Annotation) -> str | None:
-        for tag in annotation.tags:
-            color = self.tagset.color_of(tag)
-            if color:
-                return color
-        return None
+    # -- edits (each one is undoable, saved and reported) ---------------------
+    def _changed(self) -> None:
+        self._index()
+        if self.on_change is not None:
+            self.on_change(self.annotations)
 
-    # -- edits (each one is undoable and saved) ------------------------------
     def _commit(self, state: AnnotationSet) -> AnnotationSet:
         if self.read_only:
             self.state = SaveState(False, f"read-only: {self.read_only}")
@@ -161,7 +162,7 @@ class AnnotationSession:
         except SidecarError as error:
             self.sidecar.annotations = state  # keep the work; the next edit saves again
             self.state = SaveState(False, f"not saved: {error}")
-        self._index()
+        self._changed()
         return self.sidecar.annotations
 
     def add(self, start: int, end: int, tags: Iterable[str] = (), note: str = "") -> Annotation:
@@ -227,7 +228,7 @@ class AnnotationSession:
             self.state = SaveState(False, f"not read: {error}")
             return False
         if changed:
-            self._index()
             if self.read_only:
                 self.state = SaveState(False, f"read-only: {self.read_only}")
+            self._changed()
         return changed

@@ -150,7 +150,6 @@ async def test_overlapping_highlights_and_next_previous(library):
         inner = view.text.index("وأمن الطاقة")
         screen.session.add(outer, outer + len(PHRASE), ["quote"])
         screen.session.add(inner, inner + len("وأمن الطاقة"), ["topic/security"])
-        screen._show_annotations()
         await pilot.pause()
         cell_inner = view.document.cell_at(inner)
         cell_outer = view.document.cell_at(outer)
@@ -180,7 +179,7 @@ async def test_panel_lists_jumps_and_reattaches_an_orphan(library):
         await pilot.press("a")
         await pilot.pause()
         panel = screen.query_one(AnnotationPanel)
-        items = panel.visible()
+        items = panel.shown_annotations()
         assert len(items) == 4 and items[-1].status == "orphaned"
         orphan = items[-1]
         first = items[0]
@@ -209,7 +208,7 @@ async def test_panel_filter_by_tag(library):
         panel = screen.query_one(AnnotationPanel)
         panel.query_one("#panel-filter", Input).value = "speaker"
         await pilot.pause()
-        assert [a.tags for a in panel.visible()] == [("quote", "speaker/official")]
+        assert [a.tags for a in panel.shown_annotations()] == [("quote", "speaker/official")]
 
 
 async def test_external_change_is_merged_into_the_open_view(library):

@@ -43,7 +43,6 @@ def test_highlights_and_panel_snapshot(snap_compare, library):
         text = screen.query_one(ArticleView).text
         inner = text.index("وأمن الطاقة")
         screen.session.add(inner, inner + len("وأمن الطاقة"), ["claim"])
-        screen._show_annotations()
         await pilot.press("a")
         await pilot.pause()
         screen.query_one(ArticleView).move_to(inner + 1)

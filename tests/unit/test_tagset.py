@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from annotations.tagset import (
-    RESERVED_KEYS,
     TAGSET_FILE,
     TagDef,
     Tagset,
@@ -19,6 +19,8 @@ from annotations.tagset import (
     normalize_tag,
     validate_tag_name,
 )
+from reader.keys import reserved_keys
+from reader.tagsets import color_problem
 
 ARABIC_TAG = "موضوع/أمن"  # topic/security
 
@@ -76,10 +78,10 @@ def write(folder: Path, text: str, name: str = TAGSET_FILE) -> Path:
     return path
 
 
-def load_error(folder: Path, text: str) -> TagsetError:
+def load_error(folder: Path, text: str, **options: Any) -> TagsetError:
     path = write(folder, text)
     with pytest.raises(TagsetError) as info:
-        load_tagset(path)
+        load_tagset(path, **options)
     error = info.value
     assert error.path == path
     assert str(error) == f"{path}:{error.line}: {error.message}"
@@ -309,7 +311,8 @@ def test_bad_key(tmp_path: Path, value: str, message: str) -> None:
 
 
 def test_bad_color(tmp_path: Path) -> None:
-    error = load_error(tmp_path, '[[tags]]\nname = "quote"\ncolor = "reddish"\n')
+    text = '[[tags]]\nname = "quote"\ncolor = "reddish"\n'
+    error = load_error(tmp_path, text, check_color=color_problem)
     assert error.line == 3
     assert error.message.startswith("color 'reddish' is not a colour Rich understands")
     error = load_error(tmp_path, '[[tags]]\nname = "quote"\ncolor = 0xff0000\n')
@@ -322,7 +325,7 @@ def test_colors_rich_understands(tmp_path: Path) -> None:
         for i, color in enumerate(["red", "#3A7BD5", " bright_blue ", "color(202)", "default"])
     )
     write(tmp_path, text)
-    tagset = load_tagset(tmp_path)
+    tagset = load_tagset(tmp_path, check_color=color_problem)
     assert [tag.color for tag in tagset] == [
         "red",
         "#3A7BD5",
@@ -409,21 +412,42 @@ def test_duplicate_key(tmp_path: Path) -> None:
 
 
 def test_reserved_key(tmp_path: Path) -> None:
-    error = load_error(tmp_path, '[[tags]]\nname = "quote"\nkey = "d"\n')
+    text = '[[tags]]\nname = "quote"\nkey = "d"\n'
+    error = load_error(tmp_path, text, reserved={"d": "delete"})
     assert error.line == 3
     assert error.message == "key 'd' is used by the reader (delete); choose another"
 
 
+def test_the_core_reserves_no_key_and_checks_no_colour(tmp_path: Path) -> None:
+    text = '[[tags]]\nname = "quote"\nkey = "d"\ncolor = "reddish"\n'
+    write(tmp_path, text)
+    assert load_tagset(tmp_path).tags == (TagDef("quote", key="d", color="reddish"),)
+
+
+def test_a_colour_check_reports_its_message_at_the_colour_line(tmp_path: Path) -> None:
+    def only_red(color: str) -> str | None:
+        return None if color == "red" else f"color {color!r}: only red here"
+
+    text = '[[tags]]\nname = "a"\ncolor = "red"\n[[tags]]\nname = "b"\n\ncolor = " blue "\n'
+    write(tmp_path, text)
+    tagset, errors = load_tagset_report(tmp_path, check_color=only_red)
+    assert tagset.names() == ["a"]
+    assert [(e.line, e.message) for e in errors] == [(7, "color 'blue': only red here")]
+
+
 def test_every_reserved_key_is_refused_and_explained(tmp_path: Path) -> None:
-    keys = sorted(RESERVED_KEYS)
+    reserved = reserved_keys()
+    keys = sorted(reserved)
     text = "".join(f'[[tags]]\nname = "t{i}"\nkey = "{key}"\n' for i, key in enumerate(keys))
     write(tmp_path, text)
-    tagset, errors = load_tagset_report(tmp_path)
+    tagset, errors = load_tagset_report(tmp_path, reserved=reserved)
     assert tagset.tags == ()
     assert [e.line for e in errors] == [3 * i + 3 for i in range(len(keys))]
     for key, error in zip(keys, errors, strict=True):
-        assert error.message.startswith(f"key {key!r} is used by the reader (")
-        assert "(a command)" not in error.message
+        assert reserved[key]
+        assert (
+            error.message == f"key {key!r} is used by the reader ({reserved[key]}); choose another"
+        )
 
 
 def test_header_with_spaces_and_comment(tmp_path: Path) -> None:
@@ -448,7 +472,7 @@ def test_fake_headers_in_strings_and_comments_are_ignored(tmp_path: Path) -> Non
         'description = "[[tags]] color = 1"\n'  # 12
         'color = "blurple"\n'  # 13
     )
-    error = load_error(tmp_path, text)
+    error = load_error(tmp_path, text, check_color=color_problem)
     assert error.line == 13
     assert error.message.startswith("color 'blurple'")
 
@@ -509,7 +533,7 @@ def test_report_collects_every_error_and_keeps_valid_entries(tmp_path: Path) -> 
         'key = "Q"\n'  # 21
     )
     path = write(tmp_path, text)
-    tagset, errors = load_tagset_report(tmp_path)
+    tagset, errors = load_tagset_report(tmp_path, reserved={"d": "delete"})
     assert [(e.line, e.message) for e in errors] == [
         (1, "strict must be true or false, not a string"),
         (9, "key 'd' is used by the reader (delete); choose another"),
@@ -611,7 +635,7 @@ def test_find_tagset_raises_on_a_broken_file(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     write(tmp_path, '[[tags]]\nname = "quote"\nkey = "q"\n')
     with pytest.raises(TagsetError) as info:
-        find_tagset(tmp_path / "sub" / "article.txt")
+        find_tagset(tmp_path / "sub" / "article.txt", reserved={"q": "back"})
     assert info.value.line == 3
 
 

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import events, getters, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 
-from reader.library.article import Article, ArticleError, load_article
+from reader.keys import Scope
+from reader.library.article import Article, ArticleError, load_article, load_article_head
 from reader.text.render import visual_oneline
 from reader.text.sanitize import sanitize
+from reader.tui.app import HamishApp
+from reader.tui.keys import bindings
 from reader.tui.widgets.annotation_panel import AnnotationPanel
-from reader.tui.widgets.article_view import ArticleView, Highlight
+from reader.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
-    from annotations import Annotation
+    from annotations import Annotation, AnnotationSet
+    from annotations.tagset import Tagset
     from reader.tui.session import AnnotationSession
 
 SYNC_LOAD_BYTES = 2_000_000  # larger articles load in a worker behind a preview
@@ -33,26 +40,16 @@ FULL_LOAD_DELAY = 0.25  # seconds
 
 
 def _head_preview(path: Path) -> Article | None:
-    """The first whole paragraphs of a large UTF-8 article, for its first screen.
+    """The first whole lines of a large article, for its first screen; None: no safe preview.
 
-    Offsets are the same as in the full text (it is a prefix of it). Files that are
-    not plain UTF-8 at the start get no preview: the full load decides.
+    The head goes through the article decoder, so its text is a prefix of the full text
+    (same offsets). An encoding guessed from the head alone gives no preview: the whole
+    file may be guessed otherwise, and the full load decides.
     """
-    from reader.library.article import article_from_text
-
     try:
-        with path.open("rb") as handle:
-            head = handle.read(PREVIEW_BYTES)
-    except OSError:
+        return load_article_head(path, PREVIEW_BYTES, whole_lines=True, guess=False)
+    except ArticleError:
         return None
-    cut = head.rfind(b"\n")
-    if cut <= 0 or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
-        return None
-    try:
-        text = head[: cut + 1].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return article_from_text(text.removeprefix("\ufeff"), path)
 
 
 class ArticleHeader(Static):
@@ -83,8 +80,10 @@ class ArticleHeader(Static):
         self.update(lines)
 
 
-class ArticleScreen(Screen):
-    """One article: read, move, select, search."""
+class ArticleScreen(Screen[None]):
+    """One article: read, move, select, search, annotate."""
+
+    app = getters.app(HamishApp)
 
     DEFAULT_CSS = """
     ArticleScreen #status {
@@ -105,36 +104,15 @@ class ArticleScreen(Screen):
     }
     """
 
-    BINDINGS = [
-        Binding("slash", "search", "Search", id="article.search"),
-        Binding("n", "next_match", "Next match", id="article.next-match"),
-        Binding("N", "previous_match", "Previous match", show=False, id="article.previous-match"),
-        Binding("escape", "back", "Back", id="article.back"),
-        Binding("q", "close", "Back", show=False, id="article.close"),
-        Binding("t", "tag", "Tag", id="annotate.tag"),
-        Binding("c", "note", "Note", id="annotate.note"),
-        Binding("d", "delete", "Delete", show=False, id="annotate.delete"),
-        Binding("R", "respan", "Span to selection", show=False, id="annotate.respan"),
-        Binding(
-            "right_square_bracket",
-            "next_annotation",
-            "Next annotation",
-            show=False,
-            id="annotate.next",
-        ),
-        Binding(
-            "left_square_bracket",
-            "previous_annotation",
-            "Previous annotation",
-            show=False,
-            id="annotate.previous",
-        ),
-        Binding("u", "undo", "Undo", id="annotate.undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="annotate.redo"),
-        Binding("a", "toggle_panel", "Panel", id="annotate.panel"),
-        Binding("T", "document_tags", "Article tags", show=False, id="annotate.document-tags"),
-        Binding("C", "document_note", "Article note", show=False, id="annotate.document-note"),
-    ]
+    KEY_SCOPE = Scope.ARTICLE
+    BINDINGS = bindings(KEY_SCOPE)
+
+    @dataclass
+    class AnnotationsChanged(Message, bubble=False):
+        """The open article's annotations, as they now are: sent to the view and the panel."""
+
+        annotations: AnnotationSet
+        tagset: Tagset
 
     def __init__(self, path: Path, *, standalone: bool = False) -> None:
         super().__init__()
@@ -399,43 +377,39 @@ class ArticleScreen(Screen):
             if library_root is not None:
                 root = library_root
         try:
-            self.session = AnnotationSession(
+            session = AnnotationSession(
                 self.path,
                 article.text,
                 author=app.settings.resolved_author(),
                 annotations_dir=app.annotations_dir,
                 library_root=root,
+                on_change=self._annotations_changed,
             )
         except Exception as error:  # a tagset or sidecar problem must not stop reading
             self.notify(f"Annotations unavailable: {error}", severity="error", timeout=8)
             return
-        if self.session.read_only:
-            self.notify(self.session.read_only, severity="warning", timeout=8)
-        for problem in self.session.tagset_problems[:3]:
+        self.session = session
+        if session.read_only:
+            self.notify(session.read_only, severity="warning", timeout=8)
+        for problem in session.tagset_problems[:3]:
             self.notify(f"Tagset: {problem}", severity="warning", timeout=10)
-        self._show_annotations()
+        self._annotations_changed(session.annotations)
         self.set_interval(SIDECAR_POLL_SECONDS, self._poll_sidecar, name="sidecar")
 
-    def _show_annotations(self) -> None:
-        session, view = self.session, self.view
-        if session is None or view is None:
-            return
-        view.set_highlights(
-            [
-                Highlight(a.start, a.end, session.color_of(a), a.id)
-                for a in session.annotations.annotations
-                if a.status != "orphaned"
-            ]
-        )
-        panels = self.query(AnnotationPanel)
-        if panels:
-            panels.first().show(session.annotations)
+    def _annotations_changed(self, annotations: AnnotationSet) -> None:
+        """The session's listener: tell the view and the panel, update the status line."""
+        self._tell(annotations, *self.query(ArticleView), *self.query(AnnotationPanel))
         self.set_status(self._describe())
+
+    def _tell(self, annotations: AnnotationSet, *widgets: Widget) -> None:
+        session = self.session
+        if session is not None:
+            for widget in widgets:
+                widget.post_message(self.AnnotationsChanged(annotations, session.tagset))
 
     def _poll_sidecar(self) -> None:
         session = self.session
         if session is not None and session.refresh():
-            self._show_annotations()
             self.notify("Annotations changed on disk: merged", timeout=3)
 
     def _editable(self) -> AnnotationSession | None:
@@ -454,19 +428,22 @@ class ArticleScreen(Screen):
         if session is None or view is None:
             return None
         panels = self.query(AnnotationPanel)
-        if panels and panels.first().has_focus_within and panels.first().highlighted_id:
-            return session.annotations.get(panels.first().highlighted_id)
+        if panels and panels.first().has_focus_within:
+            highlighted = panels.first().highlighted_id
+            if highlighted:
+                return session.annotations.get(highlighted)
         under = session.at(view.cursor)
         return under[0] if under else None
 
     def _after_edit(self, message: str) -> None:
-        self._show_annotations()
         if self.session is not None and not self.session.state.saved:
             self.notify(self.session.state.message, severity="error", timeout=8)
         else:
             self.notify(message, timeout=2)
 
-    def _pick_tags(self, title: str, chosen: list[str], done) -> None:
+    def _pick_tags(
+        self, title: str, chosen: list[str], done: Callable[[list[str] | None], None]
+    ) -> None:
         session = self.session
         assert session is not None
 
@@ -597,7 +574,7 @@ class ArticleScreen(Screen):
         panel = AnnotationPanel(id="panel")
         self.query_one("#body").mount(panel)
         if self.session is not None:
-            panel.show(self.session.annotations)
+            self._tell(self.session.annotations, panel)
 
     def action_document_tags(self) -> None:
         session = self._editable()
@@ -661,7 +638,7 @@ class ArticleScreen(Screen):
         view.clear_selection()
         self._after_edit("Annotation re-attached")
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         """A tagset key applies its tag to the selection at once."""
         session, view = self.session, self.view
         character = event.character

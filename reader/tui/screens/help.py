@@ -1,47 +1,18 @@
-"""Help: every key of the reader, read from the bindings themselves."""
+"""Help: every key that works where it was asked for, read from the key table."""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-EXTRA_KEYS = [
-    ("shift + any move", "extend the selection"),
-    ("mouse click / drag", "place the cursor / select"),
-    ("double click", "select a word"),
-    ("ctrl+p", "command palette: every action, display settings, theme"),
-]
+from reader.keys import Scope
+from reader.tui.keys import bindings
 
-
-_KEY_NAMES = {
-    "slash": "/",
-    "question_mark": "?",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "space": "space",
-}
-
-
-def key_name(key: str) -> str:
-    """A binding's key as a person types it (``right_square_bracket`` → ``]``)."""
-    return ", ".join(_KEY_NAMES.get(part.strip(), part.strip()) for part in key.split(","))
-
-
-def key_rows(groups: list[tuple[str, list]]) -> list[tuple[str, str, str]]:
-    """(where, key, what it does) for every described binding, then the mouse and palette."""
-    rows = [
-        (where, key_name(binding.key), binding.description)
-        for where, bindings in groups
-        for binding in bindings
-        if isinstance(binding, Binding) and binding.description
-    ]
-    rows.extend(("anywhere", key, does) for key, does in EXTRA_KEYS)
-    return rows
+__all__ = ["HelpScreen", "key_table"]
 
 
 def key_table(rows: list[tuple[str, str, str]]) -> Table:
@@ -54,6 +25,9 @@ def key_table(rows: list[tuple[str, str, str]]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    """The keys, one row each: (where, key, what it does). Closed by its own keys
+    (escape, q, ?), which run Textual's ``dismiss`` action."""
+
     DEFAULT_CSS = """
     HelpScreen {
         align: center middle;
@@ -68,20 +42,14 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("q", "dismiss", "Close", show=False),
-        Binding("question_mark", "dismiss", "Close", show=False),
-    ]
+    KEY_SCOPE = Scope.HELP
+    BINDINGS = bindings(KEY_SCOPE)
 
-    def __init__(self, groups: list[tuple[str, list]]) -> None:
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
         super().__init__()
-        self.rows = key_rows(groups)
+        self.rows = rows
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("hamish — keys", style="bold"))
             yield Static(key_table(self.rows))
-
-    def action_dismiss(self) -> None:
-        self.dismiss(None)

@@ -6,15 +6,17 @@ import time
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, getters, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from reader.keys import Scope
 from reader.library.catalog import CatalogEntry, scan_library
 from reader.text.render import visual_oneline
 from reader.text.sanitize import sanitize
+from reader.tui.app import HamishApp
+from reader.tui.keys import bindings
 
 COLUMNS = ("title", "source", "date", "lang", "annotations", "tags", "modified", "file")
 TITLE_CELLS = 48
@@ -28,8 +30,10 @@ def _cell(text: str | None, width: int = 30) -> Text:
     return Text(shown, justify="right" if rtl else "left", no_wrap=True)
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(Screen[None]):
     """Pick an article: type to filter by title or tag, click a header to sort, Enter opens."""
+
+    app = getters.app(HamishApp)
 
     DEFAULT_CSS = """
     LibraryScreen #filter {
@@ -46,13 +50,9 @@ class LibraryScreen(Screen):
     }
     """
 
-    BINDINGS = [
-        Binding("enter", "open", "Open", id="library.open"),
-        Binding("escape", "clear_filter", "Clear filter", id="library.clear-filter"),
-        # Every printable key types into the filter, so the commands are on ctrl keys.
-        Binding("ctrl+q", "app.quit", "Quit", id="library.quit"),
-        Binding("ctrl+r", "rescan", "Rescan", id="library.rescan"),
-    ]
+    # Every printable key types into the filter, so the commands are on ctrl keys.
+    KEY_SCOPE = Scope.LIBRARY
+    BINDINGS = bindings(KEY_SCOPE)
 
     def __init__(self, root: Path) -> None:
         super().__init__()
@@ -113,7 +113,7 @@ class LibraryScreen(Screen):
         haystack = " ".join([entry.title, entry.relative, *entry.all_tags])
         return folded_needle in fold(haystack).text
 
-    def _sort_key(self, entry: CatalogEntry):
+    def _sort_key(self, entry: CatalogEntry) -> float | str:
         column = self.sort_column
         if column == "annotations":
             return entry.annotations
@@ -184,7 +184,7 @@ class LibraryScreen(Screen):
         if table.row_count == 1:  # the filter found one article: open it
             self.action_open()
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         """Type-to-filter: a printable key in the table goes to the filter box."""
         table = self.query_one(DataTable)
         character = event.character

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from reader.keys import Scope
 from reader.text.layout import LayoutOptions, layout_paragraph
+from reader.tui.keys import bindings
 
 
 def note_preview(note: str, width: int) -> Text:
@@ -48,10 +49,8 @@ class NoteEditor(ModalScreen[str | None]):
     }
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save note"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    KEY_SCOPE = Scope.NOTE_EDITOR
+    BINDINGS = bindings(KEY_SCOPE)
 
     def __init__(self, title: str, note: str = "") -> None:
         super().__init__()

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.keys import Scope
 from reader.text.fold import fold
 from reader.text.render import visual_oneline
+from reader.tui.keys import bindings
 
 NEW_TAG = "\x00new"
 
@@ -77,11 +79,8 @@ class TagPicker(ModalScreen[list[str] | None]):
     }
     """
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "cursor(1)", "Next", show=False),
-        Binding("up", "cursor(-1)", "Previous", show=False),
-    ]
+    KEY_SCOPE = Scope.TAG_PICKER
+    BINDINGS = bindings(KEY_SCOPE)
 
     def __init__(
         self,
@@ -169,7 +168,7 @@ class TagPicker(ModalScreen[list[str] | None]):
         self._add((event.option.id or "").removeprefix(NEW_TAG))
         self.query_one("#query", Input).focus()
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         query = self.query_one("#query", Input)
         if event.key == "backspace" and query.has_focus and not query.value and self.chosen:
             self.chosen.pop()

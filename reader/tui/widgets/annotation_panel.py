@@ -6,16 +6,18 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.keys import Scope
 from reader.text.render import visual_oneline
+from reader.tui.keys import bindings
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
+    from reader.tui.screens.article import ArticleScreen
 
 PANEL_WIDTH = 44
 
@@ -64,10 +66,8 @@ class AnnotationPanel(Vertical):
     }}
     """
 
-    BINDINGS = [
-        Binding("d", "delete", "Delete", id="panel.delete"),
-        Binding("R", "reattach", "Re-attach to selection", id="panel.reattach"),
-    ]
+    KEY_SCOPE = Scope.PANEL
+    BINDINGS = bindings(KEY_SCOPE)
 
     class Jump(Message):
         def __init__(self, annotation_id: str) -> None:
@@ -93,10 +93,11 @@ class AnnotationPanel(Vertical):
         yield Input(placeholder="filter by tag (or prefix)…", id="panel-filter")
         yield OptionList(id="panel-list")
 
-    def show(self, annotations: AnnotationSet) -> None:
-        self.annotations = annotations
-        if self.is_mounted:
-            self._refill()
+    def on_article_screen_annotations_changed(
+        self, message: ArticleScreen.AnnotationsChanged
+    ) -> None:
+        self.annotations = message.annotations
+        self._refill()
 
     def on_mount(self) -> None:
         self._refill()
@@ -107,7 +108,8 @@ class AnnotationPanel(Vertical):
 
         return normalize_tag(self.query_one("#panel-filter", Input).value)
 
-    def visible(self) -> list[Annotation]:
+    def shown_annotations(self) -> list[Annotation]:
+        """The annotations the list shows: those the tag filter lets through, in text order."""
         if self.annotations is None:
             return []
         wanted = self.tag_filter
@@ -124,7 +126,7 @@ class AnnotationPanel(Vertical):
         options = self.query_one("#panel-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        items = self.visible()
+        items = self.shown_annotations()
         options.add_options([Option(annotation_label(a), id=a.id) for a in items])
         orphans = sum(a.status == "orphaned" for a in items)
         title = f"Annotations ({len(items)})" + (f" · {orphans} orphaned" if orphans else "")
@@ -154,7 +156,7 @@ class AnnotationPanel(Vertical):
 
     def select(self, annotation_id: str) -> None:
         options = self.query_one("#panel-list", OptionList)
-        for index, annotation in enumerate(self.visible()):
+        for index, annotation in enumerate(self.shown_annotations()):
             if annotation.id == annotation_id:
                 options.highlighted = index
                 return

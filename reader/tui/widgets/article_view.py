@@ -10,19 +10,26 @@ text that may be several visual pieces.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.keys import Scope
 from reader.text.document import DocumentLayout
 from reader.text.layout import Cell, LayoutOptions, VisualLine
+from reader.text.paragraphs import Paragraph
+from reader.tui.keys import bindings
+
+if TYPE_CHECKING:
+    from reader.tui.screens.article import ArticleScreen
 
 MIN_COLUMN = 10
 
@@ -88,34 +95,8 @@ class ArticleView(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS = [
-        Binding("left", "move('left')", "Left", show=False, id="cursor.left"),
-        Binding("right", "move('right')", "Right", show=False, id="cursor.right"),
-        Binding("up", "move('up')", "Up", show=False, id="cursor.up"),
-        Binding("down", "move('down')", "Down", show=False, id="cursor.down"),
-        Binding("ctrl+left", "move('word_left')", "Word left", show=False, id="cursor.word-left"),
-        Binding(
-            "ctrl+right", "move('word_right')", "Word right", show=False, id="cursor.word-right"
-        ),
-        Binding("home", "move('line_start')", "Line start", show=False, id="cursor.line-start"),
-        Binding("end", "move('line_end')", "Line end", show=False, id="cursor.line-end"),
-        Binding("pageup", "move('page_up')", "Page up", show=False, id="cursor.page-up"),
-        Binding("pagedown", "move('page_down')", "Page down", show=False, id="cursor.page-down"),
-        Binding("g", "move('top')", "Top", show=False, id="cursor.top"),
-        Binding("G", "move('bottom')", "Bottom", show=False, id="cursor.bottom"),
-        Binding("shift+left", "move('left', True)", "Select left", show=False),
-        Binding("shift+right", "move('right', True)", "Select right", show=False),
-        Binding("shift+up", "move('up', True)", "Select up", show=False),
-        Binding("shift+down", "move('down', True)", "Select down", show=False),
-        Binding("ctrl+shift+left", "move('word_left', True)", "Select word left", show=False),
-        Binding("ctrl+shift+right", "move('word_right', True)", "Select word right", show=False),
-        Binding("shift+home", "move('line_start', True)", "Select to line start", show=False),
-        Binding("shift+end", "move('line_end', True)", "Select to line end", show=False),
-        Binding("shift+pageup", "move('page_up', True)", "Select page up", show=False),
-        Binding("shift+pagedown", "move('page_down', True)", "Select page down", show=False),
-        Binding("v", "toggle_selecting", "Select", id="selection.toggle"),
-        Binding("y", "copy", "Copy", id="selection.copy"),
-    ]
+    KEY_SCOPE = Scope.VIEW
+    BINDINGS = bindings(KEY_SCOPE)
 
     class CursorMoved(Message):
         """The cursor moved to ``offset``."""
@@ -136,7 +117,7 @@ class ArticleView(ScrollView, can_focus=True):
     def __init__(
         self,
         text: str,
-        paragraphs,
+        paragraphs: Sequence[Paragraph],
         options: LayoutOptions,
         *,
         reading_width: int = 80,
@@ -149,7 +130,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.reading_width = reading_width
         self.document = DocumentLayout(text, paragraphs, replace(options, width=reading_width))
         self.cursor = self.document.start
-        self.anchor: int | None = None
+        self.selection_anchor: int | None = None  # where a growing selection started
         self.selecting = False  # `v` mode: movement extends the selection
         self._fixed: Span | None = None  # a selection ended with `v`: stays while the cursor moves
         self._goal_col: int | None = None
@@ -206,7 +187,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to_cursor()
         self.refresh()
 
-    def replace_text(self, text: str, paragraphs) -> None:
+    def replace_text(self, text: str, paragraphs: Sequence[Paragraph]) -> None:
         """The same article, more of it (a full load after a preview): cursor and scroll stay."""
         self.text = text
         self.document = DocumentLayout(text, paragraphs, self.document.options)
@@ -273,6 +254,19 @@ class ArticleView(ScrollView, can_focus=True):
             segments.append(Segment(cell.text, style))
         return Strip(segments).adjust_cell_length(width, base)
 
+    def on_article_screen_annotations_changed(
+        self, message: ArticleScreen.AnnotationsChanged
+    ) -> None:
+        """Draw the open article's annotations; an orphan has no place in the text."""
+        tagset = message.tagset
+        self.set_highlights(
+            [
+                Highlight(a.start, a.end, tagset.first_color(a.tags), a.id)
+                for a in message.annotations.annotations
+                if a.status != "orphaned"
+            ]
+        )
+
     def set_highlights(self, highlights: list[Highlight]) -> None:
         self.highlights = sorted(highlights, key=lambda h: (h.start, h.end))
         self._highlight_starts = [h.start for h in self.highlights]
@@ -321,9 +315,9 @@ class ArticleView(ScrollView, can_focus=True):
         """The selected logical range, snapped to whole cells, or None."""
         if self._fixed is not None:
             return self._fixed
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return None
-        low, high = sorted((self.anchor, self.cursor))
+        low, high = sorted((self.selection_anchor, self.cursor))
         end_cell = self.document.cell_at(high)
         end = end_cell.end if end_cell is not None else high
         if end <= low:
@@ -346,10 +340,10 @@ class ArticleView(ScrollView, can_focus=True):
         had_selection = self.selection
         if extend or self.selecting:
             self._fixed = None
-            if self.anchor is None:
-                self.anchor = self.cursor
+            if self.selection_anchor is None:
+                self.selection_anchor = self.cursor
         else:
-            self.anchor = None
+            self.selection_anchor = None
         self.cursor = self.document.snap(max(self.document.start, min(offset, len(self.text))))
         if not keep_goal:
             self._goal_col = None
@@ -363,7 +357,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Select ``text[start:end]`` (snapped to cells), cursor on its last cell."""
         self._fixed = None
         self.selecting = False
-        self.anchor = self.document.snap(start)
+        self.selection_anchor = self.document.snap(start)
         last = self.document.snap(max(end - 1, start))
         self.cursor = last
         self.scroll_to_cursor()
@@ -372,8 +366,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def clear_selection(self) -> bool:
         """Drop the selection; True if there was one."""
-        had = self.anchor is not None or self.selecting or self._fixed is not None
-        self.anchor = None
+        had = self.selection_anchor is not None or self.selecting or self._fixed is not None
+        self.selection_anchor = None
         self.selecting = False
         self._fixed = None
         if had:
@@ -446,11 +440,11 @@ class ArticleView(ScrollView, can_focus=True):
             # The selection ends here and stays (for tagging) while the cursor moves on.
             self.selecting = False
             self._fixed = self.selection
-            self.anchor = None
+            self.selection_anchor = None
         else:
             self.selecting = True
             self._fixed = None
-            self.anchor = self.cursor
+            self.selection_anchor = self.cursor
             self.refresh()
             self.post_message(self.SelectionChanged(self, self.selection))
 
@@ -480,7 +474,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.selecting = False
         self._fixed = None
         self.move_to(offset)
-        self.anchor = self.cursor
+        self.selection_anchor = self.cursor
         self._dragging = True
         self.capture_mouse()
 
@@ -496,8 +490,8 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self._dragging = False
         self.release_mouse()
-        if self.anchor == self.cursor:
-            self.anchor = None
+        if self.selection_anchor == self.cursor:
+            self.selection_anchor = None
             self.refresh()
 
     def on_click(self, event: events.Click) -> None:

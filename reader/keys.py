@@ -1,0 +1,217 @@
+"""Every key of the reader, in one table: where it works, what it does, how it is shown.
+
+Pure data, no Textual: ``hamish check`` validates tagset keys against :func:`reserved_keys`
+without starting the TUI (``reader.commands`` never imports ``reader.tui``). The TUI turns
+the rows into Textual bindings (``reader/tui/keys.py``); the help screen and the command
+palette read the same rows.
+
+Keys are written as Textual names them (``ctrl+r``, ``shift+left``, ``escape``), except that
+a printable character is written as itself (``/``, ``?``, ``[``), never by its name
+(``slash``): Textual accepts both, and the reserved set is then read off the table directly.
+
+A tagset key that a reading scope binds is refused at load time, because a tagset key
+applies its tag at once and would shadow the command. Only keys really bound are reserved:
+there is no count prefix and no vi-style movement, so the digits, ``h j k l``, ``w b e``,
+space and ``:`` are free for tagsets (Label Studio and doccano users press ``1``–``9`` by
+reflex). A count prefix added later must leave the digits to the tagset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+__all__ = [
+    "KEYS",
+    "OTHER_INPUT",
+    "READING_SCOPES",
+    "KeyAction",
+    "Scope",
+    "help_rows",
+    "in_scope",
+    "key_label",
+    "reserved_keys",
+]
+
+
+class Scope(StrEnum):
+    """Where a key works: the app, a screen, or a widget while it (or a child) has focus."""
+
+    APP = "app"  # everywhere, unless a screen or widget binds the same key
+    LIBRARY = "library"
+    ARTICLE = "article"  # the article screen
+    VIEW = "article view"  # the article's text, when it has focus
+    PANEL = "panel"  # the annotations panel, when it has focus
+    HELP = "help"
+    NOTE_EDITOR = "note editor"
+    TAG_PICKER = "tag picker"
+
+    @property
+    def where(self) -> str:
+        """The scope as the help screen names it for a reader."""
+        return _WHERE.get(self, self.value)
+
+
+_WHERE = {Scope.APP: "anywhere", Scope.VIEW: "article"}
+
+# Every scope that is active (in Textual's binding chain) while an article is being read.
+READING_SCOPES = frozenset({Scope.APP, Scope.ARTICLE, Scope.VIEW, Scope.PANEL})
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAction:
+    """One row of the table: the key(s) that run one action in one scope."""
+
+    scope: Scope
+    keys: tuple[str, ...]
+    action: str  # a Textual action string, e.g. "move('left', True)"
+    description: str  # shown in the footer, the help and the palette; names the key in errors
+    id: str  # the binding id (stable: a keymap may refer to it)
+    footer: bool = False
+
+    @property
+    def shown_keys(self) -> str:
+        return ", ".join(key_label(key) for key in self.keys)
+
+
+def _row(
+    scope: Scope, key: str, action: str, description: str, id: str, *, footer: bool = False
+) -> KeyAction:
+    return KeyAction(scope, (key,), action, description, id, footer)
+
+
+_A, _L, _R, _V, _P = Scope.APP, Scope.LIBRARY, Scope.ARTICLE, Scope.VIEW, Scope.PANEL
+_H, _N, _T = Scope.HELP, Scope.NOTE_EDITOR, Scope.TAG_PICKER
+
+# In each scope, rows are in the order the footer shows them.
+KEYS: tuple[KeyAction, ...] = (
+    _row(_A, "?", "help", "Help", "app.help", footer=True),
+    _row(_A, "ctrl+q", "quit", "Quit", "app.quit"),
+    # The library: every printable key types into the filter, so its commands are ctrl keys.
+    _row(_L, "enter", "open", "Open", "library.open", footer=True),
+    _row(_L, "escape", "clear_filter", "Clear filter", "library.clear-filter", footer=True),
+    _row(_L, "ctrl+q", "app.quit", "Quit", "library.quit", footer=True),
+    _row(_L, "ctrl+r", "rescan", "Rescan", "library.rescan", footer=True),
+    # The article screen.
+    _row(_R, "/", "search", "Search", "article.search", footer=True),
+    _row(_R, "n", "next_match", "Next match", "article.next-match", footer=True),
+    _row(_R, "N", "previous_match", "Previous match", "article.previous-match"),
+    _row(_R, "escape", "back", "Back", "article.back", footer=True),
+    _row(_R, "q", "close", "Back", "article.close"),
+    _row(_R, "t", "tag", "Tag", "annotate.tag", footer=True),
+    _row(_R, "c", "note", "Note", "annotate.note", footer=True),
+    _row(_R, "d", "delete", "Delete", "annotate.delete"),
+    _row(_R, "R", "respan", "Span to selection", "annotate.respan"),
+    _row(_R, "]", "next_annotation", "Next annotation", "annotate.next"),
+    _row(_R, "[", "previous_annotation", "Previous annotation", "annotate.previous"),
+    _row(_R, "u", "undo", "Undo", "annotate.undo", footer=True),
+    _row(_R, "ctrl+r", "redo", "Redo", "annotate.redo"),
+    _row(_R, "a", "toggle_panel", "Panel", "annotate.panel", footer=True),
+    _row(_R, "T", "document_tags", "Article tags", "annotate.document-tags"),
+    _row(_R, "C", "document_note", "Article note", "annotate.document-note"),
+    # The article's text: the cursor moves in visual directions, the selection in logical order.
+    _row(_V, "left", "move('left')", "Left", "cursor.left"),
+    _row(_V, "right", "move('right')", "Right", "cursor.right"),
+    _row(_V, "up", "move('up')", "Up", "cursor.up"),
+    _row(_V, "down", "move('down')", "Down", "cursor.down"),
+    _row(_V, "ctrl+left", "move('word_left')", "Word left", "cursor.word-left"),
+    _row(_V, "ctrl+right", "move('word_right')", "Word right", "cursor.word-right"),
+    _row(_V, "home", "move('line_start')", "Line start", "cursor.line-start"),
+    _row(_V, "end", "move('line_end')", "Line end", "cursor.line-end"),
+    _row(_V, "pageup", "move('page_up')", "Page up", "cursor.page-up"),
+    _row(_V, "pagedown", "move('page_down')", "Page down", "cursor.page-down"),
+    _row(_V, "g", "move('top')", "Top", "cursor.top"),
+    _row(_V, "G", "move('bottom')", "Bottom", "cursor.bottom"),
+    _row(_V, "shift+left", "move('left', True)", "Select left", "selection.left"),
+    _row(_V, "shift+right", "move('right', True)", "Select right", "selection.right"),
+    _row(_V, "shift+up", "move('up', True)", "Select up", "selection.up"),
+    _row(_V, "shift+down", "move('down', True)", "Select down", "selection.down"),
+    _row(
+        _V, "ctrl+shift+left", "move('word_left', True)", "Select word left", "selection.word-left"
+    ),
+    _row(
+        _V,
+        "ctrl+shift+right",
+        "move('word_right', True)",
+        "Select word right",
+        "selection.word-right",
+    ),
+    _row(
+        _V, "shift+home", "move('line_start', True)", "Select to line start", "selection.line-start"
+    ),
+    _row(_V, "shift+end", "move('line_end', True)", "Select to line end", "selection.line-end"),
+    _row(_V, "shift+pageup", "move('page_up', True)", "Select page up", "selection.page-up"),
+    _row(
+        _V, "shift+pagedown", "move('page_down', True)", "Select page down", "selection.page-down"
+    ),
+    _row(_V, "v", "toggle_selecting", "Select", "selection.toggle", footer=True),
+    _row(_V, "y", "copy", "Copy", "selection.copy", footer=True),
+    # The annotations panel.
+    _row(_P, "d", "delete", "Delete", "panel.delete", footer=True),
+    _row(_P, "R", "reattach", "Re-attach to selection", "panel.reattach", footer=True),
+    # Dialogs.
+    _row(_H, "escape", "dismiss", "Close", "help.close", footer=True),
+    _row(_H, "q", "dismiss", "Close", "help.close-q"),
+    _row(_H, "?", "dismiss", "Close", "help.close-help"),
+    _row(_N, "ctrl+s", "save", "Save note", "note.save", footer=True),
+    _row(_N, "escape", "cancel", "Cancel", "note.cancel", footer=True),
+    _row(_T, "escape", "cancel", "Cancel", "tags.cancel", footer=True),
+    _row(_T, "down", "cursor(1)", "Next", "tags.next"),
+    _row(_T, "up", "cursor(-1)", "Previous", "tags.previous"),
+)
+
+# Input that is not a binding, for the help screen: (what to do, what it does).
+OTHER_INPUT: tuple[tuple[str, str], ...] = (
+    ("shift + any move", "extend the selection"),
+    ("mouse click / drag", "place the cursor / select"),
+    ("double click", "select a word"),
+    ("ctrl+p", "command palette: every action, display settings, theme"),
+)
+
+
+def in_scope(scope: Scope) -> tuple[KeyAction, ...]:
+    """The rows of one scope, in table order."""
+    return tuple(row for row in KEYS if row.scope is scope)
+
+
+def key_label(key: str) -> str:
+    """A key as a person reads it: the space bar is ``space``, everything else as written."""
+    return "space" if key == " " else key
+
+
+def _single_character(key: str) -> bool:
+    return len(key) == 1 and key.isprintable()
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def reserved_keys(scopes: Iterable[Scope] = READING_SCOPES) -> Mapping[str, str]:
+    """Single printable keys bound in ``scopes`` -> what the reader does with them.
+
+    What it does is the description, lower-cased (``"d" -> "delete"``); a key bound to
+    different things in different scopes (``R``) names them all, in table order.
+    """
+    wanted = frozenset(scopes)
+    found: dict[str, list[str]] = {}
+    for row in KEYS:
+        if row.scope not in wanted:
+            continue
+        for key in row.keys:
+            if _single_character(key):
+                does = found.setdefault(key, [])
+                if _lower_first(row.description) not in does:
+                    does.append(_lower_first(row.description))
+    return MappingProxyType({key: " / ".join(does) for key, does in found.items()})
+
+
+def help_rows(scopes: Iterable[Scope]) -> list[tuple[str, str, str]]:
+    """(where, key, what it does) for every row of ``scopes``, scope by scope."""
+    return [
+        (scope.where, row.shown_keys, row.description)
+        for scope in scopes
+        for row in in_scope(scope)
+    ]
