@@ -1,4 +1,9 @@
-"""The ``hamish`` command line (DESIGN section 2.4).
+"""The ``hamish`` command line (DESIGN section 2.4): click declarations, nothing more.
+
+Each command's work is done in ``reader/commands/`` (cat, check, stats, search, export,
+importing) or, for ``open``, by the TUI; the export and import formats, their choices and
+options come from :mod:`annotations.formats.registry`. Every error for the user is a
+:class:`HamishError`, which :func:`main` turns into one line on stderr and its exit code.
 
 Commands that do not open the TUI never import Textual: keep imports inside the
 commands and light at module level.
@@ -8,11 +13,28 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, HamishError
+from annotations.formats.registry import (
+    CommandOption,
+    Operation,
+    command_options,
+    export_formats,
+    get_format,
+    import_formats,
+)
+
+if TYPE_CHECKING:
+    from reader.settings import Settings
+    from reader.text.layout import BidiMode, Direction
+
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
 annotations_dir_option = click.option(
     "--annotations-dir",
@@ -69,67 +91,26 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def cat_command(
     file: str,
     width: int | None,
-    direction: str,
-    bidi: str,
+    direction: Direction,
+    bidi: BidiMode,
     no_harakat: bool,
     header: bool,
     as_json: bool,
 ) -> None:
     """Print FILE laid out for this terminal: shaped, reordered, wrapped, aligned."""
-    from reader.library.article import ArticleError, load_article
-    from reader.terminal import explicit_bidi, output_width, terminal_reorders
-    from reader.text.layout import LayoutOptions
-    from reader.text.render import body_lines, header_texts
+    from reader.commands.cat import write_cat
 
-    try:
-        article = load_article(file)
-    except ArticleError as error:
-        raise HamishError(str(error)) from None
-    if article.encoding_detected:
-        click.echo(f"hamish: {file}: not UTF-8; decoded as {article.encoding}", err=True)
-    options = LayoutOptions(
-        width=width or output_width(),
-        direction=direction,  # type: ignore[arg-type]
-        fallback_rtl=article.direction == "rtl",
+    write_cat(
+        file,
+        out=sys.stdout,
+        warn=_warn,
+        width=width,
+        direction=direction,
+        bidi=bidi,
         harakat=not no_harakat,
-        bidi=bidi,  # type: ignore[arg-type]
+        header=header,
+        as_json=as_json,
     )
-    heading = (
-        header_texts(article.title, article.source, article.date, article.direction, options)
-        if header
-        else []
-    )
-    lines = body_lines(article.text, article.paragraphs(), options)
-    out = sys.stdout
-    if as_json:
-        document: dict[str, Any] = {
-            "file": file,
-            "width": options.width,
-            "encoding": article.encoding,
-            "body_start": article.body_start,
-        }
-        if header:
-            document["header"] = heading
-        document["lines"] = [
-            {
-                "paragraph": line.paragraph,
-                "rtl": line.rtl,
-                "text": line.text,
-                "cells": [
-                    {"col": c.col, "width": c.width, "text": c.text, "offsets": list(c.offsets)}
-                    for c in line.cells
-                ],
-            }
-            for line in lines
-        ]
-        out.write(json.dumps(document, ensure_ascii=False) + "\n")
-        return
-    reorders = bidi == "self" and out.isatty() and terminal_reorders()
-    with explicit_bidi(out, reorders):
-        for text in heading:
-            out.write(text + "\n")
-        for line in lines:
-            out.write(line.text + "\n")
 
 
 @cli.command("check")
@@ -158,15 +139,31 @@ def check_command(
     raise click.exceptions.Exit(report.exit_code)
 
 
-STREAM_FORMATS = ("jsonl", "csv", "w3c", "doccano", "conll")
-FOLDER_FORMATS = ("brat",)
-FILE_FORMATS = ("labelstudio",)
+def format_options(operation: Operation) -> Callable[[Decorated], Decorated]:
+    """The options of every format of ``operation``, declared from the registry."""
+
+    def declare(command: Decorated) -> Decorated:
+        for entry in reversed(command_options(operation)):  # click lists the last added first
+            command = _click_option(entry)(command)
+        return command
+
+    return declare
 
 
-def _annotation_filters(tag: str | None, author: str | None, status: str | None):
-    from reader.library.corpus import Filters
+def _click_option(entry: CommandOption) -> Callable[[Decorated], Decorated]:
+    option = entry.option
+    if not option.choices:
+        return click.option(option.flag, is_flag=True, help=entry.help)
+    return click.option(
+        option.flag,
+        type=click.Choice(list(option.choices)),
+        default=option.default,
+        show_default=option.default is not None,
+        help=entry.help,
+    )
 
-    return Filters(tag=tag, author=author, status=status)
+
+_FOLDER_FORMATS = ", ".join(f.name for f in export_formats() if f.output == "folder")
 
 
 @cli.command("export")
@@ -175,33 +172,21 @@ def _annotation_filters(tag: str | None, author: str | None, status: str | None)
     "--format",
     "fmt",
     required=True,
-    type=click.Choice([*STREAM_FORMATS, *FOLDER_FORMATS, *FILE_FORMATS]),
+    type=click.Choice([f.name for f in export_formats()]),
     help="Output format.",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=str),
-    help="File (or folder for brat); default stdout.",
+    help=f"File (or folder for {_FOLDER_FORMATS}); default stdout.",
 )
 @click.option("--tag", help="Only annotations with this tag or under this tag prefix.")
 @click.option("--author", help="Only annotations by this author.")
 @click.option(
     "--status", type=click.Choice(["anchored", "moved", "orphaned"]), help="Only this status."
 )
-@click.option("--excel", is_flag=True, help="csv: write a BOM so spreadsheets show Arabic.")
-@click.option("--raw", is_flag=True, help="csv: do not neutralise cells that look like formulas.")
-@click.option("--collection", is_flag=True, help="w3c: one AnnotationCollection instead of JSONL.")
-@click.option(
-    "--as-annotations", is_flag=True, help="labelstudio: as annotations, not predictions."
-)
-@click.option(
-    "--offsets",
-    type=click.Choice(["utf16", "codepoint"]),
-    default="utf16",
-    show_default=True,
-    help="doccano: offset unit.",
-)
+@format_options("export")
 @annotations_dir_option
 def export_command(
     paths: tuple[str, ...],
@@ -210,97 +195,38 @@ def export_command(
     tag: str | None,
     author: str | None,
     status: str | None,
-    excel: bool,
-    raw: bool,
-    collection: bool,
-    as_annotations: bool,
-    offsets: str,
     annotations_dir: str | None,
+    **given: Any,
 ) -> None:
     """Export the annotations of PATHS (files or folders) for other tools."""
-    from pathlib import Path
-
-    from reader.library.corpus import iter_documents
-    from reader.library.find import LibraryError
+    from reader.commands.export import run_export
+    from reader.library.corpus import Filters
 
     _require_paths(paths)
-    problems: list[str] = []
-    documents = iter_documents(
+    entry = get_format(fmt)
+    result = run_export(
         paths,
+        entry,
+        output=output,
+        stdout=sys.stdout,
+        filters=Filters(tag=tag, author=author, status=status),
+        options=entry.chosen("export", given),
         annotations_dir=annotations_dir,
-        filters=_annotation_filters(tag, author, status),
-        problems=problems,
     )
-    if fmt in FOLDER_FORMATS + FILE_FORMATS and not output:
-        raise HamishError(f"--format {fmt} needs -o (a {'folder' if fmt == 'brat' else 'file'})")
-    try:
-        if fmt == "brat":
-            from annotations.formats.brat import write_brat
-
-            folder = Path(output)
-            folder.mkdir(parents=True, exist_ok=True)
-            report = write_brat(documents, folder)
-        elif fmt == "labelstudio":
-            from annotations.formats.labelstudio import write_labelstudio
-
-            report = write_labelstudio(documents, Path(output), as_annotations=as_annotations)
-        else:
-            writer = _stream_writer(
-                fmt, excel=excel, raw=raw, collection=collection, offsets=offsets
-            )
-            if output:
-                newline = "" if fmt == "csv" else None
-                with open(output, "w", encoding="utf-8", newline=newline) as out:
-                    report = writer(documents, out)
-            else:
-                report = writer(documents, sys.stdout)
-                sys.stdout.flush()
-    except LibraryError as error:
-        raise HamishError(str(error)) from None
-    except OSError as error:
-        raise HamishError(f"{output}: cannot write: {error.strerror or error}") from None
-    for warning in [*report.warnings, *problems]:
-        click.echo(f"hamish: warning: {warning}", err=True)
-    if output:
-        click.echo(
-            f"hamish: {report.records} records from {report.documents} articles → {output}",
-            err=True,
-        )
-    if problems:
-        raise click.exceptions.Exit(EXIT_PROBLEM)
+    for line in result.messages():
+        _warn(line)
+    raise click.exceptions.Exit(result.exit_code)
 
 
-def _require_paths(paths) -> None:
+def _require_paths(paths: Iterable[str]) -> None:
     """Refuse a missing path before any output is written (one line, exit 2)."""
-    from pathlib import Path
-
     for path in paths:
         if not Path(path).exists():
             raise HamishError(f"{path}: no such file or folder")
 
 
-def _stream_writer(fmt: str, *, excel: bool, raw: bool, collection: bool, offsets: str):
-    from functools import partial
-
-    if fmt == "jsonl":
-        from annotations.formats.jsonl import write_jsonl
-
-        return write_jsonl
-    if fmt == "csv":
-        from annotations.formats.csv_format import write_csv
-
-        return partial(write_csv, excel=excel, raw=raw)
-    if fmt == "w3c":
-        from annotations.formats.w3c import write_w3c
-
-        return partial(write_w3c, collection=collection)
-    if fmt == "doccano":
-        from annotations.formats.doccano import write_doccano
-
-        return partial(write_doccano, offsets=offsets)
-    from annotations.formats.conll import write_conll
-
-    return write_conll
+def _warn(line: str) -> None:
+    click.echo(f"hamish: {line}", err=True)
 
 
 @cli.command("import")
@@ -309,7 +235,7 @@ def _stream_writer(fmt: str, *, excel: bool, raw: bool, collection: bool, offset
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["jsonl", "w3c", "labelstudio", "doccano", "brat"]),
+    type=click.Choice([f.name for f in import_formats()]),
     help="Input format.",
 )
 @click.option(
@@ -319,13 +245,7 @@ def _stream_writer(fmt: str, *, excel: bool, raw: bool, collection: bool, offset
     show_default=True,
     help="Library folder the records' article paths are relative to.",
 )
-@click.option(
-    "--offsets",
-    type=click.Choice(["utf16", "codepoint"]),
-    default="utf16",
-    show_default=True,
-    help="doccano: offset unit of the file.",
-)
+@format_options("import")
 @click.option("--author", help="Author for records that name none.")
 @annotations_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -333,27 +253,21 @@ def import_command(
     files: tuple[str, ...],
     fmt: str,
     root: str,
-    offsets: str,
     author: str | None,
     annotations_dir: str | None,
     as_json: bool,
+    **given: Any,
 ) -> None:
     """Merge annotations from other tools' FILES into the articles' sidecars."""
-    from pathlib import Path
-
     from reader.commands.importing import import_records
-    from reader.settings import SettingsError, load_settings
+    from reader.settings import load_settings
 
-    try:
-        author = author or load_settings().resolved_author()
-    except SettingsError as error:
-        raise HamishError(str(error)) from None
+    entry = get_format(fmt)
+    options = entry.chosen("import", given)
+    author = author or load_settings().resolved_author()
     total = None
     for name in files:
-        try:
-            records = list(_read_records(fmt, Path(name), offsets))
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise HamishError(f"{name}: cannot read as {fmt}: {error}") from None
+        records = entry.read(name, **options)
         report = import_records(
             records, root=Path(root), author=author, annotations_dir=annotations_dir
         )
@@ -364,41 +278,18 @@ def import_command(
             total.duplicates += report.duplicates
             total.documents += report.documents
             total.problems.extend(report.problems)
-    assert total is not None
+    assert total is not None  # click requires one file at least
     if as_json:
         sys.stdout.write(json.dumps(total.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
         for problem in total.problems:
-            click.echo(f"hamish: {problem}", err=True)
+            _warn(problem)
         click.echo(
             f"imported {total.added} annotations into {total.documents} articles "
             f"({total.duplicates} already there, {len(total.problems)} problems)"
         )
     if total.problems:
         raise click.exceptions.Exit(EXIT_PROBLEM)
-
-
-def _read_records(fmt: str, path, offsets: str):
-    if fmt == "brat":
-        from annotations.formats.brat import read_brat
-
-        return read_brat(path)
-    if fmt == "labelstudio":
-        from annotations.formats.labelstudio import read_labelstudio
-
-        return read_labelstudio(path)
-    text = path.read_text(encoding="utf-8-sig")
-    if fmt == "jsonl":
-        from annotations.formats.jsonl import read_jsonl
-
-        return read_jsonl(text.split("\n"))  # JSON strings may hold U+2028/2029: not lines
-    if fmt == "w3c":
-        from annotations.formats.w3c import read_w3c
-
-        return read_w3c(text)
-    from annotations.formats.doccano import read_doccano
-
-    return read_doccano(text.split("\n"), offsets=offsets)
 
 
 @cli.command("stats")
@@ -422,15 +313,10 @@ def stats_command(
 ) -> None:
     """Count annotations by tag, tag prefix, author, article and status."""
     from reader.commands.stats import SECTIONS, corpus_stats, render_stats
-    from reader.library.find import LibraryError
-
-    _require_paths(paths)
     from reader.terminal import output_width
 
-    try:
-        stats = corpus_stats(paths, annotations_dir=annotations_dir)
-    except LibraryError as error:
-        raise HamishError(str(error)) from None
+    _require_paths(paths)
+    stats = corpus_stats(paths, annotations_dir=annotations_dir)
     chosen = sections or SECTIONS
     if as_json:
         sys.stdout.write(json.dumps(stats.to_json(chosen), ensure_ascii=False, indent=2) + "\n")
@@ -450,26 +336,22 @@ def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | 
     Each hit prints as FILE:LINE:OFFSET with its context. Exit 1 when nothing is found.
     """
     from reader.commands.search import search_corpus
-    from reader.library.find import LibraryError
     from reader.text.sanitize import sanitize
 
     *paths, query = args
     _require_paths(paths)
     problems: list[str] = []
     found = 0
-    try:
-        for hit in search_corpus(
-            paths or ["."], query, annotations_dir=annotations_dir, problems=problems
-        ):
-            found += 1
-            if as_json:
-                sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
-            else:
-                sys.stdout.write(sanitize(hit.render()) + "\n")
-    except LibraryError as error:
-        raise HamishError(str(error)) from None
+    for hit in search_corpus(
+        paths or ["."], query, annotations_dir=annotations_dir, problems=problems
+    ):
+        found += 1
+        if as_json:
+            sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(sanitize(hit.render()) + "\n")
     for problem in problems:
-        click.echo(f"hamish: warning: {problem}", err=True)
+        _warn(f"warning: {problem}")
     if not found:
         raise click.exceptions.Exit(EXIT_PROBLEM)
 
@@ -487,8 +369,8 @@ def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | 
 @annotations_dir_option
 def open_command(
     path: str,
-    bidi: str | None,
-    direction: str | None,
+    bidi: BidiMode | None,
+    direction: Direction | None,
     harakat: bool | None,
     reading_width: int | None,
     theme: str | None,
@@ -496,55 +378,49 @@ def open_command(
     annotations_dir: str | None,
 ) -> None:
     """Open the reader on PATH: a library folder or one article (default: .)."""
-    from pathlib import Path
-
-    from reader.settings import SettingsError, load_settings, with_overrides
+    from reader.settings import load_settings, with_overrides
 
     target = Path(path)
     if not target.exists():
         raise HamishError(f"{path}: no such file or folder")
     if target.is_file():
-        from reader.library.article import ArticleError, load_article
+        from reader.library.article import load_article
 
-        try:  # fail here with one line rather than inside the TUI
-            load_article(target)
-        except ArticleError as error:
-            raise HamishError(str(error)) from None
-    try:
-        settings = with_overrides(
-            load_settings(),
-            bidi=bidi,
-            direction=direction,
-            harakat=harakat,
-            reading_width=reading_width,
-            theme=theme,
-            author=author,
-        )
-    except SettingsError as error:
-        raise HamishError(str(error)) from None
+        load_article(target)  # fail here with one line rather than inside the TUI
+    settings = with_overrides(
+        load_settings(),
+        bidi=bidi,
+        direction=direction,
+        harakat=harakat,
+        reading_width=reading_width,
+        theme=theme,
+        author=author,
+    )
     run_app(target, settings, Path(annotations_dir) if annotations_dir else None)
 
 
-def run_app(target, settings, annotations_dir) -> None:
+def run_app(target: Path, settings: Settings, annotations_dir: Path | None) -> None:
     """Run the TUI; around it, BDSM explicit mode on terminals that reorder by themselves."""
     import atexit
 
-    from reader.terminal import BDSM_IMPLICIT, explicit_bidi, terminal_reorders
+    from reader.terminal import explicit_bidi, terminal_reorders
     from reader.tui.app import HamishApp
 
     stream = sys.__stdout__
-    reorders = (
-        settings.bidi == "self" and stream is not None and stream.isatty() and terminal_reorders()
-    )
-    if reorders:
-
-        def restore() -> None:  # the terminal's own bidi, even if we die inside the app
-            stream.write(BDSM_IMPLICIT)
-            stream.flush()
-
-        atexit.register(restore)
-    with explicit_bidi(stream, reorders):
+    bidi_mode: AbstractContextManager[None] = nullcontext()
+    if stream is not None and settings.bidi == "self" and stream.isatty() and terminal_reorders():
+        # The terminal's own bidi back at exit, even if we die inside the app.
+        atexit.register(_restore_implicit_bidi, stream)
+        bidi_mode = explicit_bidi(stream, True)
+    with bidi_mode:
         HamishApp(target, settings, annotations_dir=annotations_dir).run()
+
+
+def _restore_implicit_bidi(stream: TextIO) -> None:
+    from reader.terminal import BDSM_IMPLICIT
+
+    stream.write(BDSM_IMPLICIT)
+    stream.flush()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,7 +15,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# The UTF-16 converter lives in offsets.py; these two stay importable from here.
+from annotations.formats.offsets import codepoint_offset as codepoint_offset
+from annotations.formats.offsets import utf16_offset as utf16_offset
 from annotations.model import Annotation, AnnotationSet
+from annotations.script import JSON_RAW_LINE_BREAK_RE
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,26 +105,11 @@ class ExportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def utf16_offset(text: str, index: int) -> int:
-    """The UTF-16 code-unit offset of code point ``index`` (JavaScript, doccano, Label Studio)."""
-    return index + sum(1 for c in text[:index] if ord(c) > 0xFFFF)
-
-
-def codepoint_offset(text: str, units: int) -> int:
-    """The code-point index of UTF-16 offset ``units`` in ``text``."""
-    count = 0
-    for index, char in enumerate(text):
-        if count >= units:
-            return index
-        count += 2 if ord(char) > 0xFFFF else 1
-    return len(text)
-
-
 # JSON for records: readable Arabic. ``escape_line_separators`` then escapes U+0085,
 # U+2028 and U+2029, which ``json`` leaves raw: tools that split lines on them
 # (Python's ``str.splitlines``, some JSONL readers) would cut a record in two.
 encode_json = json.JSONEncoder(ensure_ascii=False).encode
-_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+_LINE_SEPARATORS = JSON_RAW_LINE_BREAK_RE
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -68,6 +68,8 @@ from pathlib import Path
 from typing import TextIO
 
 from annotations.formats.base import ExportDocument, ExportReport, ImportedAnnotation
+from annotations.formats.offsets import has_astral
+from annotations.script import SPLITLINES_BREAK_RE
 
 __all__ = [
     "ANNOTATION_CONF",
@@ -105,8 +107,7 @@ _RESERVED = frozenset(
     }
 )
 # Where str.splitlines() (and so brat's codecs reader) ends a line; "\r\n" counts as one break.
-_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_NON_BMP = re.compile("[\U00010000-\U0010ffff]")
+_LINE_BREAK = SPLITLINES_BREAK_RE
 _T_DATA = re.compile(r"(\S+) (\d+ \d+(?:;\d+ \d+)*)")
 _PALETTE = (
     "#8fb2ff",
@@ -278,7 +279,7 @@ def _write_ann(
     """Write one document's T and # lines; return (annotations exported, untagged used)."""
     text = document.text
     placed = document.spans(report)
-    if _NON_BMP.search(text):
+    if has_astral(text):
         report.warnings.append(
             f"{document.path}: non-BMP characters; brat offsets are code points, "
             "tools counting UTF-16 will be off"
@@ -475,9 +476,9 @@ def _read_document(
             if len(parts) == 2 and parts[0] == "AnnotatorNotes":
                 notes.append((parts[1], fields[2] if len(fields) > 2 else ""))
     for target, note in notes:
-        key = group_of.get(target)
-        if key is not None and note and note not in groups[key].notes:
-            groups[key].notes.append(note)
+        noted = group_of.get(target)
+        if noted is not None and note and note not in groups[noted].notes:
+            groups[noted].notes.append(note)
     for group in sorted(groups.values(), key=lambda g: (g.start, g.end)):
         yield ImportedAnnotation(
             document=document,

@@ -40,11 +40,12 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from annotations.formats.base import ExportDocument, ExportReport
+from annotations.script import PARAGRAPH_BREAK_RE
 
 UNTAGGED = "span"
 
 _TOKEN = re.compile(r"\S+")
-_LINE_BREAK = re.compile("\r\n|[\n\r\u2029]")
+_LINE_BREAK = PARAGRAPH_BREAK_RE  # hamish's paragraphs
 _WHITESPACE = re.compile(r"\s+")
 
 

@@ -47,8 +47,6 @@ Import
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -60,58 +58,20 @@ from annotations.formats.base import (
     escape_line_separators,
     json_lines,
 )
+from annotations.formats.offsets import (
+    OFFSET_UNITS,
+    astral_positions,
+    codepoint_converter,
+    utf16_converter,
+)
 
 UNTAGGED = "span"
-OFFSETS = ("utf16", "codepoint")
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+OFFSETS = OFFSET_UNITS
 
 
 def _check_offsets(offsets: str) -> None:
     if offsets not in OFFSETS:
         raise ValueError(f"offsets must be one of {', '.join(OFFSETS)}, not {offsets!r}")
-
-
-def _identity(index: int) -> int:
-    return index
-
-
-def to_utf16(text: str) -> Callable[[int], int]:
-    """A function from code-point index to UTF-16 offset in ``text``.
-
-    Text without characters outside the BMP (most articles) needs no conversion; for
-    the rest the positions of those characters are found once and each offset costs a
-    binary search.
-    """
-    if not _ASTRAL.search(text):
-        return _identity
-    astral = [m.start() for m in _ASTRAL.finditer(text)]
-
-    def convert(index: int) -> int:
-        return index + bisect_left(astral, index)
-
-    return convert
-
-
-def from_utf16(text: str) -> Callable[[int], int]:
-    """A function from UTF-16 offset to code-point index in ``text``.
-
-    It raises ``ValueError`` for an offset inside a surrogate pair or past the end.
-    """
-    astral = [m.start() for m in _ASTRAL.finditer(text)] if _ASTRAL.search(text) else []
-    # The UTF-16 offset at which the k-th non-BMP character starts.
-    starts = [index + k for k, index in enumerate(astral)]
-    total = len(text) + len(astral)
-
-    def convert(units: int) -> int:
-        if not 0 <= units <= total:
-            raise ValueError(f"offset {units} is outside the text ({total} UTF-16 units)")
-        before = bisect_left(starts, units)  # non-BMP characters starting before ``units``
-        if before and starts[before - 1] + 1 == units:
-            raise ValueError(f"offset {units} splits a surrogate pair")
-        return units - before
-
-    return convert
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,7 +87,8 @@ def write_doccano(
     for number, doc in enumerate(documents, 1):
         report.documents += 1
         text = doc.text
-        convert = to_utf16(text) if offsets == "utf16" else _identity
+        # utf16_converter(()) is the identity: code points are written as they are.
+        convert = utf16_converter(astral_positions(text) if offsets == "utf16" else ())
         labels: list[list[Any]] = []
         entries: list[dict[str, Any]] = []
         for a in doc.spans(report):
@@ -177,12 +138,12 @@ def read_doccano(lines: Iterable[str], *, offsets: str = "utf16") -> Iterator[Im
 
 
 def _labels(record: dict[str, Any]) -> list[tuple[int, int, str]]:
-    triples: list[tuple[int, int, str]] = []
+    given: list[tuple[Any, Any, Any]] = []  # as the file has them, checked below
     if "entities" in record and "label" not in record:
         for entity in record["entities"] or ():
             if not isinstance(entity, dict):
                 raise ValueError("an entity that is not an object")
-            triples.append(
+            given.append(
                 (entity.get("start_offset"), entity.get("end_offset"), entity.get("label"))
             )
     else:
@@ -192,14 +153,16 @@ def _labels(record: dict[str, Any]) -> list[tuple[int, int, str]]:
         for item in raw:
             if not isinstance(item, list) or len(item) != 3:
                 raise ValueError(f"a label that is not [start, end, tag]: {item!r}")
-            triples.append(tuple(item))  # type: ignore[arg-type]
-    for start, end, tag in triples:
+            given.append((item[0], item[1], item[2]))
+    triples: list[tuple[int, int, str]] = []
+    for start, end, tag in given:
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
             raise ValueError(f"a label with non-integer offsets: {[start, end, tag]!r}")
         if start > end:
             raise ValueError(f"a label that ends before it starts: {[start, end, tag]!r}")
         if not isinstance(tag, str):
             raise ValueError(f"a label whose tag is not a string: {[start, end, tag]!r}")
+        triples.append((start, end, tag))
     return triples
 
 
@@ -209,14 +172,18 @@ def _record(record: Any, offsets: str) -> Iterator[ImportedAnnotation]:
     text = record.get("text")
     if not isinstance(text, str):
         raise ValueError("missing 'text'")
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    given_meta = record.get("meta")
+    meta: dict[str, Any] = given_meta if isinstance(given_meta, dict) else {}
     written = meta.get("offsets")
     if written in OFFSETS and written != offsets:
         raise ValueError(f"written with offsets={written!r}, read with offsets={offsets!r}")
     document = record.get("document")
     if not isinstance(document, str):
         document = str(record.get("id", ""))
-    convert = from_utf16(text) if offsets == "utf16" else _codepoints(len(text))
+    # doccano never splits a surrogate pair: an offset that does is not for this text.
+    convert = (
+        codepoint_converter(text, strict=True) if offsets == "utf16" else _codepoints(len(text))
+    )
 
     # Labels grouped by span (in units), in order of first appearance, tags deduplicated.
     spans: dict[tuple[int, int], list[str]] = {}
@@ -227,7 +194,9 @@ def _record(record: Any, offsets: str) -> Iterator[ImportedAnnotation]:
     entries: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for entry in meta.get("annotations") or ():
         if isinstance(entry, dict) and isinstance(entry.get("start"), int):
-            entries.setdefault((entry["start"], entry.get("end")), []).append(entry)
+            entry_end = entry.get("end")
+            if isinstance(entry_end, int):
+                entries.setdefault((entry["start"], entry_end), []).append(entry)
 
     common = {"doccano_id": record["id"]} if "id" in record else {}
     for (start_units, end_units), tags in spans.items():
@@ -268,10 +237,10 @@ def _share(
     if untagged_kept:
         leftover.remove(UNTAGGED)
     first = True
-    for entry, mine, had in shares:
-        if had and not mine:
+    for entry, mine, had_tags in shares:
+        if had_tags and not mine:
             continue  # all its labels were removed in doccano
-        if not had and not untagged_kept:
+        if not had_tags and not untagged_kept:
             continue  # its placeholder label was removed in doccano
         if first:
             mine = mine + leftover

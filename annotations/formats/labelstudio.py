@@ -43,7 +43,8 @@ same start and end. In tasks written by hamish (``data`` has ``document`` and ``
 results ``<id>-<n>`` are put back together as the annotation ``<id>`` (keeping the id), and
 an annotation whose only label is ``Span`` has no tag (so an annotation whose only tag is
 ``Span`` reads back untagged; the export warns about it). Offsets are converted to code
-points: with the default ``offsets="auto"`` each region's offsets are read as code points
+points (:mod:`annotations.formats.offsets`: a start inside a surrogate pair moves back, an
+end forward): with the default ``offsets="auto"`` each region's offsets are read as code points
 unless only the UTF-16 reading makes ``data.text`` match the region's text (compared exactly,
 then with ``\\n`` escapes undone). The quote is taken from ``data.text``.
 The document is ``data.document``, or else the task id. A result whose offsets fall outside
@@ -54,7 +55,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +62,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from annotations.formats.base import ExportDocument, ExportReport, ImportedAnnotation
+from annotations.formats.offsets import astral_positions, codepoint_converter, utf16_converter
 
 __all__ = [
     "LABEL_CONFIG",
@@ -75,33 +76,9 @@ UNTAGGED_LABEL = "Span"
 MODEL_VERSION = "hamish"
 LABEL_CONFIG = "label_config.xml"
 
-_NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 _HAMISH_RESULT_ID = re.compile(r"(.+)-(\d+)")
 _WRITE_UNITS = ("codepoint", "utf16")
 _READ_UNITS = ("auto", "codepoint", "utf16")
-
-
-# --------------------------------------------------------------------------- offsets
-
-
-def _astral_positions(text: str) -> list[int]:
-    """Code-point indexes of the characters outside the BMP (two UTF-16 units each)."""
-    return [m.start() for m in _NON_BMP.finditer(text)]
-
-
-def _to_utf16(astral: list[int]) -> Callable[[int], int]:
-    """Code point index → UTF-16 offset, as :func:`~annotations.formats.base.utf16_offset`."""
-    return lambda index: index + bisect_left(astral, index)
-
-
-def _to_codepoints(text: str, astral: list[int]) -> Callable[[int], int]:
-    """UTF-16 offset → code point index, as :func:`~annotations.formats.base.codepoint_offset`.
-
-    An offset inside a surrogate pair rounds up to the next character, as there.
-    """
-    starts = [index + before for before, index in enumerate(astral)]  # UTF-16 starts
-    length = len(text)
-    return lambda units: max(0, min(units - bisect_right(starts, units - 2), length))
 
 
 # --------------------------------------------------------------------------- writing
@@ -147,7 +124,7 @@ def _results(
 ) -> list[dict[str, Any]]:
     text = document.text
     placed = document.spans(report)
-    astral = _astral_positions(text)
+    astral = astral_positions(text)
     if astral:
         report.warnings.append(
             f"{document.path}: non-BMP characters; offsets written as "
@@ -157,7 +134,7 @@ def _results(
                 else "UTF-16 units; Label Studio releases counting code points will be off"
             )
         )
-    convert = _to_utf16(astral) if offsets == "utf16" and astral else (lambda index: index)
+    convert = utf16_converter(astral if offsets == "utf16" else ())  # () converts nothing
     results: list[dict[str, Any]] = []
     for annotation in placed:
         if not 0 <= annotation.start <= annotation.end <= len(text):
@@ -267,8 +244,13 @@ def _read_task(
     ]
     predictions = [i for i in task.get("predictions") or () if isinstance(i, Mapping)]
     items = human or predictions
-    astral = _astral_positions(text) if text is not None else []
-    from_utf16 = _to_codepoints(text, astral) if astral and text is not None else None
+    astral = astral_positions(text) if text is not None else ()
+    # A region read as UTF-16 never shrinks: a start inside a surrogate pair moves back.
+    from_utf16 = (
+        (codepoint_converter(text, astral, side="start"), codepoint_converter(text, astral))
+        if astral and text is not None
+        else None
+    )
     for item in items:
         author = _author(item.get("completed_by")) if human else ""
         for region in _regions(item.get("result") or (), ours):
@@ -363,14 +345,18 @@ def _unescaped(value: str) -> str:
 def _place(
     region: _Region,
     text: str | None,
-    from_utf16: Callable[[int], int] | None,
+    from_utf16: tuple[Callable[[int], int], Callable[[int], int]] | None,
     offsets: str,
 ) -> tuple[int, int]:
-    """The region's offsets as code points into ``text``."""
+    """The region's offsets as code points into ``text``.
+
+    ``from_utf16`` converts a start and an end (``None``: the text has no astral character).
+    """
     as_given = (region.start, region.end)
     if from_utf16 is None or offsets == "codepoint":
         return as_given
-    converted = (from_utf16(region.start), from_utf16(region.end))
+    start_from_utf16, end_from_utf16 = from_utf16
+    converted = (start_from_utf16(region.start), end_from_utf16(region.end))
     if offsets == "utf16":
         return converted
     assert text is not None

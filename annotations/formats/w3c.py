@@ -76,7 +76,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 from urllib.parse import quote as percentencode_json
 from urllib.parse import unquote
 
@@ -344,7 +344,7 @@ def _imported(
             kind = _types(selector)
             if "TextPositionSelector" in kind and start is None:
                 s, e = selector.get("start"), selector.get("end")
-                if not all(isinstance(v, int) and not isinstance(v, bool) for v in (s, e)):
+                if not _integer(s) or not _integer(e):
                     raise ValueError("a TextPositionSelector without integer start and end")
                 if not 0 <= s <= e:
                     raise ValueError(f"a TextPositionSelector from {s} to {e}")
@@ -364,6 +364,7 @@ def _imported(
     identifier = data.get("id", data.get("@id"))
     if hamish_id is None and isinstance(identifier, str):
         extra["w3c_id"] = identifier
+    created, modified = data.get("created"), data.get("modified")
     return ImportedAnnotation(
         document=document,
         start=start,
@@ -372,11 +373,16 @@ def _imported(
         tags=tuple(dict.fromkeys(tags)),
         note="\n\n".join(notes),
         author=author if isinstance(author, str) else "",
-        created=data.get("created") if isinstance(data.get("created"), str) else "",
-        modified=data.get("modified") if isinstance(data.get("modified"), str) else "",
+        created=created if isinstance(created, str) else "",
+        modified=modified if isinstance(modified, str) else "",
         id=hamish_id,
         extra=extra,
     )
+
+
+def _integer(value: Any) -> TypeGuard[int]:
+    """An integer in JSON (``true`` is a bool to Python, not an offset)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _selectors(value: Any) -> Iterator[dict[str, Any]]:

@@ -572,7 +572,9 @@ def test_read_labelstudio_errors(tmp_path):
 
 
 def test_offset_helpers_match_base():
-    from annotations.formats.labelstudio import _astral_positions, _to_codepoints, _to_utf16
+    from annotations.formats.offsets import astral_positions as _astral_positions
+    from annotations.formats.offsets import codepoint_converter as _to_codepoints
+    from annotations.formats.offsets import utf16_converter as _to_utf16
 
     text = "a😀b𝐀𝐀\r\nc😀"
     astral = _astral_positions(text)

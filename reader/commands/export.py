@@ -1,0 +1,79 @@
+"""`hamish export`: the annotations of a corpus, streamed to one format's writer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from annotations.errors import EXIT_OK, EXIT_PROBLEM, HamishError
+from annotations.formats.base import ExportReport
+from annotations.formats.registry import Format
+from reader.library.corpus import Filters, iter_documents
+
+__all__ = ["ExportResult", "run_export"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export did: the writer's report, and articles or sidecars it skipped."""
+
+    report: ExportReport
+    problems: tuple[str, ...]
+    output: str | None  # the -o file or folder; None (or "") for stdout
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PROBLEM if self.problems else EXIT_OK
+
+    def messages(self) -> list[str]:
+        """The lines for stderr: warnings, then (with ``-o``) what was written where."""
+        lines = [f"warning: {warning}" for warning in (*self.report.warnings, *self.problems)]
+        if self.output:
+            lines.append(
+                f"{self.report.records} records from {self.report.documents} articles "
+                f"→ {self.output}"
+            )
+        return lines
+
+
+def run_export(
+    paths: Iterable[str],
+    fmt: Format,
+    *,
+    output: str | None,
+    stdout: TextIO,
+    filters: Filters,
+    options: Mapping[str, Any] | None = None,
+    annotations_dir: str | None = None,
+) -> ExportResult:
+    """Export the annotations of ``paths`` as ``fmt`` to ``output`` (else to ``stdout``).
+
+    ``options`` are the format's keyword arguments (see ``Format.chosen``). A format that
+    writes a folder or a file of its own needs ``output``. An output that cannot be
+    written raises :class:`HamishError`, one line; so does a path that is not there.
+    """
+    problems: list[str] = []
+    documents = iter_documents(
+        paths, annotations_dir=annotations_dir, filters=filters, problems=problems
+    )
+    if fmt.output != "stream" and not output:
+        raise HamishError(f"--format {fmt.name} needs -o (a {fmt.output})")
+    writer = fmt.load_writer()
+    arguments = dict(options or {})
+    try:
+        if not output:
+            report = writer(documents, stdout, **arguments)
+            stdout.flush()
+        elif fmt.output == "stream":
+            with open(output, "w", encoding="utf-8", newline=fmt.newline) as out:
+                report = writer(documents, out, **arguments)
+        else:
+            report = writer(documents, Path(output), **arguments)  # brat makes its folder
+    except OSError as error:
+        if not output and isinstance(error, BrokenPipeError):
+            raise  # the reader of stdout went away (`| head`): the command line ends quietly
+        where = output or "stdout"
+        raise HamishError(f"{where}: cannot write: {error.strerror or error}") from None
+    return ExportResult(report, tuple(problems), output)
