@@ -259,26 +259,18 @@ def import_command(
     **given: Any,
 ) -> None:
     """Merge annotations from other tools' FILES into the articles' sidecars."""
-    from reader.commands.importing import import_records
+    from reader.commands.importing import ImportReport, import_records
     from reader.settings import load_settings
 
     entry = get_format(fmt)
     options = entry.chosen("import", given)
     author = author or load_settings().resolved_author()
-    total = None
+    total = ImportReport()
     for name in files:
         records = entry.read(name, **options)
-        report = import_records(
-            records, root=Path(root), author=author, annotations_dir=annotations_dir
+        total.add(
+            import_records(records, root=Path(root), author=author, annotations_dir=annotations_dir)
         )
-        if total is None:
-            total = report
-        else:
-            total.added += report.added
-            total.duplicates += report.duplicates
-            total.documents += report.documents
-            total.problems.extend(report.problems)
-    assert total is not None  # click requires one file at least
     if as_json:
         sys.stdout.write(json.dumps(total.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:

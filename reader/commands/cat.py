@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
 from reader.library.article import Article, load_article
 from reader.terminal import explicit_bidi, output_width, terminal_reorders
@@ -43,9 +43,7 @@ def write_cat(
         bidi=bidi,
     )
     heading = (
-        header_texts(
-            article.title, article.source, article.date, _article_direction(article), options
-        )
+        header_texts(article.title, article.source, article.date, article.direction, options)
         if header
         else []
     )
@@ -61,10 +59,6 @@ def write_cat(
             out.write(text + "\n")
         for line in lines:
             out.write(line.text + "\n")
-
-
-def _article_direction(article: Article) -> Literal["rtl", "ltr"]:
-    return "rtl" if article.direction == "rtl" else "ltr"
 
 
 def _json_document(

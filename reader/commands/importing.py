@@ -43,6 +43,13 @@ class ImportReport:
     documents: int = 0
     problems: list[str] = field(default_factory=list)
 
+    def add(self, other: ImportReport) -> None:
+        """Count ``other`` (the report of another file) in this one."""
+        self.added += other.added
+        self.duplicates += other.duplicates
+        self.documents += other.documents
+        self.problems.extend(other.problems)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "added": self.added,

@@ -17,7 +17,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotations.errors import HamishError
 from annotations.script import (
@@ -32,6 +32,9 @@ from annotations.script import (
     char_ranges,
 )
 from reader.text.paragraphs import Paragraph, split_paragraphs
+
+if TYPE_CHECKING:  # loading an article does not load the layout engine
+    from reader.text.layout import TextDirection
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -307,7 +310,7 @@ def _language_from_counts(c: _ScriptCounts) -> str | None:
     return "en"
 
 
-def _direction_from_counts(c: _ScriptCounts, language: str | None = None) -> str:
+def _direction_from_counts(c: _ScriptCounts, language: str | None = None) -> TextDirection:
     if c.rtl > c.latin:
         return "rtl"
     if c.rtl == c.latin == 0 and language and _primary_subtag(language) in _RTL_LANGUAGES:
@@ -320,7 +323,7 @@ def guess_language(text: str) -> str | None:
     return _language_from_counts(_ScriptCounts.of(text))
 
 
-def guess_direction(text: str) -> str:
+def guess_direction(text: str) -> TextDirection:
     """Return "rtl" when right-to-left letters outnumber Latin letters in ``text``, else "ltr"."""
     return _direction_from_counts(_ScriptCounts.of(text))
 
@@ -509,11 +512,11 @@ class Article:
     _paragraphs: list[Paragraph] | None = field(
         default=None, init=False, repr=False, compare=False, hash=False
     )
-    _guess: tuple[str | None, str] | None = field(
+    _guess: tuple[str | None, TextDirection] | None = field(
         default=None, init=False, repr=False, compare=False, hash=False
     )
 
-    def _guessed(self) -> tuple[str | None, str]:
+    def _guessed(self) -> tuple[str | None, TextDirection]:
         guess = self._guess
         if guess is None:
             sample = self.text[self.body_start : self.body_start + _LANG_SAMPLE_CHARS]
@@ -529,7 +532,7 @@ class Article:
         return self._guessed()[0]
 
     @property
-    def direction(self) -> str:
+    def direction(self) -> TextDirection:
         """ "rtl" when right-to-left letters outnumber Latin ones in the body, else "ltr"."""
         return self._guessed()[1]
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations.script import PARAGRAPH_BREAKS
 from annotations.sidecar import read_sidecar
@@ -34,6 +35,9 @@ from reader.library.article import (
     load_article_head,
 )
 from reader.library.find import find_articles
+
+if TYPE_CHECKING:
+    from reader.text.layout import TextDirection
 
 __all__ = [
     "HEAD_BYTES",
@@ -61,7 +65,7 @@ class CatalogEntry:
     source: str | None
     date: str | None
     language: str | None
-    direction: str  # "rtl" or "ltr"
+    direction: TextDirection
     annotations: int  # number of annotations in the sidecar (0 when none)
     orphaned: int  # annotations whose stored status is "orphaned"
     tags: tuple[tuple[str, int], ...]  # (tag, count), most used first, at most MAX_TAGS
@@ -168,7 +172,7 @@ def _entry(article_path: Path, root: Path, annotations_dir: str | Path | None) -
         relative = article_path.name
     title = article_path.stem
     source = date = language = None
-    direction = "ltr"
+    direction: TextDirection = "ltr"
     error: str | None = None
     modified = 0.0
     try:

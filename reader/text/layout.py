@@ -27,6 +27,8 @@ from reader.text.sanitize import display_char, is_harakah
 from reader.text.shaping import shape
 
 BidiMode = Literal["self", "terminal"]
+#: A paragraph's or an article's resolved direction (``Direction`` may also be "auto").
+TextDirection = Literal["rtl", "ltr"]
 
 # Break opportunities: after spaces (not no-break spaces) and after ZWSP.
 _BREAK_AFTER = frozenset(

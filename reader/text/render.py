@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Literal
 
-from reader.text.layout import LayoutOptions, VisualLine, layout_paragraph
+from reader.text.layout import LayoutOptions, TextDirection, VisualLine, layout_paragraph
 from reader.text.paragraphs import Paragraph
 
 
@@ -31,7 +31,7 @@ def header_texts(
     title: str,
     source: str | None,
     date: str | None,
-    direction: Literal["rtl", "ltr"],
+    direction: TextDirection,
     options: LayoutOptions,
 ) -> list[str]:
     """Title, then source and date, laid out like the body, then a rule.
