@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bidi import get_display  # type: ignore[import-untyped]
+from bidi import get_display
 
 from annotations.script import BIDI_PARAGRAPH_SEPARATORS
 

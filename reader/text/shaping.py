@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from arabic_reshaper import ArabicReshaper  # type: ignore[import-untyped]
+from arabic_reshaper import ArabicReshaper
 
 from annotations.script import ARABIC_MARKS, QURANIC_SIGNS, ZWJ, char_ranges
 
