@@ -152,10 +152,15 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module 'annotations' has no attribute {name!r}") from None
+    module = _WHERE.get(name)
+    if module is None:
+        # A submodule not imported yet (``annotations.store`` after ``import annotations``).
+        try:
+            return importlib.import_module(f"annotations.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"annotations.{name}":
+                raise
+            raise AttributeError(f"module 'annotations' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

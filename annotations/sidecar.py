@@ -23,7 +23,7 @@ from pathlib import Path
 
 from annotations.errors import HamishError, one_line
 from annotations.model import VERSION, AnnotationSet
-from annotations.validate import SidecarInvalid, sidecar_version, validate_sidecar
+from annotations.validate import SidecarInvalid, sidecar_version, unwritable, validate_sidecar
 
 __all__ = [
     "ParsedSidecar",
@@ -79,6 +79,12 @@ def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedS
         return ParsedSidecar(None, one_line(f"{name}: {reason}; {_UNTOUCHED}"))
     except RecursionError:
         return ParsedSidecar(None, f"{name}: not valid JSON (nested too deeply); {_UNTOUCHED}")
+    # JSON escapes can carry lone surrogates that UTF-8 cannot: such a file would open and
+    # then refuse every save. Only files with \\u escapes of surrogates need the check.
+    if b"\\ud" in raw or b"\\uD" in raw:
+        problem = unwritable(data)
+        if problem is not None:
+            return ParsedSidecar(None, f"{name}: {problem}; {_UNTOUCHED}", sidecar_version(data))
     version = sidecar_version(data)
     newer: str | None = None
     if version is not None and version > VERSION:

@@ -94,6 +94,8 @@ def _writable(annotations: AnnotationSet, path: Path) -> bytes:
         ) from None
     except UnicodeEncodeError:
         raise SidecarWriteError(f"{path}: text that is not valid Unicode; not saved") from None
+    except RecursionError:
+        raise SidecarWriteError(f"{path}: data nested too deeply; not saved") from None
 
 
 def reanchor_set(annotations: AnnotationSet, text: str) -> AnnotationSet:

@@ -9,6 +9,7 @@ the document's length, ``quote`` as long as its span, ids unique.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -96,23 +97,31 @@ def validate_annotation(entry: Any, length: int) -> None:
     """Raise :class:`SidecarInvalid` if one annotation entry (its JSON form) breaks the format.
 
     The same rules as inside :func:`validate_sidecar`, for an annotation about to be
-    added (e.g. by an import): its path is ``$.annotations[0]``. Strings must also be
-    writable as UTF-8 (no lone surrogate, which JSON's ``\\ud800`` escapes can carry).
+    added (e.g. by an import): its path is ``$.annotations[0]``. The entry must also be
+    writable (see :func:`unwritable`), keys it does not know included.
     """
     _validate_annotation(entry, 0, length, set())
     for key, value in entry.items():
-        strings = value if isinstance(value, list) else [value]
-        for string in strings:
-            if isinstance(string, str) and not _utf8(string):
-                raise SidecarInvalid(f"$.annotations[0].{key}", "has a lone surrogate")
+        problem = unwritable({key: value})
+        if problem is not None:
+            shown = key.encode("utf-8", "backslashreplace").decode("utf-8")  # the key may be bad
+            raise SidecarInvalid(f"$.annotations[0].{shown}", problem)
 
 
-def _utf8(text: str) -> bool:
+def unwritable(data: Any) -> str | None:
+    """Why ``data`` (parsed JSON) cannot be written back as a sidecar's UTF-8 JSON, or None.
+
+    Valid JSON can hold what UTF-8 cannot: a lone surrogate (a ``\\ud800`` escape), in a
+    value or a key. A file nested deeper than Python's recursion limit could be read by a
+    tool but not written back by ``json``.
+    """
     try:
-        text.encode("utf-8")
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return "has a lone surrogate (text that is not valid Unicode)"
+    except RecursionError:
+        return "is nested too deeply"
+    return None
 
 
 def _validate_document(document: Any) -> int:

@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from annotations import (
+    Annotation,
     SidecarError,
     anchor,
     make_annotation,
     open_sidecar,
 )
 from annotations.formats.base import ImportedAnnotation
-from annotations.model import ANNOTATION_KEYS, STATUSES
+from annotations.model import ANNOTATION_KEYS
 from annotations.validate import SidecarInvalid, validate_annotation
 from reader.library.article import ArticleError, load_article
 from reader.library.find import find_articles
@@ -67,11 +68,16 @@ def resolve_article(document: str, root: Path) -> Path | None:
     (``../x.txt``, an absolute path elsewhere) is only used for its file name: an import
     writes sidecars inside the library it was given, nowhere else.
     """
-    base = root.resolve()
-    candidate = (root / document).resolve()
-    if candidate.is_relative_to(base) and candidate.is_file():
-        return candidate
-    name = Path(document).name
+    candidate = root / document
+    try:
+        # The sidecar goes beside the path as named (a symlink keeps its own sidecar), so
+        # it is the folder that must really be inside the library.
+        inside = candidate.parent.resolve().is_relative_to(root.resolve())
+        if inside and candidate.is_file():
+            return candidate
+    except (OSError, ValueError):  # a NUL byte or an unreadable path: not this article
+        pass
+    name = Path(document.replace("\x00", "")).name
     matches = [p for p, _ in find_articles([root]) if p.name == name]
     return matches[0] if len(matches) == 1 else None
 
@@ -109,10 +115,6 @@ def import_records(
         ids = {a.id for a in state.annotations}
         added = 0
         for record in items:
-            problem = _record_problem(record)
-            if problem is not None:
-                report.problems.append(f"{document}: «{_short(record.quote)}»: {problem}; skipped")
-                continue
             placed = _place(text, record)
             if placed is None:
                 report.problems.append(f"{document}: could not place «{_short(record.quote)}»")
@@ -129,15 +131,14 @@ def import_records(
                 tags=record.tags,
                 note=record.note,
                 author=record.author or author,
-                id=record.id if record.id and record.id not in ids else None,
+                id=record.id,  # a record whose id is already here was counted above
                 created=record.created or None,
                 modified=record.modified or None,
                 extra=_foreign_keys(record),
             )
-            try:
-                validate_annotation(annotation.to_json(), len(text))
-            except SidecarInvalid as error:
-                report.problems.append(f"{document}: «{_short(record.quote)}»: {error}; skipped")
+            problem = _record_problem(annotation, record, len(text))
+            if problem is not None:
+                report.problems.append(f"{document}: «{_short(record.quote)}»: {problem}; skipped")
                 continue
             state = state.added(annotation)
             seen.add(key)
@@ -154,17 +155,17 @@ def import_records(
     return report
 
 
-#: Keys a record may carry about its document (JSON Lines and W3C exports write them on
-#: every record): facts of the article, never of one annotation.
-_DOCUMENT_FIELDS = frozenset({"document", "title", "source", "date", "sha256", "url"})
+#: Keys our exports write on every record about its article (JSON Lines: ``document``,
+#: ``title``, ``source``, ``date``, ``sha256``, ``document_tags``; W3C: ``document_*``):
+#: facts of the article, never kept in one annotation.
+_DOCUMENT_FIELDS = frozenset({"document", "title", "source", "date", "sha256"})
 
 
 def _foreign_keys(record: ImportedAnnotation) -> dict[str, Any]:
     """The record's keys that hamish does not know, kept with the annotation.
 
     Known annotation fields are computed or taken from the record's own fields, and
-    document fields (``title``, ``document_tags``, W3C's ``document_*``) describe the
-    article: neither is kept.
+    document fields describe the article: neither is kept.
     """
     return {
         k: v
@@ -175,25 +176,25 @@ def _foreign_keys(record: ImportedAnnotation) -> dict[str, Any]:
 
 _KNOWN = frozenset(ANNOTATION_KEYS)
 _CONTEXT_KEYS = ("prefix", "suffix")
+#: What a record may claim about fields hamish computes: never copied, but a claim that
+#: breaks the format (a status hamish does not know, a context that is not text) means
+#: the record is not what it says it is.
+_CLAIMS = ("status", *_CONTEXT_KEYS)
 
 
-def _record_problem(record: ImportedAnnotation) -> str | None:
-    """Why the record breaks the sidecar format, or None.
+def _record_problem(annotation: Annotation, record: ImportedAnnotation, length: int) -> str | None:
+    """Why the record, as the annotation it claims to be, breaks the sidecar format, or None.
 
-    Fields the record gives directly are checked when the annotation is built; these
-    are the claims that would otherwise be dropped unseen: a status and a context of
-    the wrong kind mean the file is not what it says it is.
+    The rules are the validator's (:func:`annotations.validate.validate_annotation`), so an
+    import accepts exactly what a sidecar may hold and never saves what hamish would refuse.
     """
-    status = record.extra.get("status")
-    if status is not None and status not in STATUSES:
-        return f"status {status!r} is not one of {', '.join(STATUSES)}"
-    for key in _CONTEXT_KEYS:
-        value = record.extra.get(key)
-        if value is not None and not isinstance(value, str):
-            return f"{key} must be a string"
-    for tag in record.tags:
-        if not isinstance(tag, str) or not tag.strip():
-            return "a tag is empty"
+    claimed = annotation.to_json()
+    claimed.update((k, record.extra[k]) for k in _CLAIMS if k in record.extra)
+    try:
+        validate_annotation(claimed, length)
+    except SidecarInvalid as error:
+        field = error.path.removeprefix("$.annotations[0]").removeprefix(".") or "record"
+        return f"{field}: {error.message}"
     return None
 
 

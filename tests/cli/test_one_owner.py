@@ -121,10 +121,12 @@ def test_jsonl_export_imported_into_a_fresh_copy_gives_the_same_annotations(
 
 
 BAD_RECORDS = {
-    "bad status": ({"status": "bogus"}, "status 'bogus' is not one of anchored, moved, orphaned"),
-    "non-string prefix": ({"prefix": 42}, "prefix must be a string"),
-    "empty tag": ({"tags": ["quote", ""]}, "a tag is empty"),
-    "lone surrogate": ({"note": "\ud800"}, "lone surrogate"),
+    "bad status": ({"status": "bogus"}, "status: expected one of anchored, moved, orphaned"),
+    "non-string prefix": ({"prefix": 42}, "prefix: expected a string, got an integer"),
+    "empty tag": ({"tags": ["quote", ""]}, "tags[1]: expected a non-empty string"),
+    "lone surrogate": ({"note": "\ud800"}, "note: has a lone surrogate"),
+    "lone surrogate deep in a foreign key": ({"meta": {"x": ["\udc00"]}}, "meta: has a lone"),
+    "lone surrogate in a key": ({"k\ud800": 1}, "has a lone surrogate"),
 }
 
 
@@ -196,3 +198,50 @@ def test_a_record_never_overrides_known_fields_through_extra(capsys, tmp_path, m
         "status": "anchored",
         "confidence": 0.9,
     }
+
+
+def test_a_record_naming_a_nul_byte_path_is_not_found_and_the_rest_imports(
+    capsys, tmp_path, monkeypatch
+):
+    library = _library_copy(tmp_path, "library", with_sidecars=False)
+    monkeypatch.chdir(tmp_path)
+    text = load_article(library / ARTICLE).text
+    records = [
+        {"document": "a\u0000b.txt", "start": 0, "end": 5, "quote": text[0:5]},
+        {"document": ARTICLE, "start": 0, "end": 5, "quote": text[0:5], "tags": ["quote"]},
+    ]
+    Path("in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    code, out, err = run(capsys, "import", "--format", "jsonl", "--root", "library", "in.jsonl")
+    assert code == 1
+    assert "no such article under library (1 not imported)" in err
+    assert "imported 1 annotations into 1 articles" in out
+
+
+def test_records_land_inside_the_root_only(capsys, tmp_path, monkeypatch):
+    library = _library_copy(tmp_path, "library", with_sidecars=False)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(library / ARTICLE, outside / ARTICLE)
+    shutil.copy(library / ARTICLE, tmp_path / ARTICLE)  # the working directory has one too
+    (library / "alias.txt").symlink_to(library / ARTICLE)
+    monkeypatch.chdir(tmp_path)
+    text = load_article(library / ARTICLE).text
+    records = [
+        {"document": f"../outside/{ARTICLE}", "start": 0, "end": 5, "quote": text[0:5]},
+        {"document": str(outside / ARTICLE), "start": 6, "end": 12, "quote": text[6:12]},
+        {"document": "alias.txt", "start": 13, "end": 18, "quote": text[13:18]},
+    ]
+    Path("in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    code, _, err = run(capsys, "import", "--format", "jsonl", "--root", "library", "in.jsonl")
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.rglob("*.annotations.json")) == [
+        "alias.txt.annotations.json",
+        ARTICLE + ".annotations.json",
+    ]
+    # Paths outside the library were placed by file name, in the library's own copy.
+    inside = json.loads(sidecar_path(library / ARTICLE).read_text("utf-8"))
+    assert [(a["start"], a["end"]) for a in inside["annotations"]] == [(0, 5), (6, 12)]
+    # A symlinked article keeps its sidecar beside the link, naming the link.
+    alias = json.loads(sidecar_path(library / "alias.txt").read_text("utf-8"))
+    assert alias["document"]["file"] == "alias.txt"
+    assert [(a["start"], a["end"]) for a in alias["annotations"]] == [(13, 18)]
