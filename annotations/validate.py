@@ -3,7 +3,9 @@
 ``annotations/schema/sidecar-v1.schema.json`` is the published JSON Schema; this
 module checks the same rules by hand (fast enough for 10,000 annotations, no
 jsonschema dependency at run time) plus the ones a schema cannot say: ``end`` within
-the document's length, ``quote`` as long as its span, ids unique.
+the document's length (except for an orphan, whose last offsets may point into a longer
+text it was in), ``quote`` as long as its span, ids unique. :func:`unwritable` adds what
+JSON allows and UTF-8 does not (lone surrogates).
 ``tests/unit/test_sidecar_schema.py`` keeps the two in agreement.
 """
 
