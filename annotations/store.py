@@ -178,7 +178,7 @@ class Sidecar:
 
     # -- reading -----------------------------------------------------------
     def _read_raw(self) -> bytes | None:
-        return read_sidecar_bytes(self.path)
+        return read_sidecar_bytes(self.path, name=self.path.name)  # named as the parser names it
 
     def _parse(self, raw: bytes) -> _Parsed:
         parsed = parse_sidecar(raw, self.article_file, name=self.path.name)
