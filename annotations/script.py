@@ -1,8 +1,9 @@
 """The Unicode facts about scripts that hamish relies on, in one table.
 
-Marks and tatweel, bidi controls and other invisible format characters, blank
-characters, line and paragraph breaks, and the letter classes that guess an article's
-script. Every module that needs one of these imports it from here: the layout engine
+Marks and tatweel, bidi controls and other invisible format characters, blank and
+breakable spaces, control characters, line and paragraph breaks, the characters
+arabic-reshaper may change, and the letter classes that guess an article's script and
+language. Every module that needs one of these imports it from here: the layout engine
 (``reader/text/``), search folding, article loading, the tagset checks and the export
 formats. It lives in ``annotations`` because the core needs it too and ``annotations``
 never imports ``reader``; it imports nothing but the standard library.
@@ -19,31 +20,46 @@ import re
 from collections.abc import Iterable
 
 __all__ = [
+    "ANY_LETTER_RE",
     "ARABIC_LETTER_RE",
     "ARABIC_MARKS",
+    "ARABIC_YEH_KAF_RE",
     "ATTACHED_MARKS",
     "BIDI_CONTROLS",
     "BIDI_PARAGRAPH_SEPARATORS",
     "BIDI_SEGMENT_SEPARATORS",
     "BLANK_CHARS",
+    "BREAKABLE_SPACES",
+    "C0_CONTROLS",
+    "C1_CONTROLS",
+    "COLONS",
+    "FSI",
     "HARAKAT",
     "HEBREW_LETTER_RE",
     "HEBREW_MARKS",
     "HORIZONTAL_SPACES",
     "INVISIBLE_FORMAT",
+    "JSON_RAW_LINE_BREAKS",
     "JSON_RAW_LINE_BREAK_RE",
     "LATIN_LETTER_RE",
+    "MAY_NEED_SHAPING_RE",
     "MAY_RESOLVE_RTL_RE",
+    "NON_TEXT_CONTROL_RE",
     "OTHER_RTL_LETTER_RE",
     "PARAGRAPH_BREAKS",
     "PARAGRAPH_BREAK_RE",
+    "PDI",
+    "PERSIAN_LETTER_RE",
     "QURANIC_SIGNS",
     "SPLITLINES_BREAKS",
     "SPLITLINES_BREAK_RE",
     "TATWEEL",
+    "TEXT_CONTROLS",
+    "URDU_LETTER_RE",
     "WORD_JOINERS",
     "ZWJ",
     "ZWNJ",
+    "ZWSP",
     "char_ranges",
 ]
 
@@ -140,6 +156,12 @@ ZWNJ = "\u200c"  # zero width non-joiner: Persian spelling needs it inside words
 ZWJ = "\u200d"  # zero width joiner: forces a joining form
 # Joiners belong inside a word (a double-click selects "می‌خواهم" whole).
 WORD_JOINERS = frozenset({ZWNJ, ZWJ})
+ZWSP = "\u200b"  # zero width space: invisible, and a line may break after it
+
+# FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE: text between them takes the direction
+# of its own first strong letter and leaves its neighbours' order alone.
+FSI = "\u2068"
+PDI = "\u2069"
 
 # Unicode's Bidi_Control characters: the explicit embeddings, overrides and isolates
 # (bidi classes LRE RLE PDF LRO RLO LRI RLI FSI PDI) and the implicit marks LRM, RLM
@@ -163,6 +185,28 @@ HORIZONTAL_SPACES = _chars(
 # A line made only of these looks empty: no title, no source line is taken from it.
 BLANK_CHARS = HORIZONTAL_SPACES | INVISIBLE_FORMAT
 
+# The spaces a line may break after: tab and every space separator but the no-break
+# ones (NBSP 00A0, figure space 2007, narrow NBSP 202F: decomposition <noBreak>).
+# Not vertical tab or form feed: they are shown as control pictures, not as spaces.
+BREAKABLE_SPACES = _chars(0x09, 0x20, 0x1680, (0x2000, 0x2006), (0x2008, 0x200A), 0x205F, 0x3000)
+
+# --------------------------------------------------------------------------- controls
+
+# The C0 controls, and the C1 controls (with DEL, every character of category Cc).
+# Terminal escape sequences begin with them (ESC, CSI, OSC).
+C0_CONTROLS = _chars((0x00, 0x1F))
+C1_CONTROLS = _chars((0x80, 0x9F))
+_DELETE = "\x7f"
+
+# The controls plain text is written with: tab, line feed, form feed, carriage return.
+TEXT_CONTROLS = frozenset("\t\n\x0c\r")
+
+# Every other control character: text files hardly hold them, so a decoded file where
+# they are frequent is binary.
+NON_TEXT_CONTROL_RE = re.compile(
+    f"[{char_ranges((C0_CONTROLS | C1_CONTROLS | {_DELETE}) - TEXT_CONTROLS)}]"
+)
+
 # --------------------------------------------------------------------------- line breaks
 
 # hamish's paragraph breaks (DESIGN §3 step 1): \n, \r\n, \r and U+2029 PARAGRAPH
@@ -181,7 +225,8 @@ SPLITLINES_BREAK_RE = re.compile("\r\n|[\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029
 # The splitlines breaks that json.dumps(ensure_ascii=False) leaves raw inside strings
 # (it escapes the C0 controls): a JSON Lines writer escapes these, or a reader that
 # splits lines like str.splitlines cuts a record in two.
-JSON_RAW_LINE_BREAK_RE = re.compile("[\x85\u2028\u2029]")
+JSON_RAW_LINE_BREAKS = frozenset("\x85\u2028\u2029")
+JSON_RAW_LINE_BREAK_RE = re.compile(f"[{char_ranges(JSON_RAW_LINE_BREAKS)}]")
 
 # --------------------------------------------------------------------------- bidi classes
 
@@ -210,6 +255,14 @@ MAY_RESOLVE_RTL_RE = re.compile(
         (0x1E800, 0x1EFFF),
     )
 )
+
+# --------------------------------------------------------------------------- joining
+
+# A character arabic-reshaper may give a joining form: the Arabic block from its first
+# letter (0620) on, Arabic Supplement and Arabic Extended-A hold every letter of the
+# reshaper's tables. Text without one comes back from the reshaper unchanged (ZWJ
+# apart, which it drops).
+MAY_NEED_SHAPING_RE = re.compile(_class((0x0620, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF)))
 
 # --------------------------------------------------------------------------- letters
 
@@ -272,3 +325,40 @@ OTHER_RTL_LETTER_RE = re.compile(
         (0x0860, 0x086A),  # Syriac Supplement
     )
 )
+
+# Any letter: what \w holds but decimal digits and "_" (so also the numbers that are
+# not digits, ² ½ Ⅻ, which \w holds too). Letters of every script count.
+ANY_LETTER_RE = re.compile(r"[^\W\d_]")
+
+# The letters that tell Urdu and Persian from Arabic (all ARABIC_LETTER_RE letters).
+# Urdu writes these and neither Persian nor Arabic does:
+URDU_LETTER_RE = re.compile(
+    _class(
+        0x0679,  # ٹ tteh
+        0x0688,  # ڈ ddal
+        0x0691,  # ڑ rreh
+        0x06BA,  # ں noon ghunna
+        0x06BE,  # ھ heh doachashmee
+        0x06D2,  # ے yeh barree
+    )
+)
+# Persian writes these and Arabic does not (Urdu writes them too):
+PERSIAN_LETTER_RE = re.compile(
+    _class(
+        0x067E,  # پ peh
+        0x0686,  # چ tcheh
+        0x0698,  # ژ jeh
+        0x06A9,  # ک keheh (Persian kaf)
+        0x06AF,  # گ gaf
+        0x06CC,  # ی farsi yeh
+    )
+)
+# Arabic's yeh and kaf, which Persian writes as farsi yeh and keheh:
+ARABIC_YEH_KAF_RE = re.compile(_class(0x0643, 0x064A))  # ك kaf, ي yeh
+
+# --------------------------------------------------------------------------- punctuation
+
+# Characters written as a colon after a label ("Source:"): the ASCII colon, its
+# fullwidth, small and vertical presentation forms, ratio, the modifier letter colon,
+# and Hebrew sof pasuq, which looks like one.
+COLONS = _chars(0x3A, 0x05C3, 0x2236, 0xA789, 0xFE13, 0xFE55, 0xFF1A)

@@ -11,12 +11,13 @@ commands and light at module level.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, get_args
 
 import click
 
@@ -31,10 +32,77 @@ from annotations.formats.registry import (
 )
 
 if TYPE_CHECKING:
+    from annotations.model import Status
     from reader.settings import Settings
     from reader.text.layout import BidiMode, Direction
 
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])
+
+
+class OwnedChoice(click.Choice[str]):
+    """A choice among values another module owns, asked of ``load`` when click first
+    needs them (to check a value or to show help).
+
+    Start-up stays light: ``hamish --help`` and ``hamish export`` import neither the
+    annotation model nor the stats command only to list their values, and a command
+    given the option imports the owner anyway.
+    """
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load = load
+        self._values: tuple[str, ...] | None = None
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._values is None:
+            self._values = tuple(self._load())
+        return self._values
+
+    @choices.setter
+    def choices(self, _given: tuple[str, ...]) -> None:
+        pass  # click's constructor sets them; the owner decides
+
+
+def _statuses() -> tuple[str, ...]:
+    from annotations.model import STATUSES
+
+    return STATUSES
+
+
+def _stats_sections() -> tuple[str, ...]:
+    from reader.commands.stats import SECTIONS
+
+    return SECTIONS
+
+
+def _directions() -> tuple[str, ...]:
+    from reader.text.bidi_levels import Direction
+
+    return get_args(Direction)
+
+
+def _bidi_modes() -> tuple[str, ...]:
+    from reader.text.layout import BidiMode
+
+    return get_args(BidiMode)
+
+
+class _ReaderGone(Exception):
+    """The reader of stdout went away (`hamish cat x | head`): the command ends quietly."""
+
+
+@contextmanager
+def _reader_may_leave() -> Iterator[None]:
+    # click's Command.main catches EPIPE even without standalone mode (and exits 1),
+    # so it is turned into an exception of ours before click can see it.
+    try:
+        yield
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            raise
+        raise _ReaderGone from None
+
 
 annotations_dir_option = click.option(
     "--annotations-dir",
@@ -45,6 +113,20 @@ annotations_dir_option = click.option(
 
 class DefaultToOpen(click.Group):
     """`hamish [PATH]` opens the reader; `hamish COMMAND …` runs a command."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _reader_may_leave():  # `hamish --help | head -1`
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _reader_may_leave():  # every command's output, and its --help
+            return super().invoke(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = [a for a in args if a != "--debug"]
@@ -73,14 +155,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @click.option(
     "--direction",
-    type=click.Choice(["auto", "rtl", "ltr"]),
+    type=OwnedChoice(_directions),
     default="auto",
     show_default=True,
     help="Paragraph direction; auto finds it per paragraph.",
 )
 @click.option(
     "--bidi",
-    type=click.Choice(["self", "terminal"]),
+    type=OwnedChoice(_bidi_modes),
     default="self",
     show_default=True,
     help="self: hamish shapes and reorders; terminal: send logical text for a bidi terminal.",
@@ -100,17 +182,19 @@ def cat_command(
     """Print FILE laid out for this terminal: shaped, reordered, wrapped, aligned."""
     from reader.commands.cat import write_cat
 
-    write_cat(
-        file,
-        out=sys.stdout,
-        warn=_warn,
-        width=width,
-        direction=direction,
-        bidi=bidi,
-        harakat=not no_harakat,
-        header=header,
-        as_json=as_json,
-    )
+    # An OSError out of write_cat is its output's: reading the article raises ArticleError.
+    with _writing_stdout():
+        write_cat(
+            file,
+            out=sys.stdout,
+            warn=_warn,
+            width=width,
+            direction=direction,
+            bidi=bidi,
+            harakat=not no_harakat,
+            header=header,
+            as_json=as_json,
+        )
 
 
 @cli.command("check")
@@ -133,9 +217,9 @@ def check_command(
     _require_paths(paths)
     report = check_paths(paths, fix=fix, annotations_dir=annotations_dir)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+        _print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(render_report(report))
+        _print(render_report(report), end="")
     raise click.exceptions.Exit(report.exit_code)
 
 
@@ -183,9 +267,7 @@ _FOLDER_FORMATS = ", ".join(f.name for f in export_formats() if f.output == "fol
 )
 @click.option("--tag", help="Only annotations with this tag or under this tag prefix.")
 @click.option("--author", help="Only annotations by this author.")
-@click.option(
-    "--status", type=click.Choice(["anchored", "moved", "orphaned"]), help="Only this status."
-)
+@click.option("--status", type=OwnedChoice(_statuses), help="Only this status.")
 @format_options("export")
 @annotations_dir_option
 def export_command(
@@ -194,7 +276,7 @@ def export_command(
     output: str | None,
     tag: str | None,
     author: str | None,
-    status: str | None,
+    status: Status | None,
     annotations_dir: str | None,
     **given: Any,
 ) -> None:
@@ -272,11 +354,11 @@ def import_command(
             import_records(records, root=Path(root), author=author, annotations_dir=annotations_dir)
         )
     if as_json:
-        sys.stdout.write(json.dumps(total.to_json(), ensure_ascii=False, indent=2) + "\n")
+        _print(json.dumps(total.to_json(), ensure_ascii=False, indent=2))
     else:
         for problem in total.problems:
             _warn(problem)
-        click.echo(
+        _print(
             f"imported {total.added} annotations into {total.documents} articles "
             f"({total.duplicates} already there, {len(total.problems)} problems)"
         )
@@ -290,7 +372,7 @@ def import_command(
     "--by",
     "sections",
     multiple=True,
-    type=click.Choice(["tag", "prefix", "author", "article", "status"]),
+    type=OwnedChoice(_stats_sections),
     help="Which counts (repeatable); default all.",
 )
 @click.option("--chart", is_flag=True, help="Draw horizontal bars.")
@@ -311,9 +393,9 @@ def stats_command(
     stats = corpus_stats(paths, annotations_dir=annotations_dir)
     chosen = sections or SECTIONS
     if as_json:
-        sys.stdout.write(json.dumps(stats.to_json(chosen), ensure_ascii=False, indent=2) + "\n")
+        _print(json.dumps(stats.to_json(chosen), ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(render_stats(stats, chosen, chart=chart, width=output_width()))
+        _print(render_stats(stats, chosen, chart=chart, width=output_width()), end="")
     if stats.problems:
         raise click.exceptions.Exit(EXIT_PROBLEM)
 
@@ -338,10 +420,7 @@ def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | 
         paths or ["."], query, annotations_dir=annotations_dir, problems=problems
     ):
         found += 1
-        if as_json:
-            sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
-        else:
-            sys.stdout.write(sanitize(hit.render()) + "\n")
+        _print(json.dumps(hit.to_json(), ensure_ascii=False) if as_json else sanitize(hit.render()))
     for problem in problems:
         _warn(f"warning: {problem}")
     if not found:
@@ -350,8 +429,8 @@ def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | 
 
 @cli.command("open", hidden=True)
 @click.argument("path", required=False, default=".", type=click.Path(path_type=str))
-@click.option("--bidi", type=click.Choice(["self", "terminal"]), help="Who reorders RTL text.")
-@click.option("--direction", type=click.Choice(["auto", "rtl", "ltr"]), help="Paragraph direction.")
+@click.option("--bidi", type=OwnedChoice(_bidi_modes), help="Who reorders RTL text.")
+@click.option("--direction", type=OwnedChoice(_directions), help="Paragraph direction.")
 @click.option("--harakat/--no-harakat", default=None, help="Show or hide vowel marks.")
 @click.option(
     "--width", "reading_width", type=click.IntRange(20, 400), help="Reading column width."
@@ -416,42 +495,86 @@ def _restore_implicit_bidi(stream: TextIO) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning errors into one line and an exit code."""
+    """Entry point: run the CLI, turning errors into one line and an exit code.
+
+    A reader of stdout that goes away (`hamish export … | head`) ends any command
+    quietly with exit 0; a stdout that cannot be written (a full disk) is an error.
+    """
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
         # Without standalone mode, click returns a command's Exit code instead of raising.
         code = cli.main(args=args, prog_name="hamish", standalone_mode=False)
+        _flush_stdout()  # what is still buffered goes now, where its errors are caught
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        _exit(done.exit_code)
+    except (_ReaderGone, BrokenPipeError):
+        _silence_stdout()
+        sys.exit(EXIT_OK)
     except click.Abort:
         click.echo("hamish: aborted", err=True)
-        sys.exit(130)
+        _exit(130)
     except click.ClickException as error:
         click.echo(f"hamish: {error.format_message()}", err=True)
-        sys.exit(EXIT_USAGE)
+        _exit(EXIT_USAGE)
     except HamishError as error:
         if debug:
             raise
         click.echo(f"hamish: {error}", err=True)
-        sys.exit(error.exit_code)
-    except BrokenPipeError:
-        # The reader of our output went away (`hamish cat x | head`): not an error.
-        _silence_stdout()
-        sys.exit(EXIT_OK)
+        _exit(error.exit_code)
     except KeyboardInterrupt:
-        sys.exit(130)
+        _exit(130)
     except Exception as error:
         if debug:
             raise
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         click.echo(f"hamish: internal error: {message} (run with --debug for details)", err=True)
-        sys.exit(EXIT_PROBLEM)
+        _exit(EXIT_PROBLEM)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
+@contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """Around writes to stdout: one that fails (a full disk) is a :class:`HamishError`;
+    ``BrokenPipeError`` (its reader went away) goes on to end the command quietly."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _silence_stdout()  # else Python's own flush at exit fails again, with a traceback
+        raise HamishError(f"stdout: cannot write: {error.strerror or error}") from None
+
+
+def _print(text: str, end: str = "\n") -> None:
+    with _writing_stdout():
+        sys.stdout.write(text + end)
+
+
+def _flush_stdout() -> None:
+    """Write out what stdout still buffers, with :func:`_writing_stdout`'s errors."""
+    with _writing_stdout():
+        sys.stdout.flush()
+
+
+def _exit(code: int) -> NoReturn:
+    """Exit with ``code`` after an error: output its reader can no longer take is dropped."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        _silence_stdout()
+    sys.exit(code)
+
+
 def _silence_stdout() -> None:
+    """Point stdout's file descriptor at the null device, so that what Python still
+    buffers for it is dropped at exit instead of failing again."""
     import os
 
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (tests capture it): nothing to flush
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, descriptor)
+    os.close(devnull)

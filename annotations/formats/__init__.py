@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from annotations.formats.offsets import codepoint_offset, utf16_offset
 from annotations.formats.registry import (
     FORMATS,
     Format,
@@ -29,11 +28,9 @@ __all__ = [
     "Format",
     "FormatOption",
     "ImportedAnnotation",
-    "codepoint_offset",
     "export_formats",
     "get_format",
     "import_formats",
-    "utf16_offset",
 ]
 
 _FROM_BASE = frozenset({"ExportDocument", "ExportReport", "ImportedAnnotation"})

@@ -60,18 +60,20 @@ from annotations.formats.base import (
 )
 from annotations.formats.offsets import (
     OFFSET_UNITS,
+    OffsetUnit,
     astral_positions,
     codepoint_converter,
     utf16_converter,
 )
 
+__all__ = ["UNTAGGED", "read_doccano", "write_doccano"]
+
 UNTAGGED = "span"
-OFFSETS = OFFSET_UNITS
 
 
 def _check_offsets(offsets: str) -> None:
-    if offsets not in OFFSETS:
-        raise ValueError(f"offsets must be one of {', '.join(OFFSETS)}, not {offsets!r}")
+    if offsets not in OFFSET_UNITS:
+        raise ValueError(f"offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,7 +81,7 @@ def _check_offsets(offsets: str) -> None:
 
 
 def write_doccano(
-    documents: Iterable[ExportDocument], out: IO[str], *, offsets: str = "utf16"
+    documents: Iterable[ExportDocument], out: IO[str], *, offsets: OffsetUnit = "utf16"
 ) -> ExportReport:
     """Write one doccano line per document to ``out``."""
     _check_offsets(offsets)
@@ -123,7 +125,9 @@ def write_doccano(
 # Import
 
 
-def read_doccano(lines: Iterable[str], *, offsets: str = "utf16") -> Iterator[ImportedAnnotation]:
+def read_doccano(
+    lines: Iterable[str], *, offsets: OffsetUnit = "utf16"
+) -> Iterator[ImportedAnnotation]:
     """Annotations from doccano JSON Lines, offsets converted to code points.
 
     Raises ``ValueError("line N: reason")`` on bad JSON, a missing ``text``, a bad
@@ -175,7 +179,7 @@ def _record(record: Any, offsets: str) -> Iterator[ImportedAnnotation]:
     given_meta = record.get("meta")
     meta: dict[str, Any] = given_meta if isinstance(given_meta, dict) else {}
     written = meta.get("offsets")
-    if written in OFFSETS and written != offsets:
+    if written in OFFSET_UNITS and written != offsets:
         raise ValueError(f"written with offsets={written!r}, read with offsets={offsets!r}")
     document = record.get("document")
     if not isinstance(document, str):
@@ -198,7 +202,6 @@ def _record(record: Any, offsets: str) -> Iterator[ImportedAnnotation]:
             if isinstance(entry_end, int):
                 entries.setdefault((entry["start"], entry_end), []).append(entry)
 
-    common = {"doccano_id": record["id"]} if "id" in record else {}
     for (start_units, end_units), tags in spans.items():
         start, end = convert(start_units), convert(end_units)
         quote = text[start:end]
@@ -214,7 +217,6 @@ def _record(record: Any, offsets: str) -> Iterator[ImportedAnnotation]:
                 created=_string(entry, "created"),
                 modified=_string(entry, "modified"),
                 id=_string(entry, "id") or None,
-                extra=common,
             )
 
 

@@ -58,16 +58,23 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
 from annotations.formats.base import ExportDocument, ExportReport, ImportedAnnotation
-from annotations.formats.offsets import astral_positions, codepoint_converter, utf16_converter
+from annotations.formats.offsets import (
+    OFFSET_UNITS,
+    OffsetUnit,
+    astral_positions,
+    codepoint_converter,
+    utf16_converter,
+)
 
 __all__ = [
     "LABEL_CONFIG",
     "MODEL_VERSION",
     "UNTAGGED_LABEL",
+    "ReadOffsets",
     "read_labelstudio",
     "write_labelstudio",
 ]
@@ -77,8 +84,11 @@ MODEL_VERSION = "hamish"
 LABEL_CONFIG = "label_config.xml"
 
 _HAMISH_RESULT_ID = re.compile(r"(.+)-(\d+)")
-_WRITE_UNITS = ("codepoint", "utf16")
-_READ_UNITS = ("auto", "codepoint", "utf16")
+
+#: How the reader takes a region's offsets: per region ("auto", see the module docstring),
+#: or all in one of the units of :mod:`annotations.formats.offsets`.
+ReadOffsets = OffsetUnit | Literal["auto"]
+_READ_OFFSETS: tuple[str, ...] = ("auto", *OFFSET_UNITS)
 
 
 # --------------------------------------------------------------------------- writing
@@ -89,15 +99,15 @@ def write_labelstudio(
     out_file: Path,
     *,
     as_annotations: bool = False,
-    offsets: str = "codepoint",
+    offsets: OffsetUnit = "codepoint",
 ) -> ExportReport:
     """Write the tasks to ``out_file`` and ``label_config.xml`` beside it.
 
     ``offsets`` is ``"codepoint"`` (current Label Studio) or ``"utf16"`` (older releases).
     ``report.records`` counts exported annotations (not result items).
     """
-    if offsets not in _WRITE_UNITS:
-        raise ValueError(f"offsets must be one of {', '.join(_WRITE_UNITS)}, not {offsets!r}")
+    if offsets not in OFFSET_UNITS:
+        raise ValueError(f"offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
     out_file = Path(out_file)
     report = ExportReport()
     labels: set[str] = set()
@@ -120,7 +130,7 @@ def write_labelstudio(
 
 
 def _results(
-    document: ExportDocument, offsets: str, labels: set[str], report: ExportReport
+    document: ExportDocument, offsets: OffsetUnit, labels: set[str], report: ExportReport
 ) -> list[dict[str, Any]]:
     text = document.text
     placed = document.spans(report)
@@ -204,13 +214,13 @@ class _Region:
     notes: list[str] = field(default_factory=list)
 
 
-def read_labelstudio(path: Path, *, offsets: str = "auto") -> Iterator[ImportedAnnotation]:
+def read_labelstudio(path: Path, *, offsets: ReadOffsets = "auto") -> Iterator[ImportedAnnotation]:
     """Yield the annotations of a Label Studio JSON export (see the module docstring).
 
     ``offsets``: ``"auto"`` (per region, see above), ``"codepoint"`` or ``"utf16"``.
     """
-    if offsets not in _READ_UNITS:
-        raise ValueError(f"offsets must be one of {', '.join(_READ_UNITS)}, not {offsets!r}")
+    if offsets not in _READ_OFFSETS:
+        raise ValueError(f"offsets must be one of {', '.join(_READ_OFFSETS)}, not {offsets!r}")
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig") as handle:
@@ -228,7 +238,7 @@ def read_labelstudio(path: Path, *, offsets: str = "auto") -> Iterator[ImportedA
 
 
 def _read_task(
-    path: Path, number: int, task: Mapping[str, Any], offsets: str
+    path: Path, number: int, task: Mapping[str, Any], offsets: ReadOffsets
 ) -> Iterator[ImportedAnnotation]:
     data = task.get("data")
     data = data if isinstance(data, Mapping) else {}
@@ -346,7 +356,7 @@ def _place(
     region: _Region,
     text: str | None,
     from_utf16: tuple[Callable[[int], int], Callable[[int], int]] | None,
-    offsets: str,
+    offsets: ReadOffsets,
 ) -> tuple[int, int]:
     """The region's offsets as code points into ``text``.
 

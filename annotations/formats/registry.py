@@ -2,10 +2,11 @@
 
 An entry names the format's module and its writer and reader functions (imported only
 when the format is used, so that ``hamish cat`` does not load seven formats), where the
-writer writes (:data:`OutputKind`), what the reader reads (:data:`InputKind`), the
-format's own options and the unit of its offsets. ``hamish export`` and ``hamish
-import`` take their ``--format`` choices and format options from :data:`FORMATS`, and
-pass each format only the options it declares (the others are ignored).
+writer writes (:data:`OutputKind`), what the reader reads (:data:`InputKind`) and the
+format's own options. ``hamish export`` and ``hamish import`` take their ``--format``
+choices and format options from :data:`FORMATS`, and pass each format only the options
+it declares (the others are ignored). Offset units are named in
+:mod:`annotations.formats.offsets` only.
 
 Adding a format: write ``annotations/formats/<name>.py`` with
 ``write_<name>(documents, out, **options) -> ExportReport`` (``out`` is a text stream,
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from annotations.errors import HamishError
-from annotations.formats.offsets import OFFSET_UNITS, OffsetUnit
+from annotations.formats.offsets import OFFSET_UNITS
 
 if TYPE_CHECKING:  # the command line imports this module at start-up: keep it light
     from annotations.formats.base import ExportReport, ImportedAnnotation
@@ -69,7 +70,7 @@ class FormatOption(NamedTuple):
 
 
 class Format(NamedTuple):
-    """One format: what it can do, where its code is, its options and offsets."""
+    """One format: what it can do, where its code is, its options."""
 
     name: str
     module: str  # imported on first use
@@ -80,7 +81,6 @@ class Format(NamedTuple):
     input: InputKind = "path"
     export_options: tuple[FormatOption, ...] = ()
     import_options: tuple[FormatOption, ...] = ()
-    offsets: OffsetUnit | None = "codepoint"  # the unit written by default; None: no offsets
 
     @property
     def can_export(self) -> bool:
@@ -129,6 +129,8 @@ class Format(NamedTuple):
             return list(reader(text, **options))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise HamishError(f"{source}: cannot read as {self.name}: {error}") from None
+        except RecursionError:  # JSON nested deeper than Python's parser can follow
+            raise HamishError(f"{source}: cannot read as {self.name}: nested too deeply") from None
 
 
 FORMATS: tuple[Format, ...] = (
@@ -173,9 +175,8 @@ FORMATS: tuple[Format, ...] = (
                 "--offsets", "offset unit of the file.", choices=OFFSET_UNITS, default="utf16"
             ),
         ),
-        offsets="utf16",
     ),
-    Format("conll", "annotations.formats.conll", writer="write_conll", offsets=None),
+    Format("conll", "annotations.formats.conll", writer="write_conll"),
     Format(
         "brat",
         "annotations.formats.brat",

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
 from annotations.tagset import TAGSET_FILE
 from reader.library.article import ArticleError, load_article
 from reader.library.find import LibraryError, find_articles
 from reader.tagsets import reader_tagset_report
 from reader.text.sanitize import sanitize
-
-EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE = 0, 1, 2
 
 
 @dataclass
@@ -49,7 +48,7 @@ class CheckReport:
     @property
     def exit_code(self) -> int:
         if self.unreadable or any(f.unreadable for f in self.files):
-            return EXIT_UNREADABLE
+            return EXIT_USAGE  # an article or path cannot be read
         if self.problems or any(f.errors or f.counts["orphaned"] for f in self.files):
             return EXIT_PROBLEM
         return EXIT_OK

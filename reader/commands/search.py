@@ -58,7 +58,7 @@ def search_corpus(
     problems: list[str] | None = None,
 ) -> Iterator[Hit]:
     """Hits in article text, then in annotation quotes, notes and tags, article by article."""
-    from annotations import open_sidecar, sidecar_path
+    from annotations import SidecarError, open_sidecar, sidecar_path
 
     if not fold(query).text.strip():
         return
@@ -73,9 +73,14 @@ def search_corpus(
                 yield Hit(path, line, start, end, "text", text[start:end], context)
         if not sidecar_path(article_path, annotations_dir, root).exists():
             continue
-        sidecar = open_sidecar(
-            article_path, text, annotations_dir=annotations_dir, library_root=root
-        )
+        try:
+            sidecar = open_sidecar(
+                article_path, text, annotations_dir=annotations_dir, library_root=root
+            )
+        except SidecarError as error:  # unreadable, or a folder named like a sidecar
+            if problems is not None:
+                problems.append(str(error))
+            continue
         for annotation in sidecar.annotations.annotations:
             fields = [("quote", annotation.quote), ("note", annotation.note)]
             fields += [("tag", tag) for tag in annotation.tags]

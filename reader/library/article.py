@@ -21,14 +21,21 @@ from typing import TYPE_CHECKING, Any
 
 from annotations.errors import HamishError
 from annotations.script import (
+    ANY_LETTER_RE,
     ARABIC_LETTER_RE,
+    ARABIC_YEH_KAF_RE,
     BLANK_CHARS,
+    COLONS,
     HEBREW_LETTER_RE,
     LATIN_LETTER_RE,
+    NON_TEXT_CONTROL_RE,
     OTHER_RTL_LETTER_RE,
     PARAGRAPH_BREAK_RE,
     PARAGRAPH_BREAKS,
+    PERSIAN_LETTER_RE,
     SPLITLINES_BREAKS,
+    TEXT_CONTROLS,
+    URDU_LETTER_RE,
     char_ranges,
 )
 from reader.text.paragraphs import Paragraph, split_paragraphs
@@ -58,8 +65,8 @@ ARTICLE_SUFFIXES = (".txt", ".md")
 #: Larger files are refused.  Read at call time, so tests may monkeypatch it.
 MAX_ARTICLE_BYTES = 256 * 1024 * 1024
 
-#: Decoded text whose share of control characters (other than \t \n \r \f) exceeds this is
-#: considered binary.
+#: Decoded text whose share of control characters (other than the TEXT_CONTROLS: \t \n \r
+#: \f) exceeds this is considered binary.
 _MAX_CONTROL_SHARE = 0.05
 
 #: Script heuristics (language, direction) look at no more than this many characters of the
@@ -111,7 +118,6 @@ def _format_size(n: int) -> str:
 # --------------------------------------------------------------------------------------------
 # Decoding
 
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _CHUNK = 1_000_000
 
 
@@ -123,7 +129,7 @@ def _control_share_too_high(text: str) -> bool:
     limit = _MAX_CONTROL_SHARE * n
     count = 0
     for i in range(0, n, _CHUNK):
-        count += len(_CONTROL_RE.findall(text, i, i + _CHUNK))
+        count += len(NON_TEXT_CONTROL_RE.findall(text, i, i + _CHUNK))
         if count > limit:
             return True
     return False
@@ -140,7 +146,7 @@ def _mostly_printable(text: str, threshold: float = 0.95) -> bool:
     sample = text[:65536]
     if not sample:
         return True
-    good = sum(1 for ch in sample if ch.isprintable() or ch in "\t\n\r\f")
+    good = sum(1 for ch in sample if ch.isprintable() or ch in TEXT_CONTROLS)
     return good >= threshold * len(sample)
 
 
@@ -242,11 +248,6 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str, bool]:
 # --------------------------------------------------------------------------------------------
 # Script heuristics
 
-_URDU_RE = re.compile("[\u0679\u0688\u0691\u06ba\u06d2\u06be]")  # ٹ ڈ ڑ ں ے ھ
-_PERSIAN_RE = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
-_ARABIC_YK_RE = re.compile("[\u064a\u0643]")  # ي ك
-_LETTER_RE = re.compile(r"[^\W\d_]")
-
 _RTL_LANGUAGES = frozenset(
     {"ar", "fa", "ur", "he", "iw", "yi", "ps", "sd", "ckb", "ug", "dv", "syr", "ku", "prs"}
 )
@@ -284,7 +285,7 @@ class _ScriptCounts:
             hebrew=_count(HEBREW_LETTER_RE, sample),
             arabic=_count(ARABIC_LETTER_RE, sample),
             other_rtl=_count(OTHER_RTL_LETTER_RE, sample),
-            letters=_count(_LETTER_RE, sample),
+            letters=_count(ANY_LETTER_RE, sample),
             sample=sample,
         )
 
@@ -298,11 +299,11 @@ def _language_from_counts(c: _ScriptCounts) -> str | None:
     if best == 0 or 2 * best < c.letters:
         return None  # no letters, or no script holds half of them
     if c.arabic == best:
-        urdu = _count(_URDU_RE, c.sample)
+        urdu = _count(URDU_LETTER_RE, c.sample)
         if urdu >= 2 and urdu >= 0.01 * c.arabic:
             return "ur"
-        persian = _count(_PERSIAN_RE, c.sample)
-        if persian > _count(_ARABIC_YK_RE, c.sample):
+        persian = _count(PERSIAN_LETTER_RE, c.sample)
+        if persian > _count(ARABIC_YEH_KAF_RE, c.sample):
             return "fa"
         return "ar"
     if c.hebrew == best:
@@ -353,7 +354,7 @@ _STRIP_RE = re.compile(f"^{_BLANK_CLASS}+|{_BLANK_CLASS}+$")
 _SOURCE_RE = re.compile(
     rf"{_BLANK_CLASS}*"
     r"(?:(?i:source)|المصدر|منبع|ماخذ|מקור)"
-    rf"{_BLANK_CLASS}*[:\uff1a\ufe55\ufe13\u2236\ua789\u05c3]{_BLANK_CLASS}*"
+    rf"{_BLANK_CLASS}*[{char_ranges(COLONS)}]{_BLANK_CLASS}*"
     r"(?P<source>.*?\S)"
     rf"{_BLANK_CLASS}*"
 )
@@ -645,8 +646,16 @@ def _cut_to_character(data: bytes) -> bytes:
         return data[: len(data) - len(data) % 4]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         data = data[: len(data) - len(data) % 2]
-        # A high surrogate at the end (in either byte order) loses its pair: drop it.
-        if len(data) >= 2 and (0xD8 <= data[-1] <= 0xDB or 0xD8 <= data[-2] <= 0xDB):
+        # A high surrogate at the end loses its pair: drop it. Which byte is the unit's
+        # high one depends on the byte order: the BOM's, else the one decode_bytes would
+        # try first (the side with more NUL bytes is the high side of ASCII).
+        if data.startswith(b"\xff\xfe"):
+            little = True
+        elif data.startswith(b"\xfe\xff"):
+            little = False
+        else:
+            little = data[1::2].count(0) >= data[0::2].count(0)
+        if len(data) >= 2 and 0xD8 <= data[-1 if little else -2] <= 0xDB:
             data = data[:-2]
         return data
     # UTF-8 (harmless for single-byte encodings: at most a few bytes are dropped).

@@ -10,11 +10,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotations import Annotation, open_sidecar, sidecar_path
+from annotations import Annotation, SidecarError, open_sidecar, sidecar_path
 from annotations.formats.base import ExportDocument
 from reader.library.article import Article, ArticleError, load_article
 from reader.library.find import find_articles
+
+if TYPE_CHECKING:
+    from annotations.model import Status
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -25,7 +29,7 @@ class Filters:
 
     tag: str | None = None
     author: str | None = None
-    status: str | None = None
+    status: Status | None = None
 
     def keep(self, annotation: Annotation) -> bool:
         if self.author is not None and annotation.author != self.author:
@@ -95,9 +99,14 @@ def iter_documents(
             if sidecar_path(path, annotations_dir, root).exists()
         )
     for article_path, root, article in readable_articles(found, problems):
-        sidecar = open_sidecar(
-            article_path, article.text, annotations_dir=annotations_dir, library_root=root
-        )
+        try:
+            sidecar = open_sidecar(
+                article_path, article.text, annotations_dir=annotations_dir, library_root=root
+            )
+        except SidecarError as error:  # unreadable, or a folder named like a sidecar
+            if problems is not None:
+                problems.append(str(error))
+            continue
         if sidecar.read_only and not sidecar.annotations.annotations and problems is not None:
             problems.append(sidecar.read_only)
         annotations = sidecar.annotations

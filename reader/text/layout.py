@@ -19,7 +19,13 @@ from typing import Literal, NamedTuple
 
 from rich.cells import cell_len
 
-from annotations.script import BIDI_SEGMENT_SEPARATORS, MAY_RESOLVE_RTL_RE, char_ranges
+from annotations.script import (
+    BIDI_SEGMENT_SEPARATORS,
+    BREAKABLE_SPACES,
+    MAY_RESOLVE_RTL_RE,
+    ZWSP,
+    char_ranges,
+)
 from reader.text.bidi_levels import Direction, ParagraphLevels, resolve_levels
 from reader.text.mirror import MIRRORED
 from reader.text.reorder import TRAILING_RESET, line_levels, visual_order
@@ -30,10 +36,8 @@ BidiMode = Literal["self", "terminal"]
 #: A paragraph's or an article's resolved direction (``Direction`` may also be "auto").
 TextDirection = Literal["rtl", "ltr"]
 
-# Break opportunities: after spaces (not no-break spaces) and after ZWSP.
-_BREAK_AFTER = frozenset(
-    " \t\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000\u200b"
-)
+# Break opportunities: after a breakable space (not a no-break space) and after ZWSP.
+_BREAK_AFTER = BREAKABLE_SPACES | {ZWSP}
 _STRONG_CLASSES = frozenset({"L", "R", "AL"})
 _SEGMENT_SEPARATORS = re.compile(f"[{char_ranges(BIDI_SEGMENT_SEPARATORS)}]")
 _PHANTOM_CLASSES = frozenset({"L", "R", "AL", "LRI", "RLI", "FSI", "PDI"})

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Literal
 
+from annotations.script import FSI, PDI
 from reader.text.layout import LayoutOptions, TextDirection, VisualLine, layout_paragraph
 from reader.text.paragraphs import Paragraph
 
@@ -27,6 +28,16 @@ def body_lines(
     return lines
 
 
+def byline(source: str | None, date: str | None) -> str | None:
+    """The header's line under the title: source and date joined by " · " (None: neither).
+
+    Each is its own bidi isolate (FSI … PDI), so an ISO date next to an Arabic source
+    keeps its own order instead of taking the source's direction.
+    """
+    parts = [f"{FSI}{part}{PDI}" for part in (source, date) if part]
+    return " · ".join(parts) if parts else None
+
+
 def header_texts(
     title: str,
     source: str | None,
@@ -39,11 +50,9 @@ def header_texts(
     ``direction`` (the article's) is used when ``options`` say ``auto``.
     """
     fields = [title]
-    # Each field is its own bidi isolate (FSI … PDI), so an ISO date next to an
-    # Arabic source keeps its own order instead of taking the source's direction.
-    byline = " · ".join(f"\u2068{part}\u2069" for part in (source, date) if part)
-    if byline:
-        fields.append(byline)
+    under_title = byline(source, date)
+    if under_title is not None:
+        fields.append(under_title)
     if options.direction == "auto":
         options = replace(options, direction=direction)
     texts = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from annotations.script import BIDI_CONTROLS, HARAKAT
+from annotations.script import BIDI_CONTROLS, C0_CONTROLS, C1_CONTROLS, HARAKAT
 
 __all__ = ["REPLACEMENT", "display_char", "is_harakah", "is_mark", "sanitize"]
 
@@ -31,11 +31,10 @@ def display_char(char: str) -> str:
     special = _SPECIAL.get(char)
     if special is not None:
         return special
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)  # Control Pictures: ␛ for ESC, ␇ for BEL, …
-    if 0x80 <= code < 0xA0:
-        return REPLACEMENT  # C1 controls (CSI, OSC, …)
+    if char in C0_CONTROLS:
+        return chr(0x2400 + ord(char))  # Control Pictures: ␛ for ESC, ␇ for BEL, …
+    if char in C1_CONTROLS:
+        return REPLACEMENT  # CSI, OSC, …
     if char in BIDI_CONTROLS:
         return ""
     category = unicodedata.category(char)

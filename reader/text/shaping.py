@@ -16,7 +16,13 @@ from functools import lru_cache
 
 from arabic_reshaper import ArabicReshaper
 
-from annotations.script import ARABIC_MARKS, QURANIC_SIGNS, ZWJ, char_ranges
+from annotations.script import (
+    ARABIC_MARKS,
+    MAY_NEED_SHAPING_RE,
+    QURANIC_SIGNS,
+    ZWJ,
+    char_ranges,
+)
 
 _RESHAPER = ArabicReshaper(
     configuration={
@@ -28,7 +34,6 @@ _RESHAPER = ArabicReshaper(
     }
 )
 
-_NEEDS_SHAPING = re.compile(r"[\u0620-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 # What may stand between a lam and the alef it joins: the reshaper skips the marks of
 # its HARAKAT_RE when joining, all of them Arabic marks or Quranic signs (checked in
 # tests/unit/test_script.py). Anything it does not skip breaks the join, so the lam is
@@ -59,7 +64,8 @@ def _letter_of(glyph: str) -> str:
 
 
 def needs_shaping(text: str) -> bool:
-    return _NEEDS_SHAPING.search(text) is not None
+    """True when ``text`` holds a character arabic-reshaper may change."""
+    return MAY_NEED_SHAPING_RE.search(text) is not None
 
 
 def shape(text: str) -> list[str]:

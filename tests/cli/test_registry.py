@@ -14,6 +14,7 @@ import pytest
 
 import annotations.formats.registry as registry
 from annotations.errors import HamishError
+from annotations.formats.offsets import OFFSET_UNITS
 from annotations.formats.registry import FORMATS, Format, FormatOption, command_options
 from reader.cli import cli
 from reader.commands.export import run_export
@@ -93,6 +94,8 @@ def test_every_entry_resolves_to_functions_taking_its_options():
             keywords = inspect.signature(function).parameters
             for option in entry.options(operation):
                 assert option.keyword in keywords, (entry.name, option.flag)
+                if option.default is not None:  # the command line's default is the function's
+                    assert keywords[option.keyword].default == option.default, entry.name
 
 
 def test_every_format_module_is_registered():
@@ -180,6 +183,30 @@ def test_formats_writing_their_own_files_need_an_output(capsys, library, entry):
     assert err == f"hamish: --format {entry.name} needs -o (a {entry.output})\n"
 
 
+DEEP = "[" * 20_000 + "]" * 20_000  # deeper than Python's recursion limit
+
+
+@pytest.mark.parametrize("name", ["jsonl", "w3c", "doccano", "labelstudio"])
+def test_json_nested_too_deeply_is_bad_input(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    Path("deep.json").write_text(DEEP + "\n", encoding="utf-8")
+    message = rf"^deep\.json: cannot read as {name}: nested too deeply$"
+    with pytest.raises(HamishError, match=message):
+        registry.get_format(name).read("deep.json")
+
+
+def test_import_of_json_nested_too_deeply_is_one_line(capsys, library):
+    Path("deep.jsonl").write_text('{"document": "x.txt", "extra": ' + DEEP + "}\n")
+    code, out, err = run(
+        capsys, "import", "--format", "jsonl", "--root", str(library), "deep.jsonl"
+    )
+    assert (code, out, err) == (
+        2,
+        "",
+        "hamish: deep.jsonl: cannot read as jsonl: nested too deeply\n",
+    )
+
+
 def test_an_unreadable_import_names_the_file_as_given(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("bad.jsonl").write_text("{oops\n", encoding="utf-8")
@@ -224,9 +251,27 @@ def test_a_flag_declared_two_ways_is_a_mistake(monkeypatch):
 
 def test_get_format():
     assert registry.get_format("brat").output == "folder"
-    assert registry.get_format("doccano").offsets == "utf16"
+    assert registry.get_format("doccano").input == "lines"
     with pytest.raises(KeyError):
         registry.get_format("xlsx")
+
+
+def test_offset_units_are_named_by_offsets_only():
+    # An entry has no offset unit of its own: its --offsets option (and the writer's
+    # default) says which unit it writes, and the units are the converter's.
+    assert "offsets" not in Format._fields
+    offset_options = [
+        option
+        for entry in FORMATS
+        for operation in ("export", "import")
+        for option in entry.options(operation)
+        if option.flag == "--offsets"
+    ]
+    assert offset_options
+    assert {option.choices for option in offset_options} == {OFFSET_UNITS}
+    import annotations.formats.doccano as doccano
+
+    assert not hasattr(doccano, "OFFSETS")
 
 
 # --------------------------------------------------------------------------- writing to stdout

@@ -12,13 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from annotations.formats.base import (
-    ExportDocument,
-    codepoint_offset,
-    utf16_offset,
-)
+from annotations.formats.base import ExportDocument
 from annotations.formats.brat import read_brat, write_brat
 from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotations.formats.offsets import OFFSET_UNITS
 from annotations.model import Annotation, AnnotationSet, make_annotation, text_sha256
 
 # --------------------------------------------------------------------------- fixtures
@@ -571,20 +568,6 @@ def test_read_labelstudio_errors(tmp_path):
         list(read_labelstudio(path))
 
 
-def test_offset_helpers_match_base():
-    from annotations.formats.offsets import astral_positions as _astral_positions
-    from annotations.formats.offsets import codepoint_converter as _to_codepoints
-    from annotations.formats.offsets import utf16_converter as _to_utf16
-
-    text = "a😀b𝐀𝐀\r\nc😀"
-    astral = _astral_positions(text)
-    to_utf16, to_codepoints = _to_utf16(astral), _to_codepoints(text, astral)
-    for index in range(len(text) + 1):
-        assert to_utf16(index) == utf16_offset(text, index)
-    for units in range(len(text.encode("utf-16-le")) // 2 + 2):
-        assert to_codepoints(units) == codepoint_offset(text, units)
-
-
 def test_brat_label_with_bar(tmp_path):
     text = "x y"
     annotation = make_annotation(text, 0, 1, tags=["a|b"])
@@ -600,6 +583,20 @@ def test_labelstudio_single_span_tag_warns(tmp_path):
     report = write_labelstudio([_document("x.txt", "x", text, annotations)], tmp_path / "o.json")
     assert any("single tag 'Span'" in w for w in report.warnings)
     assert [a.tags for a in read_labelstudio(tmp_path / "o.json")] == [(), ()]
+
+
+def test_labelstudio_offset_units_are_the_converters(tmp_path):
+    units = ", ".join(OFFSET_UNITS)
+    with pytest.raises(ValueError, match=rf"^offsets must be one of {units}, not 'bytes'$"):
+        write_labelstudio([], tmp_path / "o.json", offsets="bytes")
+    with pytest.raises(ValueError, match=rf"^offsets must be one of auto, {units}, not 'bytes'$"):
+        list(read_labelstudio(tmp_path / "o.json", offsets="bytes"))
+    text = "x 😀 y"
+    document = _document("x.txt", "x", text, [make_annotation(text, 4, 5)])
+    for unit in OFFSET_UNITS:
+        write_labelstudio([document], tmp_path / f"{unit}.json", offsets=unit)
+        (read,) = read_labelstudio(tmp_path / f"{unit}.json", offsets=unit)
+        assert (read.start, read.end, read.quote) == (4, 5, "y")
 
 
 def test_labelstudio_offsets_argument(tmp_path):

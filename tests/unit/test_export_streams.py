@@ -624,6 +624,18 @@ def test_doccano_reads_plain_doccano_lines():
         list(read_doccano([json.dumps({"text": text, "label": [[0, 16, "t"]]})]))
 
 
+def test_doccano_keeps_document_facts_out_of_annotations(documents):
+    """A line's ``id`` numbers the document: it names the article, not an annotation."""
+    out = io.StringIO()
+    write_doccano(documents, out)
+    lines = out.getvalue().splitlines()
+    plain = json.dumps({"id": 7, "text": "مرحبا بكم", "label": [[0, 5, "t"]]}, ensure_ascii=False)
+    imported = list(read_doccano([*lines, plain]))
+    assert len(imported) > len(documents)
+    assert [i.extra for i in imported] == [{}] * len(imported)
+    assert imported[-1].document == "7"
+
+
 def test_doccano_labels_edited_in_doccano(documents):
     """A label added in doccano joins its annotation; one removed drops it."""
     out = io.StringIO()

@@ -13,31 +13,46 @@ from arabic_reshaper.arabic_reshaper import HARAKAT_RE as RESHAPER_HARAKAT_RE
 
 from annotations import script
 from annotations.script import (
+    ANY_LETTER_RE,
     ARABIC_LETTER_RE,
     ARABIC_MARKS,
+    ARABIC_YEH_KAF_RE,
     ATTACHED_MARKS,
     BIDI_CONTROLS,
     BIDI_PARAGRAPH_SEPARATORS,
     BIDI_SEGMENT_SEPARATORS,
     BLANK_CHARS,
+    BREAKABLE_SPACES,
+    C0_CONTROLS,
+    C1_CONTROLS,
+    COLONS,
+    FSI,
     HARAKAT,
     HEBREW_LETTER_RE,
     HEBREW_MARKS,
     HORIZONTAL_SPACES,
     INVISIBLE_FORMAT,
     JSON_RAW_LINE_BREAK_RE,
+    JSON_RAW_LINE_BREAKS,
     LATIN_LETTER_RE,
+    MAY_NEED_SHAPING_RE,
     MAY_RESOLVE_RTL_RE,
+    NON_TEXT_CONTROL_RE,
     OTHER_RTL_LETTER_RE,
     PARAGRAPH_BREAK_RE,
     PARAGRAPH_BREAKS,
+    PDI,
+    PERSIAN_LETTER_RE,
     QURANIC_SIGNS,
     SPLITLINES_BREAK_RE,
     SPLITLINES_BREAKS,
     TATWEEL,
+    TEXT_CONTROLS,
+    URDU_LETTER_RE,
     WORD_JOINERS,
     ZWJ,
     ZWNJ,
+    ZWSP,
     char_ranges,
 )
 
@@ -114,6 +129,15 @@ def test_invisible_format_characters_are_format_characters_and_hold_the_bidi_con
     }
     assert unicodedata.name(ZWNJ) == "ZERO WIDTH NON-JOINER"
     assert unicodedata.name(ZWJ) == "ZERO WIDTH JOINER"
+    assert unicodedata.name(ZWSP) == "ZERO WIDTH SPACE"
+
+
+def test_fsi_and_pdi_are_the_first_strong_isolate_and_its_end():
+    assert unicodedata.name(FSI) == "FIRST STRONG ISOLATE"
+    assert unicodedata.bidirectional(FSI) == "FSI"
+    assert unicodedata.name(PDI) == "POP DIRECTIONAL ISOLATE"
+    assert unicodedata.bidirectional(PDI) == "PDI"
+    assert {FSI, PDI} <= BIDI_CONTROLS
 
 
 # --------------------------------------------------------------------------- marks
@@ -170,6 +194,38 @@ def test_horizontal_spaces_are_the_space_separators_tab_vt_and_ff():
     assert not BLANK_CHARS & PARAGRAPH_BREAKS
 
 
+def test_breakable_spaces_are_tab_and_the_space_separators_but_the_no_break_ones():
+    space_separators = {c for c in every_character() if unicodedata.category(c) == "Zs"}
+    no_break = {c for c in space_separators if unicodedata.decomposition(c).startswith("<noBreak>")}
+    assert hex_list(no_break) == ["U+00A0", "U+2007", "U+202F"]
+    assert BREAKABLE_SPACES == (space_separators - no_break) | {"\t"}
+    assert BREAKABLE_SPACES < HORIZONTAL_SPACES
+    assert ZWSP not in BREAKABLE_SPACES  # invisible: a format character, not a space
+
+
+# --------------------------------------------------------------------------- controls
+
+
+def test_c0_and_c1_controls_with_delete_are_every_control_character():
+    controls = {c for c in every_character() if unicodedata.category(c) == "Cc"}
+    assert C0_CONTROLS | C1_CONTROLS | {"\x7f"} == controls
+    assert C0_CONTROLS == {c for c in controls if c < "\x7f"}
+    assert C1_CONTROLS == {c for c in controls if c > "\x7f"}
+
+
+def test_text_controls_are_the_four_whitespace_controls_text_is_written_with():
+    assert TEXT_CONTROLS == {"\t", "\n", "\x0c", "\r"}
+    assert TEXT_CONTROLS < C0_CONTROLS
+    assert all(c.isspace() for c in TEXT_CONTROLS)
+
+
+def test_non_text_controls_are_every_other_control_character():
+    controls = {c for c in every_character() if unicodedata.category(c) == "Cc"}
+    matched = {c for c in every_character() if NON_TEXT_CONTROL_RE.fullmatch(c)}
+    assert hex_list(matched ^ (controls - TEXT_CONTROLS)) == []
+    assert {"\x0b", "\x1b", "\x85"} <= matched  # VT, ESC and NEL count as binary
+
+
 # --------------------------------------------------------------------------- line breaks
 
 
@@ -214,7 +270,7 @@ def test_splitlines_breaks_are_where_str_splitlines_breaks():
 def test_json_raw_line_breaks_are_the_splitlines_breaks_json_leaves_raw():
     raw = {c for c in SPLITLINES_BREAKS if c in json.dumps(c, ensure_ascii=False)}
     matched = {c for c in every_character() if JSON_RAW_LINE_BREAK_RE.fullmatch(c)}
-    assert matched == raw == {"\x85", "\u2028", "\u2029"}
+    assert matched == raw == JSON_RAW_LINE_BREAKS == {"\x85", "\u2028", "\u2029"}
 
 
 # --------------------------------------------------------------------------- bidi classes
@@ -232,6 +288,33 @@ def test_may_resolve_rtl_matches_every_character_that_can_make_an_odd_level():
     assert hex_list(missed) == []
     # ... and lets left-to-right text skip the bidi algorithm.
     assert MAY_RESOLVE_RTL_RE.search("Hello, мир! 2024 中文 Ελληνικά \u202a\u2066x\u2069") is None
+
+
+# --------------------------------------------------------------------------- joining
+
+
+def test_may_need_shaping_holds_every_letter_of_the_reshapers_tables():
+    from arabic_reshaper import letters
+
+    for table in (letters.LETTERS_ARABIC, letters.LETTERS_ARABIC_V2, letters.LETTERS_KURDISH):
+        # ZWJ is in the tables to join its neighbours; alone it gives no form.
+        shaped = set(table) - {ZWJ}
+        assert shaped, "arabic-reshaper's letter tables not understood"
+        assert hex_list({c for c in shaped if not MAY_NEED_SHAPING_RE.match(c)}) == []
+    # ... and only Arabic-script characters (digits included): other text skips it.
+    for char in (c for c in assigned() if MAY_NEED_SHAPING_RE.match(c)):
+        assert "ARABIC" in unicodedata.name(char), hex_list({char})
+
+
+def test_the_reshaper_leaves_every_other_character_as_it_is():
+    from reader.text.shaping import _RESHAPER
+
+    others = "".join(
+        c
+        for c in every_character()
+        if ord(c) < 0x10000 and c != ZWJ and not MAY_NEED_SHAPING_RE.match(c)
+    )
+    assert _RESHAPER.reshape(others) == others
 
 
 # --------------------------------------------------------------------------- letters
@@ -274,6 +357,50 @@ def test_letter_classes_do_not_overlap():
     for i, a in enumerate(sets):
         for b in sets[i + 1 :]:
             assert not a & b
+
+
+def test_any_letter_is_every_letter_and_the_numbers_that_are_not_digits():
+    members = {c for c in every_character() if ANY_LETTER_RE.match(c)}
+    letters = {c for c in assigned() if unicodedata.category(c).startswith("L")}
+    assert hex_list(letters - members) == []
+    others = {c for c in every_character() if c.isnumeric() and not c.isdecimal()}
+    assert members == letters | others
+    assert {"²", "½", "Ⅻ"} <= members and not {"1", "١", "_", "\u064e"} & members
+
+
+@pytest.mark.parametrize(
+    ("regex", "names"),
+    [
+        (URDU_LETTER_RE, {"TTEH", "DDAL", "RREH", "NOON GHUNNA", "HEH DOACHASHMEE", "YEH BARREE"}),
+        (PERSIAN_LETTER_RE, {"PEH", "TCHEH", "JEH", "KEHEH", "GAF", "FARSI YEH"}),
+        (ARABIC_YEH_KAF_RE, {"YEH", "KAF"}),
+    ],
+    ids=["urdu", "persian", "arabic-yeh-kaf"],
+)
+def test_language_letter_classes_are_the_arabic_letters_they_name(regex, names):
+    members = matched_by(regex)
+    assert {unicodedata.name(c) for c in members} == {f"ARABIC LETTER {n}" for n in names}
+    assert members <= matched_by(ARABIC_LETTER_RE)
+
+
+def test_language_letter_classes_do_not_overlap():
+    urdu, persian, arabic = map(matched_by, (URDU_LETTER_RE, PERSIAN_LETTER_RE, ARABIC_YEH_KAF_RE))
+    assert not urdu & persian and not urdu & arabic and not persian & arabic
+
+
+# --------------------------------------------------------------------------- punctuation
+
+
+def test_colons_are_the_characters_their_names_say():
+    assert {unicodedata.name(c) for c in COLONS} == {
+        "COLON",
+        "FULLWIDTH COLON",
+        "SMALL COLON",
+        "PRESENTATION FORM FOR VERTICAL COLON",
+        "RATIO",
+        "MODIFIER LETTER COLON",
+        "HEBREW PUNCTUATION SOF PASUQ",
+    }
 
 
 # --------------------------------------------------------------------------- char_ranges
@@ -350,3 +477,81 @@ def test_article_errors_are_one_line_whatever_the_line_breaks():
         load_article(f"/nonexistent/{odd}.txt")
     assert len(str(caught.value).splitlines()) == 1
     assert "\\r" in str(caught.value) and "\\n" in str(caught.value)
+
+
+def test_a_source_line_is_found_after_every_colon():
+    from reader.library.article import article_from_text
+
+    for colon in COLONS:
+        article = article_from_text(f"Title\nbody\nSource{colon} Reuters\n", "x.txt")
+        assert article.source == "Reuters", hex_list({colon})
+
+
+def test_a_file_full_of_non_text_controls_is_binary_and_text_controls_are_not():
+    from reader.library.article import ArticleError, decode_bytes
+
+    text_like = ("word " + "".join(sorted(TEXT_CONTROLS))) * 20
+    assert decode_bytes(text_like.encode())[0] == text_like
+    for char in {c for c in C0_CONTROLS | C1_CONTROLS if NON_TEXT_CONTROL_RE.match(c)} - {"\x00"}:
+        with pytest.raises(ArticleError, match="control characters"):
+            decode_bytes(("word " + char * 2).encode() * 20)
+
+
+def test_the_language_guess_uses_the_letter_classes():
+    from reader.library.article import guess_language
+
+    assert guess_language("كتب الكاتب في الكتاب الذي يقرأ") == "ar"
+    assert guess_language("کتاب یک نویسنده را خواندم") == "fa"  # keheh and farsi yeh
+    assert guess_language("یہ کتاب بہت اچھی ہے اور ٹھیک ہے") == "ur"  # heh doachashmee, tteh
+
+
+def test_only_text_with_a_character_that_may_need_shaping_is_reshaped():
+    from reader.text.shaping import needs_shaping, shape
+
+    assert not needs_shaping("Hello שלום мир \u200d 2024")
+    for char in matched_by(MAY_NEED_SHAPING_RE):
+        assert needs_shaping(f"a{char}b"), hex_list({char})
+    assert shape("سلام") != list("سلام")
+
+
+def test_lines_break_after_breakable_spaces_and_zwsp_only():
+    from reader.text.layout import LayoutOptions, layout_paragraph
+
+    def line_ends(space: str) -> list[int]:
+        return [
+            line.end for line in layout_paragraph(f"aaa{space}bbb", LayoutOptions(width=5)).lines
+        ]
+
+    for space in BREAKABLE_SPACES | {ZWSP}:
+        assert line_ends(space) == [4, 7], hex_list({space})  # after the space
+    for space in HORIZONTAL_SPACES - BREAKABLE_SPACES:
+        assert line_ends(space) == [5, 7], hex_list({space})  # the word is cut at the width
+
+
+def test_controls_are_shown_as_pictures_or_replaced():
+    from reader.text.sanitize import REPLACEMENT, display_char
+
+    for char in C0_CONTROLS - {"\t"}:  # a tab shows as a space
+        assert unicodedata.name(display_char(char)).startswith("SYMBOL FOR "), hex_list({char})
+    for char in C1_CONTROLS:
+        assert display_char(char) == REPLACEMENT
+
+
+def test_the_byline_isolates_source_and_date():
+    from reader.text.render import byline
+
+    assert byline("رويترز", "2024-04-03") == f"{FSI}رويترز{PDI} · {FSI}2024-04-03{PDI}"
+    assert byline(None, "2024") == f"{FSI}2024{PDI}"
+    assert byline("", None) is None and byline(None, None) is None
+
+
+def test_json_lines_writers_escape_every_raw_line_break():
+    from annotations.formats.base import encode_json, escape_line_separators
+
+    plain = encode_json({"text": "سطر\tواحد"})
+    assert escape_line_separators(plain) is plain
+    for char in JSON_RAW_LINE_BREAKS:
+        record = {"text": f"a{char}b"}
+        escaped = escape_line_separators(encode_json(record))
+        assert len(f"{escaped}\n".splitlines()) == 1
+        assert json.loads(escaped) == record

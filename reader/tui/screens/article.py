@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from reader.keys import Scope
 from reader.library.article import Article, ArticleError, load_article, load_article_head
-from reader.text.render import visual_oneline
+from reader.text.render import byline, visual_oneline
 from reader.text.sanitize import sanitize
 from reader.tui.app import HamishApp
 from reader.tui.keys import bindings
@@ -67,16 +67,16 @@ class ArticleHeader(Static):
 
     def show(self, article: Article, width: int) -> None:
         title, rtl = visual_oneline(article.title, max(width - 2, 10))
-        byline_parts = [p for p in (article.source, article.date) if p]
+        under_title = byline(article.source, article.date)
         lines = Text(title, style="bold", justify="right" if rtl else "left", no_wrap=True)
-        if byline_parts:
-            byline, byline_rtl = visual_oneline(
-                " · ".join(f"\u2068{p}\u2069" for p in byline_parts),
+        if under_title is not None:
+            shown, shown_rtl = visual_oneline(
+                under_title,
                 max(width - 2, 10),
                 direction="rtl" if article.direction == "rtl" else "ltr",
             )
             lines.append("\n")
-            lines.append(Text(byline, style="italic", justify="right" if byline_rtl else "left"))
+            lines.append(Text(shown, style="italic", justify="right" if shown_rtl else "left"))
         self.update(lines)
 
 
