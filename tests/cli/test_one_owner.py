@@ -41,6 +41,7 @@ KINDS = {
         lambda raw: _current({**raw, "document": {**raw["document"], "file": "x.txt"}}),
         0,
     ),
+    "a folder": (None, 0),
 }
 
 
@@ -52,8 +53,11 @@ def test_stats_export_check_and_library_agree_on_the_count(capsys, tmp_path, mon
     original = json.loads((SAMPLES / (ARTICLE + ".annotations.json")).read_text(encoding="utf-8"))
     write, expected = KINDS[kind]
     sidecar = sidecar_path(library / ARTICLE)
-    sidecar.write_bytes(write(original))
-    before = sidecar.read_bytes()
+    if write is None:  # not a file at all
+        sidecar.mkdir()
+    else:
+        sidecar.write_bytes(write(original))
+    before = sidecar.read_bytes() if sidecar.is_file() else None
     monkeypatch.chdir(tmp_path)
 
     _, out, _ = run(capsys, "stats", "library", "--json")
@@ -65,7 +69,8 @@ def test_stats_export_check_and_library_agree_on_the_count(capsys, tmp_path, mon
     (entry,) = scan_library(library)
 
     assert (stats, exported, checked, entry.annotations) == (expected,) * 4
-    assert sidecar.read_bytes() == before  # nothing was rewritten by reading
+    if before is not None:
+        assert sidecar.read_bytes() == before  # nothing was rewritten by reading
 
 
 @pytest.mark.parametrize("kind", ["future version", "corrupt", "empty file", "another article's"])
