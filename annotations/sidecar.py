@@ -80,8 +80,9 @@ def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedS
     except RecursionError:
         return ParsedSidecar(None, f"{name}: not valid JSON (nested too deeply); {_UNTOUCHED}")
     # JSON escapes can carry lone surrogates that UTF-8 cannot: such a file would open and
-    # then refuse every save. Only files with \\u escapes of surrogates need the check.
-    if b"\\ud" in raw or b"\\uD" in raw:
+    # then refuse every save. Only a file with \\u escapes needs the check (hamish writes
+    # none but for control characters), and one scan for them is cheap.
+    if b"\\u" in raw:
         problem = unwritable(data)
         if problem is not None:
             return ParsedSidecar(None, f"{name}: {problem}; {_UNTOUCHED}", sidecar_version(data))
