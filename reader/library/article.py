@@ -55,6 +55,7 @@ __all__ = [
     "guess_language",
     "load_article",
     "load_article_head",
+    "os_reason",
     "split_paragraphs",
 ]
 
@@ -596,6 +597,19 @@ def article_from_text(
     )
 
 
+def os_reason(error: OSError, doing: str = "open") -> str:
+    """Why an article file could not be opened (or read), as the one-line errors say it."""
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, NotADirectoryError):
+        return "no such file (a parent is not a folder)"
+    if isinstance(error, IsADirectoryError):
+        return "is a folder, not an article file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return f"cannot {doing}: {error.strerror or error}"
+
+
 def load_article(path: str | Path) -> Article:
     """Read, decode and parse an article file.  Raises ArticleError with a one-line reason."""
     name = str(path)
@@ -603,14 +617,8 @@ def load_article(path: str | Path) -> Article:
     limit = MAX_ARTICLE_BYTES
     try:
         st = p.stat()
-    except FileNotFoundError:
-        raise _fail(name, "no such file") from None
-    except NotADirectoryError:
-        raise _fail(name, "no such file (a parent is not a folder)") from None
-    except PermissionError:
-        raise _fail(name, "permission denied") from None
     except OSError as e:
-        raise _fail(name, f"cannot open: {e.strerror or e}") from None
+        raise _fail(name, os_reason(e)) from None
     if stat.S_ISDIR(st.st_mode):
         raise _fail(name, "is a folder, not an article file")
     if stat.S_ISREG(st.st_mode) and st.st_size > limit:
@@ -622,14 +630,8 @@ def load_article(path: str | Path) -> Article:
             # A regular file is read whole (its size was checked); read(n) would first
             # reserve n bytes, i.e. the size limit, for every article.
             data = f.read() if stat.S_ISREG(st.st_mode) else f.read(limit + 1)
-    except FileNotFoundError:
-        raise _fail(name, "no such file") from None
-    except IsADirectoryError:
-        raise _fail(name, "is a folder, not an article file") from None
-    except PermissionError:
-        raise _fail(name, "permission denied") from None
     except OSError as e:
-        raise _fail(name, f"cannot read: {e.strerror or e}") from None
+        raise _fail(name, os_reason(e, "read")) from None
     if len(data) > limit:
         raise _fail(name, f"file too large (more than {_format_size(limit)})")
     text, encoding, detected = decode_bytes(data, name)
@@ -687,12 +689,8 @@ def load_article_head(
     try:
         with p.open("rb") as f:
             data = f.read(max_bytes)
-    except FileNotFoundError:
-        raise _fail(name, "no such file") from None
-    except PermissionError:
-        raise _fail(name, "permission denied") from None
     except OSError as e:
-        raise _fail(name, f"cannot open: {e.strerror or e}") from None
+        raise _fail(name, os_reason(e)) from None
     text, encoding, detected = decode_bytes(_cut_to_character(data), name)
     if detected and not guess:
         return None

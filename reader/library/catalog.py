@@ -33,6 +33,7 @@ from reader.library.article import (
     article_from_text,
     load_article,
     load_article_head,
+    os_reason,
 )
 from reader.library.find import find_articles
 
@@ -122,14 +123,6 @@ def _reason(error: ArticleError) -> str:
     return error.reason or str(error)
 
 
-def _os_reason(error: OSError) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "no such file"
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    return f"cannot open: {error.strerror or error}"
-
-
 def _tail_source(path: Path, size: int, encoding: str) -> str | None:
     """The ``source:`` line at the end of a large article, if any."""
     unit = 4 if encoding.startswith("utf-32") else 2 if encoding.startswith("utf-16") else 1
@@ -178,7 +171,7 @@ def _entry(article_path: Path, root: Path, annotations_dir: str | Path | None) -
     try:
         st = article_path.stat()
     except OSError as e:
-        error = _os_reason(e)
+        error = os_reason(e)
     else:
         modified = st.st_mtime
         if not stat.S_ISREG(st.st_mode):
