@@ -90,7 +90,10 @@ class ImportedAnnotation:
     created: str = ""
     modified: str = ""
     id: str | None = None  # kept when the file carries a hamish id
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)  # the record's other keys
+    # The annotation's own keys hamish does not know (``Annotation.extra``), when the file
+    # carries them apart from the record's (a hamish JSON Lines export does): kept whole.
+    annotation_extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass

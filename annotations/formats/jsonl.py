@@ -5,14 +5,16 @@ Export
     (``ensure_ascii=False``), ``\\n`` after every line. Keys, in this order::
 
         id start end quote prefix suffix tags note author created modified status
-        document title source date sha256 document_tags
+        [extra] document title source date sha256 document_tags
 
     ``start``/``end`` are code points into the article's full decoded text, 0-based,
     end exclusive, exactly as in the sidecar. **Every** annotation is exported,
     orphaned ones too, with their ``status`` and their last offsets and quote: the
     file is a complete dump of the sidecars (filter on ``status != "orphaned"`` to keep
     only placed spans). ``document_tags`` are the article's own tags. Annotation keys
-    hamish does not know (``Annotation.extra``) are not exported.
+    hamish does not know (``Annotation.extra``: written by a newer hamish or another
+    tool) are exported as one object under ``extra``, only when there are some, so
+    that they never mix with the record's own keys.
 
     U+0085, U+2028 and U+2029 (which JSON allows raw inside strings) are written as
     ``\\u`` escapes, so that the file splits into the same lines whatever splits it
@@ -24,7 +26,7 @@ Import
     least ``document`` and ``quote``). ``start``/``end`` may be absent or ``null``
     (both, then only the quote is known). Keys that are not fields of
     :class:`ImportedAnnotation` (``prefix``, ``suffix``, ``status``, ``title``, …)
-    are kept in its ``extra``.
+    are kept in its ``extra``; an ``extra`` object becomes its ``annotation_extra``.
 """
 
 from __future__ import annotations
@@ -40,9 +42,11 @@ from annotations.formats.base import (
     escape_line_separators,
     json_lines,
 )
+from annotations.model import Annotation
 
 _FIELDS = ("document", "start", "end", "quote", "tags", "note", "author", "created", "modified")
 _STRING_FIELDS = ("note", "author", "created", "modified")
+_EXTRA = "extra"  # the annotation's own unknown keys (Annotation.extra), as one object
 
 
 def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportReport:
@@ -61,29 +65,30 @@ def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
         document_part = dict(doc.fields)
         document_part["document_tags"] = list(doc.annotations.document.tags)
         tail = ", " + encode(document_part)[1:] + "\n"
-        lines = [
-            encode(
-                {
-                    "id": a.id,
-                    "start": a.start,
-                    "end": a.end,
-                    "quote": a.quote,
-                    "prefix": a.prefix,
-                    "suffix": a.suffix,
-                    "tags": list(a.tags),
-                    "note": a.note,
-                    "author": a.author,
-                    "created": a.created,
-                    "modified": a.modified,
-                    "status": a.status,
-                }
-            )[:-1]
-            + tail
-            for a in annotations
-        ]
+        lines = [encode(_annotation_keys(a))[:-1] + tail for a in annotations]
         out.write(escape_line_separators("".join(lines)))
         report.records += len(lines)
     return report
+
+
+def _annotation_keys(a: Annotation) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": a.id,
+        "start": a.start,
+        "end": a.end,
+        "quote": a.quote,
+        "prefix": a.prefix,
+        "suffix": a.suffix,
+        "tags": list(a.tags),
+        "note": a.note,
+        "author": a.author,
+        "created": a.created,
+        "modified": a.modified,
+        "status": a.status,
+    }
+    if a.extra:
+        record["extra"] = dict(a.extra)
+    return record
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[ImportedAnnotation]:
@@ -125,6 +130,9 @@ def _imported(record: dict[str, Any]) -> ImportedAnnotation:
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{key!r} must be a string")
         strings[key] = value or ""
+    extra = record.get(_EXTRA)
+    if extra is not None and not isinstance(extra, dict):
+        raise ValueError(f"{_EXTRA!r} must be an object")
     identifier = record.get("id")
     if identifier is not None and not isinstance(identifier, str):
         raise ValueError("'id' must be a string")
@@ -135,6 +143,7 @@ def _imported(record: dict[str, Any]) -> ImportedAnnotation:
         quote=record["quote"],
         tags=tuple(dict.fromkeys(tags)),
         id=identifier or None,
-        extra={k: v for k, v in record.items() if k not in _FIELDS and k != "id"},
+        extra={k: v for k, v in record.items() if k not in _FIELDS and k != "id" and k != _EXTRA},
+        annotation_extra=extra if isinstance(extra, dict) else {},
         **strings,
     )

@@ -134,7 +134,7 @@ def import_records(
                 id=record.id,  # a record whose id is already here was counted above
                 created=record.created or None,
                 modified=record.modified or None,
-                extra=_foreign_keys(record),
+                extra={**_foreign_keys(record), **record.annotation_extra},
             )
             problem = _record_problem(annotation, record, len(text))
             if problem is not None:
@@ -165,7 +165,8 @@ def _foreign_keys(record: ImportedAnnotation) -> dict[str, Any]:
     """The record's keys that hamish does not know, kept with the annotation.
 
     Known annotation fields are computed or taken from the record's own fields, and
-    document fields describe the article: neither is kept.
+    document fields describe the article: neither is kept. (The annotation's own unknown
+    keys, when the file carries them apart, are ``record.annotation_extra``, kept whole.)
     """
     return {
         k: v
