@@ -32,7 +32,10 @@ __all__ = [
     "BREAKABLE_SPACES",
     "C0_CONTROLS",
     "C1_CONTROLS",
+    "CLOSING_QUOTES_AND_BRACKETS",
     "COLONS",
+    "EXPLICIT_BIDI_CONTROLS",
+    "EXPLICIT_BIDI_CONTROL_RE",
     "FSI",
     "HARAKAT",
     "HEBREW_LETTER_RE",
@@ -42,15 +45,18 @@ __all__ = [
     "JSON_RAW_LINE_BREAKS",
     "JSON_RAW_LINE_BREAK_RE",
     "LATIN_LETTER_RE",
+    "LIST_BULLETS",
     "MAY_NEED_SHAPING_RE",
     "MAY_RESOLVE_RTL_RE",
     "NON_TEXT_CONTROL_RE",
+    "OPENING_BRACKETS",
     "OTHER_RTL_LETTER_RE",
     "PARAGRAPH_BREAKS",
     "PARAGRAPH_BREAK_RE",
     "PDI",
     "PERSIAN_LETTER_RE",
     "QURANIC_SIGNS",
+    "SENTENCE_END_PUNCTUATION",
     "SPLITLINES_BREAKS",
     "SPLITLINES_BREAK_RE",
     "TATWEEL",
@@ -168,6 +174,14 @@ PDI = "\u2069"
 # and ALM (their classes are L, R and AL: U+061C ARABIC LETTER MARK is a bidi control
 # too). They are never sent to a terminal and never allowed in a tag name.
 BIDI_CONTROLS = _chars(0x061C, (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069))
+
+# The explicit directional formatting characters among them (UAX #9 section 2): the
+# embeddings LRE RLE, their pop PDF and the overrides LRO RLO (U+202A-202E), and the
+# isolates LRI RLI FSI with their pop PDI (U+2066-2069). Unlike the implicit marks they
+# reorder a whole run ("invoice" RLO "fdp.exe" shows as "invoiceexe.pdf", a known
+# spoof), so the reader draws a visible marker for each and says when an article holds one.
+EXPLICIT_BIDI_CONTROLS = _chars((0x202A, 0x202E), (0x2066, 0x2069))
+EXPLICIT_BIDI_CONTROL_RE = re.compile(_class((0x202A, 0x202E), (0x2066, 0x2069)))
 
 # Format characters that show nothing and occur in real text: the bidi controls, soft
 # hyphen, zero width space, the joiners, word joiner and the BOM (zero width no-break
@@ -362,3 +376,41 @@ ARABIC_YEH_KAF_RE = re.compile(_class(0x0643, 0x064A))  # ك kaf, ي yeh
 # fullwidth, small and vertical presentation forms, ratio, the modifier letter colon,
 # and Hebrew sof pasuq, which looks like one.
 COLONS = _chars(0x3A, 0x05C3, 0x2236, 0xA789, 0xFE13, 0xFE55, 0xFF1A)
+
+# Punctuation a sentence or a clause ends with: . ! ? , ; and the ellipsis; the Arabic
+# comma, semicolon, triple dot and question mark (U+060C 061B 061E 061F), the Arabic
+# full stop Urdu writes (U+06D4), the reversed question mark (U+2E2E), the ideographic
+# comma and full stop, the small and fullwidth forms; and the colons (a line ending in
+# one introduces what follows). A line ending in one, after its closing quotes and
+# brackets, is running text: it is never taken for a subheading.
+SENTENCE_END_PUNCTUATION = (
+    COLONS
+    | _chars(0x21, 0x2C, 0x2E, 0x3B, 0x3F, 0x2026)  # ! , . ; ? …
+    | _chars(0x060C, 0x061B, 0x061E, 0x061F, 0x06D4, 0x2E2E)  # ، ؛ ؞ ؟ ۔ ⸮
+    | _chars(0x3001, 0x3002, 0xFE50, 0xFE52, 0xFE54, 0xFE56, 0xFE57)  # ideographic, small
+    | _chars(0xFF01, 0xFF0C, 0xFF0E, 0xFF1B, 0xFF1F)  # fullwidth
+)
+
+# What may follow a sentence's last punctuation: closing brackets ) ] } (and their CJK
+# and fullwidth forms), the ornate parentheses around Quranic verses (U+FD3E FD3F), and
+# quotation marks: ASCII " and ' (they close as often as they open), the final quotes
+# (» › ’ ”) and the initial ones (« ‹ ‘ “), which close a quote written »so« or „so“
+# (not the low-9 quotes ‚ „, which only open).
+CLOSING_QUOTES_AND_BRACKETS = (
+    _chars(0x29, 0x5D, 0x7D, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015)  # ) ] } 〉 …
+    | _chars(0xFD3E, 0xFD3F, 0xFF09, 0xFF3D, 0xFF5D)  # ﴾ ﴿ ） ］ ｝
+    | _chars(0x22, 0x27, 0xAB, 0xBB, 0x2039, 0x203A)  # " ' « » ‹ ›
+    | _chars(0x2018, 0x2019, 0x201B, 0x201C, 0x201D, 0x201F)  # ‘ ’ ‛ “ ” ‟
+)
+
+# Opening brackets ( [ { and their CJK and fullwidth forms: a line inside them is an
+# aside (a photo credit "(تصوير: ...)"), not a subheading.
+OPENING_BRACKETS = _chars(
+    0x28, 0x5B, 0x7B, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0xFF08, 0xFF3B, 0xFF5B
+)
+
+# What a list item starts with: hyphen-minus, asterisk and plus (Markdown's bullets), the
+# en and em dashes, the bullets (• ‣ ⁃ ◦ ▪ ●) and the middle dot.
+LIST_BULLETS = _chars(
+    0x2A, 0x2B, 0x2D, 0xB7, 0x2013, 0x2014, 0x2022, 0x2023, 0x2043, 0x25AA, 0x25CF, 0x25E6
+)

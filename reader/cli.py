@@ -33,7 +33,9 @@ from annotations.formats.registry import (
 
 if TYPE_CHECKING:
     from annotations.model import Status
+    from reader.commands.doctor import UseChoice
     from reader.settings import Settings
+    from reader.terminal import BidiChoice, OutputMode
     from reader.text.layout import BidiMode, Direction
 
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])
@@ -86,6 +88,60 @@ def _bidi_modes() -> tuple[str, ...]:
     from reader.text.layout import BidiMode
 
     return get_args(BidiMode)
+
+
+def _bidi_choices() -> tuple[str, ...]:
+    from reader.terminal import BidiChoice
+
+    return get_args(BidiChoice)
+
+
+def _saved_bidi_choices() -> tuple[str, ...]:
+    from reader.commands.doctor import USE_CHOICES
+
+    return USE_CHOICES
+
+
+_BIDI_HELP = (
+    "Who lays out right-to-left text. self: hamish shapes and reorders; terminal: logical "
+    "text for a terminal that reorders itself; logical: logical text, for pipes and files; "
+    "auto: on a terminal, the mode saved by `hamish doctor --use` or the one that reads "
+    "right there, piped or redirected, {piped}."
+)
+
+
+def bidi_option(*, page: bool) -> Callable[[Decorated], Decorated]:
+    """``--bidi auto|self|terminal|logical`` (the values are :mod:`reader.terminal`'s)."""
+    piped = "self (a page laid out for reading)" if page else "logical"
+    return click.option(
+        "--bidi",
+        type=OwnedChoice(_bidi_choices),
+        default="auto",
+        show_default=True,
+        help=_BIDI_HELP.format(piped=piped),
+    )
+
+
+def _output_mode(bidi: BidiChoice, *, page: bool = False) -> OutputMode:
+    """The mode to write stdout in for ``--bidi bidi`` (config.toml read only if needed)."""
+    from reader.terminal import resolve_bidi
+
+    def chosen() -> BidiMode | None:
+        from reader.settings import chosen_bidi
+
+        return chosen_bidi()
+
+    return resolve_bidi(bidi, sys.stdout, page=page, chosen=chosen)
+
+
+@contextmanager
+def _laid_out(mode: OutputMode) -> Iterator[None]:
+    """Around output in ``mode``: BDSM explicit where hamish's own layout would be
+    reordered again by the terminal."""
+    from reader.terminal import explicit_bidi, laid_out_by_hamish
+
+    with explicit_bidi(sys.stdout, laid_out_by_hamish(mode, sys.stdout)):
+        yield
 
 
 class _ReaderGone(Exception):
@@ -160,13 +216,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Paragraph direction; auto finds it per paragraph.",
 )
-@click.option(
-    "--bidi",
-    type=OwnedChoice(_bidi_modes),
-    default="self",
-    show_default=True,
-    help="self: hamish shapes and reorders; terminal: send logical text for a bidi terminal.",
-)
+@bidi_option(page=True)
 @click.option("--no-harakat", is_flag=True, help="Hide Arabic and Hebrew vowel marks.")
 @click.option("--header", is_flag=True, help="Show title, source and date above the body.")
 @click.option("--json", "as_json", is_flag=True, help="Print every visual line with its cell map.")
@@ -174,14 +224,21 @@ def cat_command(
     file: str,
     width: int | None,
     direction: Direction,
-    bidi: BidiMode,
+    bidi: BidiChoice,
     no_harakat: bool,
     header: bool,
     as_json: bool,
 ) -> None:
-    """Print FILE laid out for this terminal: shaped, reordered, wrapped, aligned."""
+    """Print FILE laid out for this terminal: shaped, reordered, wrapped, aligned.
+
+    Piped (`hamish cat FILE | less`) it stays this page; `--bidi logical` prints the
+    same lines in logical order, unshaped and without alignment padding.
+    """
     from reader.commands.cat import write_cat
 
+    mode = _output_mode(bidi, page=True)
+    if as_json and mode == "logical":
+        raise click.UsageError("--json describes a layout: use --bidi self or terminal")
     # An OSError out of write_cat is its output's: reading the article raises ArticleError.
     with _writing_stdout():
         write_cat(
@@ -190,7 +247,7 @@ def cat_command(
             warn=_warn,
             width=width,
             direction=direction,
-            bidi=bidi,
+            bidi=mode,
             harakat=not no_harakat,
             header=header,
             as_json=as_json,
@@ -203,9 +260,10 @@ def cat_command(
     "--fix", is_flag=True, help="Write re-anchored offsets and statuses back (atomically, merged)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@bidi_option(page=False)
 @annotations_dir_option
 def check_command(
-    paths: tuple[str, ...], fix: bool, as_json: bool, annotations_dir: str | None
+    paths: tuple[str, ...], fix: bool, as_json: bool, bidi: BidiChoice, annotations_dir: str | None
 ) -> None:
     """Validate and re-anchor the sidecars of PATHS (files or folders); report orphans.
 
@@ -219,7 +277,9 @@ def check_command(
     if as_json:
         _print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        _print(render_report(report), end="")
+        mode = _output_mode(bidi)
+        with _laid_out(mode):
+            _print(render_report(report, mode), end="")
     raise click.exceptions.Exit(report.exit_code)
 
 
@@ -377,12 +437,14 @@ def import_command(
 )
 @click.option("--chart", is_flag=True, help="Draw horizontal bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@bidi_option(page=False)
 @annotations_dir_option
 def stats_command(
     paths: tuple[str, ...],
     sections: tuple[str, ...],
     chart: bool,
     as_json: bool,
+    bidi: BidiChoice,
     annotations_dir: str | None,
 ) -> None:
     """Count annotations by tag, tag prefix, author, article and status."""
@@ -395,7 +457,11 @@ def stats_command(
     if as_json:
         _print(json.dumps(stats.to_json(chosen), ensure_ascii=False, indent=2))
     else:
-        _print(render_stats(stats, chosen, chart=chart, width=output_width()), end="")
+        mode = _output_mode(bidi)
+        with _laid_out(mode):
+            _print(
+                render_stats(stats, chosen, chart=chart, width=output_width(), mode=mode), end=""
+            )
     if stats.problems:
         raise click.exceptions.Exit(EXIT_PROBLEM)
 
@@ -403,28 +469,55 @@ def stats_command(
 @cli.command("search")
 @click.argument("args", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
+@bidi_option(page=False)
 @annotations_dir_option
-def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | None) -> None:
+def search_command(
+    args: tuple[str, ...], as_json: bool, bidi: BidiChoice, annotations_dir: str | None
+) -> None:
     """Search PATHS… for QUERY (the last argument), Arabic-aware, in text and annotations.
 
     Each hit prints as FILE:LINE:OFFSET with its context. Exit 1 when nothing is found.
     """
     from reader.commands.search import search_corpus
-    from reader.text.sanitize import sanitize
 
     *paths, query = args
     _require_paths(paths)
     problems: list[str] = []
     found = 0
-    for hit in search_corpus(
-        paths or ["."], query, annotations_dir=annotations_dir, problems=problems
-    ):
-        found += 1
-        _print(json.dumps(hit.to_json(), ensure_ascii=False) if as_json else sanitize(hit.render()))
+    mode: OutputMode = "logical" if as_json else _output_mode(bidi)
+    with _laid_out(mode):
+        for hit in search_corpus(
+            paths or ["."], query, annotations_dir=annotations_dir, problems=problems
+        ):
+            found += 1
+            _print(json.dumps(hit.to_json(), ensure_ascii=False) if as_json else hit.render(mode))
     for problem in problems:
         _warn(f"warning: {problem}")
     if not found:
         raise click.exceptions.Exit(EXIT_PROBLEM)
+
+
+@cli.command("doctor")
+@click.option(
+    "--use",
+    type=OwnedChoice(_saved_bidi_choices),
+    help="Save this bidi mode (the one whose self-test line reads right) to config.toml; "
+    "auto forgets the choice.",
+)
+@click.option("--no-query", is_flag=True, help="Do not ask the terminal its name (XTVERSION, DA2).")
+def doctor_command(use: UseChoice | None, no_query: bool) -> None:
+    """Say what hamish detected of this terminal and show each bidi mode on an Arabic line.
+
+    Then `hamish doctor --use self` (or `terminal`) saves the one that reads right.
+    """
+    from reader.commands.doctor import gather_facts, save_choice, write_doctor
+
+    if use is not None:
+        _print(save_choice(use))
+        return
+    facts = gather_facts(query=not no_query)
+    with _writing_stdout():
+        write_doctor(sys.stdout, facts)
 
 
 @cli.command("open", hidden=True)
@@ -437,6 +530,11 @@ def search_command(args: tuple[str, ...], as_json: bool, annotations_dir: str | 
 )
 @click.option("--theme", help="A Textual theme name, e.g. textual-light.")
 @click.option("--author", help="Your name on new annotations.")
+@click.option(
+    "--paragraph-spacing/--no-paragraph-spacing",
+    default=None,
+    help="A blank row between paragraphs [default: on].",
+)
 @annotations_dir_option
 def open_command(
     path: str,
@@ -446,10 +544,11 @@ def open_command(
     reading_width: int | None,
     theme: str | None,
     author: str | None,
+    paragraph_spacing: bool | None,
     annotations_dir: str | None,
 ) -> None:
     """Open the reader on PATH: a library folder or one article (default: .)."""
-    from reader.settings import load_settings, with_overrides
+    from reader.settings import chosen_bidi, load_settings, with_overrides
 
     target = Path(path)
     if not target.exists():
@@ -466,25 +565,35 @@ def open_command(
         reading_width=reading_width,
         theme=theme,
         author=author,
+        paragraph_spacing=paragraph_spacing,
     )
-    run_app(target, settings, Path(annotations_dir) if annotations_dir else None)
+    # The user chose the mode (a flag, or `hamish doctor --use`): no warning about it.
+    chosen = bidi is not None or chosen_bidi() is not None
+    run_app(target, settings, Path(annotations_dir) if annotations_dir else None, chosen=chosen)
 
 
-def run_app(target: Path, settings: Settings, annotations_dir: Path | None) -> None:
-    """Run the TUI; around it, BDSM explicit mode on terminals that reorder by themselves."""
+def run_app(
+    target: Path, settings: Settings, annotations_dir: Path | None, *, chosen: bool = False
+) -> None:
+    """Run the TUI; around it, BDSM explicit mode on terminals that reorder by themselves.
+
+    On a terminal known to scramble right-to-left text in the mode in use (and a mode the
+    user did not choose), the reader says so once, pointing at ``hamish doctor``.
+    """
     import atexit
 
-    from reader.terminal import explicit_bidi, terminal_reorders
+    from reader.terminal import explicit_bidi, honours_bdsm, known_to_scramble
     from reader.tui.app import HamishApp
 
     stream = sys.__stdout__
     bidi_mode: AbstractContextManager[None] = nullcontext()
-    if stream is not None and settings.bidi == "self" and stream.isatty() and terminal_reorders():
+    if stream is not None and settings.bidi == "self" and stream.isatty() and honours_bdsm():
         # The terminal's own bidi back at exit, even if we die inside the app.
         atexit.register(_restore_implicit_bidi, stream)
         bidi_mode = explicit_bidi(stream, True)
+    notice = known_to_scramble(mode=settings.bidi, chosen=chosen)
     with bidi_mode:
-        HamishApp(target, settings, annotations_dir=annotations_dir).run()
+        HamishApp(target, settings, annotations_dir=annotations_dir, notice=notice).run()
 
 
 def _restore_implicit_bidi(stream: TextIO) -> None:

@@ -47,6 +47,8 @@ class Scope(StrEnum):
     HELP = "help"
     NOTE_EDITOR = "note editor"
     TAG_PICKER = "tag picker"
+    INPUT = "input"  # a one-line text box (filters, search, tag picker), when it has focus
+    TEXT_AREA = "text area"  # the note editor's text, when it has focus
 
     @property
     def where(self) -> str:
@@ -54,7 +56,12 @@ class Scope(StrEnum):
         return _WHERE.get(self, self.value)
 
 
-_WHERE = {Scope.APP: "anywhere", Scope.VIEW: "article"}
+_WHERE = {
+    Scope.APP: "anywhere",
+    Scope.VIEW: "article",
+    Scope.INPUT: "text box",
+    Scope.TEXT_AREA: "note text",
+}
 
 # Every scope that is active (in Textual's binding chain) while an article is being read.
 READING_SCOPES = frozenset({Scope.APP, Scope.ARTICLE, Scope.VIEW, Scope.PANEL})
@@ -84,6 +91,69 @@ def _row(
 
 _A, _L, _R, _V, _P = Scope.APP, Scope.LIBRARY, Scope.ARTICLE, Scope.VIEW, Scope.PANEL
 _H, _N, _T = Scope.HELP, Scope.NOTE_EDITOR, Scope.TAG_PICKER
+
+
+def _editing_rows(scope: Scope, prefix: str, *, multiline: bool) -> tuple[KeyAction, ...]:
+    """The keys of a text box (reader/tui/widgets/rtl_input.py; the rules are
+    reader/text/editing.py's): arrows move visually through the cell map, so in
+    right-to-left text left goes forward; words, Home/End, deletion and the selection
+    are logical. Typed characters are not bindings: they go into the box."""
+    rows = [
+        (("left",), "move('left')", "Left", "left"),
+        (("right",), "move('right')", "Right", "right"),
+    ]
+    if multiline:
+        rows += [
+            (("up",), "move('up')", "Up", "up"),
+            (("down",), "move('down')", "Down", "down"),
+        ]
+    rows += [
+        (("ctrl+left",), "move('word_left')", "Word left", "word-left"),
+        (("ctrl+right",), "move('word_right')", "Word right", "word-right"),
+        (("home",), "move('line_start')", "Line start", "line-start"),
+        (("end",), "move('line_end')", "Line end", "line-end"),
+    ]
+    if multiline:
+        rows += [
+            (("ctrl+home",), "move('start')", "Start", "start"),
+            (("ctrl+end",), "move('end')", "End", "end"),
+        ]
+    rows += [
+        (("shift+left",), "move('left', True)", "Select left", "select-left"),
+        (("shift+right",), "move('right', True)", "Select right", "select-right"),
+    ]
+    if multiline:
+        rows += [
+            (("shift+up",), "move('up', True)", "Select up", "select-up"),
+            (("shift+down",), "move('down', True)", "Select down", "select-down"),
+        ]
+    rows += [
+        (("ctrl+shift+left",), "move('word_left', True)", "Select word left", "select-word-left"),
+        (
+            ("ctrl+shift+right",),
+            "move('word_right', True)",
+            "Select word right",
+            "select-word-right",
+        ),
+        (("shift+home",), "move('line_start', True)", "Select to line start", "select-line-start"),
+        (("shift+end",), "move('line_end', True)", "Select to line end", "select-line-end"),
+        (("ctrl+a",), "select_all", "Select all", "select-all"),
+        (("backspace",), "delete_back", "Delete the letter before", "delete-back"),
+        (("delete",), "delete_forward", "Delete the letter after", "delete-forward"),
+        (("ctrl+w",), "delete_word", "Delete the word before", "delete-word"),
+        (("ctrl+x",), "cut", "Cut", "cut"),
+        (("ctrl+c",), "copy", "Copy", "copy"),
+        (("ctrl+v",), "paste", "Paste", "paste"),
+    ]
+    if multiline:
+        rows.append((("enter",), "newline", "New line", "newline"))
+    else:
+        rows.append((("enter",), "submit", "Submit", "submit"))
+    return tuple(
+        KeyAction(scope, keys, action, description, f"{prefix}.{id}")
+        for keys, action, description, id in rows
+    )
+
 
 # In each scope, rows are in the order the footer shows them.
 KEYS: tuple[KeyAction, ...] = (
@@ -160,6 +230,9 @@ KEYS: tuple[KeyAction, ...] = (
     _row(_T, "escape", "cancel", "Cancel", "tags.cancel", footer=True),
     _row(_T, "down", "cursor(1)", "Next", "tags.next"),
     _row(_T, "up", "cursor(-1)", "Previous", "tags.previous"),
+    # Text boxes: every input of the reader, and the note editor's text.
+    *_editing_rows(Scope.INPUT, "input", multiline=False),
+    *_editing_rows(Scope.TEXT_AREA, "text", multiline=True),
 )
 
 # Input that is not a binding, for the help screen: (what to do, what it does).

@@ -3,11 +3,14 @@
 The file is plain TOML with top-level keys only::
 
     author = "رنا"
-    bidi = "self"            # or "terminal": let a bidi-capable terminal reorder
+    bidi = "self"            # or "terminal": let a bidi-capable terminal reorder; when the
+                             # file names none, --bidi auto picks per terminal (hamish doctor)
     theme = "textual-dark"
     harakat = true           # false hides Arabic and Hebrew vowel marks
     reading_width = 80       # 20..400 columns
     direction = "auto"       # or "rtl", "ltr"
+    paragraph_spacing = true # a blank row between paragraphs (headings are set apart anyway)
+    bidi_markers = true      # show bidi embeddings, overrides, isolates as marker cells
 
 A missing file means the defaults; unknown keys are ignored (a newer hamish may add some);
 a known key with a bad value is an error naming the file and the key.  Nothing here
@@ -20,6 +23,7 @@ import dataclasses
 import json
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +38,7 @@ if TYPE_CHECKING:  # the layout engine is not loaded to read settings
 __all__ = [
     "Settings",
     "SettingsError",
+    "chosen_bidi",
     "config_path",
     "load_settings",
     "save_settings",
@@ -61,6 +66,8 @@ class Settings:
     harakat: bool = True  # show Arabic/Hebrew vowel marks
     reading_width: int = 80  # maximum width of the reading column, MIN_WIDTH..MAX_WIDTH
     direction: Direction = "auto"  # "auto" (per paragraph), "rtl" or "ltr"
+    paragraph_spacing: bool = True  # a blank row between the article's paragraphs
+    bidi_markers: bool = True  # a visible marker for each bidi embedding/override/isolate
 
     def resolved_author(self) -> str:
         """The author recorded on new annotations: the setting, else the login name."""
@@ -136,6 +143,8 @@ _VALIDATORS = {
     "harakat": _bool,
     "reading_width": _width,
     "direction": _choice(DIRECTIONS),
+    "paragraph_spacing": _bool,
+    "bidi_markers": _bool,
 }
 assert set(_VALIDATORS) == {f.name for f in dataclasses.fields(Settings)}
 
@@ -169,11 +178,26 @@ def load_settings(path: Path | None = None) -> Settings:
 
     Raises :class:`SettingsError` for a file that cannot be read or parsed, or a bad value.
     """
+    return Settings(**_file_values(path))
+
+
+def chosen_bidi(path: Path | None = None) -> BidiMode | None:
+    """The ``bidi`` mode the settings file names itself (``hamish doctor --use`` writes it),
+    or None when it names none: ``--bidi auto`` then picks the mode for the terminal.
+
+    Raises :class:`SettingsError` as :func:`load_settings` does.
+    """
+    chosen: BidiMode | None = _file_values(path).get("bidi")
+    return chosen
+
+
+def _file_values(path: Path | None) -> dict[str, Any]:
+    """The checked values of the keys the settings file names."""
     path = config_path() if path is None else Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings()
+        return {}
     except IsADirectoryError:
         raise SettingsError(f"{path}: is a folder, not a settings file") from None
     except OSError as e:
@@ -194,7 +218,7 @@ def load_settings(path: Path | None = None) -> Settings:
             values[key] = check(data[key])
         except _Invalid as e:
             raise SettingsError(f"{path}: key '{key}': {e}") from None
-    return Settings(**values)
+    return values
 
 
 def with_overrides(settings: Settings, **overrides: Any) -> Settings:
@@ -228,22 +252,27 @@ def _toml_value(value: str | bool | int) -> str:
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def format_settings(settings: Settings) -> str:
-    """The TOML text :func:`save_settings` writes: the values that differ from the defaults."""
+def format_settings(settings: Settings, keep: Collection[str] = ()) -> str:
+    """The TOML text :func:`save_settings` writes: the values that differ from the defaults,
+    and those named in ``keep`` even at their default (a choice the user made)."""
     lines = ["# hamish settings; see the README for the keys."]
     for f in dataclasses.fields(Settings):
         value = getattr(settings, f.name)
-        if value is None or value == getattr(_DEFAULTS, f.name):
+        if value is None or (value == getattr(_DEFAULTS, f.name) and f.name not in keep):
             continue
         lines.append(f"{f.name} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
+def save_settings(
+    settings: Settings, path: Path | None = None, *, keep: Collection[str] = ()
+) -> None:
     """Write ``settings`` to ``path`` (default: :func:`config_path`), atomically.
 
-    Only values that differ from the defaults are written; the folder is created.  The file
-    is rewritten whole (comments and unknown keys in an older file are not kept).
+    Only values that differ from the defaults are written, and the keys in ``keep`` (e.g.
+    ``bidi``, so that :func:`chosen_bidi` finds a choice of the default mode); the folder is
+    created.  The file is rewritten whole (comments and unknown keys in an older file are
+    not kept).
     """
     path = config_path() if path is None else Path(path)
     for key, check in _VALIDATORS.items():
@@ -254,7 +283,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
             check(value)
         except _Invalid as e:
             raise SettingsError(f"{path}: key '{key}': {e}; not saved") from None
-    data = format_settings(settings).encode("utf-8")
+    data = format_settings(settings, keep).encode("utf-8")
     from annotations.store import atomic_write
 
     try:

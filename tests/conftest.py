@@ -10,8 +10,15 @@ def _isolated_environment(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    for name in ("VTE_VERSION", "KONSOLE_VERSION", "MLTERM", "TERM_PROGRAM", "COLUMNS"):
-        monkeypatch.delenv(name, raising=False)
+    import os
+
+    from reader.terminal import is_detection_variable
+
+    # What the terminal running the suite is must not change what hamish detects.
+    for name in [*os.environ]:
+        if name == "COLUMNS" or is_detection_variable(name):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
 
 
 @pytest.fixture(autouse=True)

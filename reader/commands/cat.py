@@ -1,17 +1,32 @@
-"""`hamish cat`: one article laid out for a terminal, or its visual lines as JSON."""
+"""`hamish cat`: one article laid out for a terminal, its lines in logical order, or its
+visual lines as JSON.
+
+In ``self`` and ``terminal`` modes the page is the engine's (``self``: shaped, reordered,
+right-aligned where right-to-left; ``terminal``: logical and unshaped, for a terminal that
+reorders itself). In ``logical`` mode the lines break where ``self`` breaks them, and each
+is its logical range of the text: unshaped, in logical order, with no alignment padding
+and without the spaces the line broke after, sanitized as every mode is.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TextIO
 
+from annotations.errors import HamishError
+from annotations.script import BREAKABLE_SPACES
+from reader.commands.output import logical_text
 from reader.library.article import Article, load_article
-from reader.terminal import explicit_bidi, output_width, terminal_reorders
-from reader.text.layout import BidiMode, Direction, LayoutOptions, VisualLine
-from reader.text.render import body_lines, header_texts
+from reader.terminal import OutputMode, explicit_bidi, laid_out_by_hamish, output_width
+from reader.text.layout import Direction, LayoutOptions, VisualLine, layout_paragraph
+from reader.text.render import body_lines, byline, header_texts
+from reader.text.sanitize import is_harakah
 
 __all__ = ["write_cat"]
+
+_TRAILING_SPACES = "".join(BREAKABLE_SPACES)
 
 
 def write_cat(
@@ -21,7 +36,7 @@ def write_cat(
     warn: Callable[[str], None],
     width: int | None = None,
     direction: Direction = "auto",
-    bidi: BidiMode = "self",
+    bidi: OutputMode = "self",
     harakat: bool = True,
     header: bool = False,
     as_json: bool = False,
@@ -30,8 +45,12 @@ def write_cat(
 
     ``width`` defaults to the terminal's (80 when ``out`` is not one). ``warn`` gets one
     line for the user when the file is not UTF-8. ``as_json`` writes every visual line
-    with its cell map instead. An unreadable file raises ``ArticleError``.
+    with its cell map instead (a layout: ``self`` or ``terminal``). ``bidi="logical"``
+    writes the lines of ``self`` in logical order (see the module). An unreadable file
+    raises ``ArticleError``.
     """
+    if as_json and bidi == "logical":
+        raise HamishError("cat --json describes a layout: use --bidi self or terminal")
     article = load_article(file)
     if article.encoding_detected:
         warn(f"{file}: not UTF-8; decoded as {article.encoding}")
@@ -40,8 +59,11 @@ def write_cat(
         direction=direction,
         fallback_rtl=article.direction == "rtl",
         harakat=harakat,
-        bidi=bidi,
+        bidi="terminal" if bidi == "terminal" else "self",  # logical: self's line breaks
     )
+    if bidi == "logical":
+        _write_logical(article, options, out, header=header)
+        return
     heading = (
         header_texts(article.title, article.source, article.date, article.direction, options)
         if header
@@ -53,12 +75,40 @@ def write_cat(
         out.write(json.dumps(document, ensure_ascii=False) + "\n")
         return
     # A terminal that reorders by itself would reorder our reordered text again.
-    reorders = bidi == "self" and out.isatty() and terminal_reorders()
-    with explicit_bidi(out, reorders):
+    with explicit_bidi(out, laid_out_by_hamish(bidi, out)):
         for text in heading:
             out.write(text + "\n")
         for line in lines:
             out.write(line.text + "\n")
+
+
+def _write_logical(article: Article, options: LayoutOptions, out: TextIO, *, header: bool) -> None:
+    """The page's lines, each its logical range of the text (the header's too)."""
+    text = article.text
+    if header:
+        # render.header_texts's fields, broken where it breaks them, then its rule.
+        fields = [article.title]
+        under_title = byline(article.source, article.date)
+        if under_title is not None:
+            fields.append(under_title)
+        heading = options
+        if options.direction == "auto":
+            heading = replace(options, direction=article.direction)
+        for field in fields:
+            flat = " ".join(field.split())
+            for line in layout_paragraph(flat, heading).lines:
+                out.write(_logical_line(flat, line, options.harakat) + "\n")
+        rule = header_texts("", None, None, article.direction, options)[-1]
+        out.write(rule + "\n")
+    for line in body_lines(text, article.paragraphs(), options):
+        out.write(_logical_line(text, line, options.harakat) + "\n")
+
+
+def _logical_line(text: str, line: VisualLine, harakat: bool) -> str:
+    piece = text[line.start : line.end]
+    if not harakat:
+        piece = "".join(c for c in piece if not is_harakah(c))
+    return logical_text(piece).rstrip(_TRAILING_SPACES)
 
 
 def _json_document(

@@ -11,10 +11,11 @@ from typing import Any
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
 from annotations.tagset import TAGSET_FILE
+from reader.commands.output import cells, column, one_line
 from reader.library.article import ArticleError, load_article
 from reader.library.find import LibraryError, find_articles
 from reader.tagsets import reader_tagset_report
-from reader.text.sanitize import sanitize
+from reader.terminal import OutputMode
 
 
 @dataclass
@@ -142,11 +143,15 @@ def _check_one(
     return entry
 
 
-def render_report(report: CheckReport) -> str:
-    """A plain table, one row per sidecar, then errors; safe for any terminal."""
+def render_report(report: CheckReport, mode: OutputMode = "self") -> str:
+    """A plain table, one row per sidecar, then errors; safe for any terminal.
+
+    Paths and messages are laid out for ``mode`` (``self``: shaped and reordered, an
+    Arabic path right-aligned in its column; ``logical``: as in the file system).
+    """
     rows = [("article", "annotations", "anchored", "moved", "orphaned", "errors")]
     for f in report.files:
-        label = sanitize(f.article) + (" (fixed)" if f.fixed else "")
+        label = f.article + (" (fixed)" if f.fixed else "")
         c = f.counts
         rows.append(
             (
@@ -160,19 +165,19 @@ def render_report(report: CheckReport) -> str:
         )
     lines = []
     if len(rows) > 1:
-        width = max(len(r[0]) for r in rows)
+        width = max(cells(one_line(r[0], mode)) for r in rows)
         for r in rows:
             lines.append(
-                f"{r[0]:<{width}}  "
+                f"{column(r[0], width, mode)}  "
                 + "  ".join(f"{v:>{len(h)}}" for v, h in zip(r[1:], rows[0][1:], strict=True))
             )
     else:
         lines.append("no sidecars found")
     for f in report.files:
         for error in f.errors:
-            lines.append(f"error: {sanitize(error)}")
+            lines.append(f"error: {one_line(error, mode)}")
     for problem in report.problems:
-        lines.append(f"error: {sanitize(problem)}")
+        lines.append(f"error: {one_line(problem, mode)}")
     totals = report.totals()
     lines.append(
         f"{len(report.files)} sidecars, {sum(totals.values())} annotations: "

@@ -6,9 +6,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
+from reader.commands.output import one_line
 from reader.library.article import split_paragraphs
 from reader.library.corpus import readable_articles
 from reader.library.find import find_articles
+from reader.terminal import OutputMode
 from reader.text.fold import find_all, fold
 from reader.text.render import visual_oneline
 
@@ -34,10 +36,13 @@ class Hit:
     def to_json(self) -> dict:
         return {**asdict(self), "display": self.display}
 
-    def render(self) -> str:
-        where = f"{self.path}:{self.line}:{self.offset}"
+    def render(self, mode: OutputMode = "self") -> str:
+        """``FILE:LINE:OFFSET: [annotation KIND] CONTEXT`` for ``mode``: the path and the
+        context each laid out on their own (``self``) or logical, always sanitized."""
+        where = f"{one_line(self.path, mode)}:{self.line}:{self.offset}"
         label = "" if self.kind == "text" else f"[annotation {self.kind}] "
-        return f"{where}: {label}{self.display}"
+        context = self.display if mode == "self" else one_line(self.context, mode)
+        return f"{where}: {label}{context}"
 
 
 def _snippet(text: str, starts: list[int], start: int, end: int) -> str:

@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.cells import cell_len
-
 from annotations import AnnotationSet, sidecar_path
 from annotations.sidecar import read_sidecar
+from reader.commands.output import cells, column, one_line
 from reader.library.find import find_articles
-from reader.text.render import visual_oneline
+from reader.terminal import OutputMode
 
 SECTIONS = ("tag", "prefix", "author", "article", "status")
 BAR = "█"
@@ -76,15 +75,18 @@ def corpus_stats(paths: Iterable[str], *, annotations_dir: str | None = None) ->
     return stats
 
 
-def _label(text: str, width: int) -> str:
-    shown, rtl = visual_oneline(text, width)
-    pad = " " * max(width - cell_len(shown), 0)
-    return pad + shown if rtl else shown + pad
+LABEL_CELLS = 40  # the widest label column (self: longer labels are cut with …)
 
 
 def render_stats(
-    stats: CorpusStats, sections: Iterable[str] = SECTIONS, *, chart: bool = False, width: int = 80
+    stats: CorpusStats,
+    sections: Iterable[str] = SECTIONS,
+    *,
+    chart: bool = False,
+    width: int = 80,
+    mode: OutputMode = "self",
 ) -> str:
+    """The counts as text in ``mode`` (tags, authors and paths laid out or logical)."""
     lines = [
         f"{stats.articles} articles, {stats.annotated} annotated, {stats.annotations} annotations"
     ]
@@ -95,15 +97,15 @@ def render_stats(
         lines.append("")
         lines.append(f"by {section}:")
         rows = counter.most_common()
-        label_width = min(max(cell_len(visual_oneline(k, 40)[0]) for k, _ in rows), 40)
+        label_width = min(max(cells(one_line(k, mode, LABEL_CELLS)) for k, _ in rows), LABEL_CELLS)
         number_width = len(str(rows[0][1]))
         bar_room = max(width - label_width - number_width - 6, 10)
         top = rows[0][1]
         for key, count in rows:
-            line = f"  {_label(key, label_width)}  {count:>{number_width}}"
+            line = f"  {column(key, label_width, mode)}  {count:>{number_width}}"
             if chart:
                 line += " " + BAR * max(1, round(count / top * bar_room))
             lines.append(line)
     for problem in stats.problems:
-        lines.append(f"error: {problem}")
+        lines.append(f"error: {one_line(problem, mode)}")
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ import codecs
 import datetime
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,17 +26,22 @@ from annotations.script import (
     ARABIC_LETTER_RE,
     ARABIC_YEH_KAF_RE,
     BLANK_CHARS,
+    CLOSING_QUOTES_AND_BRACKETS,
     COLONS,
     HEBREW_LETTER_RE,
     LATIN_LETTER_RE,
     NON_TEXT_CONTROL_RE,
+    OPENING_BRACKETS,
     OTHER_RTL_LETTER_RE,
     PARAGRAPH_BREAK_RE,
     PARAGRAPH_BREAKS,
     PERSIAN_LETTER_RE,
+    SENTENCE_END_PUNCTUATION,
     SPLITLINES_BREAKS,
+    TATWEEL,
     TEXT_CONTROLS,
     URDU_LETTER_RE,
+    WORD_JOINERS,
     char_ranges,
 )
 from reader.text.paragraphs import Paragraph, split_paragraphs
@@ -363,6 +369,25 @@ _ATX_HEADING_RE = re.compile(r"#{1,6}(?:[ \t]+|$)")
 _ATX_CLOSING_RE = re.compile(r"[ \t]+#+$")
 
 _MAX_TITLE_CHARS = 120
+#: A longer first line is a lede (scraped articles are one paragraph a line, the lede
+#: first): its first sentence is the title, cut at a word to at most this many characters,
+#: the ellipsis included. About a headline's length: it fits the header's line at 80
+#: columns, and the start of a longer sentence still says what the article is about.
+_CUT_TITLE_CHARS = 80
+
+# What ends a sentence (of SENTENCE_END_PUNCTUATION, the ones that end more than a clause):
+# full stop, "!" and "?", the ellipsis, the Arabic triple dot and question mark, the Urdu
+# full stop, the reversed question mark, the ideographic and fullwidth forms. Only when
+# followed by a space or the end of the line ("3.2" is a number), after closing quotes or
+# brackets if any.
+_SENTENCE_ENDS = frozenset(".!?\u2026\u061e\u061f\u06d4\u2e2e\u3002\uff01\uff0e\uff1f")
+# A "." after one of these words (any case) is an abbreviation's, not a sentence's; so is
+# one after a single letter (initials, "U.S.", Arabic "د." for doctor) or a list number.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr vs fig inc ltd co corp gen col lt sgt capt gov sen rep"
+    " dept approx jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_QUOTES_AND_BRACKETS = "".join(sorted(OPENING_BRACKETS | CLOSING_QUOTES_AND_BRACKETS))
 
 
 def _visible_strip(s: str) -> str:
@@ -411,9 +436,91 @@ def _title_from_line(line: str) -> str | None:
     m = _ATX_HEADING_RE.match(title)
     if m:  # a Markdown heading: "# Title #" -> "Title"
         title = _visible_strip(_ATX_CLOSING_RE.sub("", title[m.end() :]))
-    if not title or len(title) > _MAX_TITLE_CHARS:
-        return None
-    return title
+    if len(title) > _MAX_TITLE_CHARS:
+        return _title_from_lede(title)
+    return title or None
+
+
+def _is_abbreviation(word: str, first: bool) -> bool:
+    """Whether a "." after ``word`` (``first``: the line's first word) is not a full stop."""
+    letters = word.replace(TATWEEL, "")  # "هـ." (hijri year) is one letter and tatweel
+    if not letters:
+        return False
+    if first and letters.isdigit():
+        return True  # "1. …": a list number
+    parts = letters.split(".")
+    if all(len(part) == 1 and part.isalpha() for part in parts):
+        return True  # initials: "J.", "U.S.", "أ.د."
+    return letters.casefold() in _ABBREVIATIONS
+
+
+def _first_sentence_end(line: str, limit: int) -> int | None:
+    """Index just past the first sentence of ``line`` (with its closing quotes), if that is
+    at most ``limit``; ``None`` when no sentence ends by then."""
+    i = 0
+    while i < limit and i < len(line):
+        if line[i] not in _SENTENCE_ENDS:
+            i += 1
+            continue
+        run = i
+        while i < len(line) and line[i] in _SENTENCE_ENDS:
+            i += 1
+        single_dot = line[run:i] == "."
+        while i < len(line) and line[i] in CLOSING_QUOTES_AND_BRACKETS:
+            i += 1
+        if i < len(line) and not line[i].isspace():
+            continue  # "3.2", "a.m", "example.com"
+        if i > limit:
+            return None
+        if single_dot:
+            start = run
+            while start > 0 and not line[start - 1].isspace():
+                start -= 1
+            word = line[start:run].lstrip(_QUOTES_AND_BRACKETS)
+            if _is_abbreviation(word, first=start == 0):
+                continue
+            rest = line[i:].lstrip()
+            if rest[:1].islower():
+                continue  # "e.g. this": the sentence goes on
+        return i
+    return None
+
+
+def _title_from_lede(line: str) -> str | None:
+    """The title of a first line too long to be one: its first sentence, cut at a word
+    to at most :data:`_CUT_TITLE_CHARS` characters with "…"; a final full stop is dropped.
+    ``None`` when it has no letter or digit (a rule of dashes is no title)."""
+    end = _first_sentence_end(line, _CUT_TITLE_CHARS)
+    if end is not None:
+        title = _visible_strip(line[:end])
+        if title[-1:] in (".", "\u06d4") and title[-2:-1] not in _SENTENCE_ENDS:
+            title = title[:-1]
+    else:
+        room = _CUT_TITLE_CHARS - 1  # and one for the ellipsis
+        # The last space that keeps at least half of the room: "a b" at the cut is a word's end.
+        space = next(
+            (i for i in range(min(room, len(line) - 1), room // 2, -1) if line[i].isspace()),
+            None,
+        )
+        if space is not None:
+            cut = space
+        else:  # no space in sight: cut between two characters, not inside a letter's marks
+            cut = room
+            while cut > 0 and (
+                unicodedata.category(line[cut]).startswith("M") or line[cut] in WORD_JOINERS
+            ):
+                cut -= 1
+        title = line[:cut]
+        # No comma, colon, dash or opening bracket before the ellipsis.
+        while title and (
+            title[-1].isspace()
+            or title[-1] in SENTENCE_END_PUNCTUATION
+            or title[-1] in OPENING_BRACKETS
+            or unicodedata.category(title[-1]) in ("Pd", "Pi")
+        ):
+            title = title[:-1]
+        title = _visible_strip(title) + "\u2026"
+    return title if ANY_LETTER_RE.search(title) or any(c.isdigit() for c in title) else None
 
 
 def _isoify(value: Any, memo: dict[int, Any]) -> Any:

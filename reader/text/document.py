@@ -4,6 +4,11 @@ Paragraphs are laid out when a line of theirs is asked for (and cached per width
 until then each counts as an estimate of its line count, so opening a 50 MB article
 costs what its first screen costs. :meth:`DocumentLayout.layout_some` lets a
 background task make the estimates exact a chunk at a time.
+
+Rows are a paragraph's visual lines, each paragraph's block led by the blank rows that
+:func:`reader.text.structure.spacing_before` puts before it (``VisualLine.spacing``: no
+cells, no offsets). Which paragraphs are headings is :mod:`reader.text.structure`'s rule;
+a heading is laid out like any paragraph and drawn in its own style by the reader.
 """
 
 from __future__ import annotations
@@ -11,17 +16,36 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from time import perf_counter
 
 from annotations.script import ATTACHED_MARKS, WORD_JOINERS, char_ranges
 from reader.text.layout import Cell, LayoutOptions, ParagraphLayout, VisualLine, layout_paragraph
 from reader.text.paragraphs import Paragraph
+from reader.text.structure import (
+    looks_like_heading,
+    markdown_heading,
+    nearest_text,
+    plain_heading_level,
+    spacing_before,
+)
 
 # A word for ctrl+arrows and double-click: letters, digits and the marks, tatweel
 # and joiners that belong inside Arabic and Hebrew words (\w holds no marks).
 WORD = re.compile(rf"[\w{char_ranges(ATTACHED_MARKS | WORD_JOINERS)}]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A paragraph that is a heading: its level (1-6) and where its words start.
+
+    ``text_start`` is past a Markdown heading's ``#`` marks (the paragraph's start for a
+    plain-text subheading): the cells before it are the marks.
+    """
+
+    level: int
+    text_start: int
 
 
 class DocumentLayout:
@@ -33,7 +57,13 @@ class DocumentLayout:
         self._paragraph_starts = [p.start for p in self.paragraphs]
         self.options = options
         self._layouts: dict[int, ParagraphLayout] = {}
-        self._counts = [self._estimate(p) for p in self.paragraphs]
+        self._lead: dict[int, int] = {}  # blank rows before a laid-out paragraph
+        self._headings: dict[int, Heading | None] = {}
+        # Until a paragraph is laid out, the blank row before it is a guess too.
+        lead = 1 if options.paragraph_spacing and not options.markdown else 0
+        self._counts = [self._estimate(p) + lead for p in self.paragraphs]
+        if self._counts:
+            self._counts[0] -= lead
         self._line_starts: list[int] | None = None
         self._next_unlaid = 0  # where layout_some goes on
 
@@ -64,7 +94,9 @@ class DocumentLayout:
         return self._starts()[-1]
 
     def with_width(self, width: int) -> DocumentLayout:
-        return DocumentLayout(self.text, self.paragraphs, replace(self.options, width=width))
+        document = DocumentLayout(self.text, self.paragraphs, replace(self.options, width=width))
+        document._headings = self._headings  # headings do not depend on the width
+        return document
 
     # -- paragraphs ----------------------------------------------------------
     def paragraph(self, index: int) -> ParagraphLayout:
@@ -73,10 +105,52 @@ class DocumentLayout:
             p = self.paragraphs[index]
             layout = layout_paragraph(self.text[p.start : p.end], self.options, p.start, p.index)
             self._layouts[index] = layout
-            if len(layout.lines) != self._counts[index]:
-                self._counts[index] = len(layout.lines)
+            lead = self._lead[index] = self.spacing_rows(index)
+            if lead + len(layout.lines) != self._counts[index]:
+                self._counts[index] = lead + len(layout.lines)
                 self._line_starts = None
         return layout
+
+    # -- structure -------------------------------------------------------------
+    def _line_text(self, index: int) -> str:
+        p = self.paragraphs[index]
+        return self.text[p.start : p.end]
+
+    def _line_or_none(self, index: int) -> str | None:
+        return self._line_text(index) if 0 <= index < len(self.paragraphs) else None
+
+    def heading(self, index: int) -> Heading | None:
+        """Paragraph ``index`` as a heading (reader.text.structure's rule), or None."""
+        if index in self._headings:
+            return self._headings[index]
+        p = self.paragraphs[index]
+        line = self._line_text(index)
+        found: Heading | None = None
+        if self.options.markdown:
+            atx = markdown_heading(line)
+            if atx is not None:
+                found = Heading(atx[0], p.start + atx[1])
+        elif looks_like_heading(line):  # a cheap test first: most lines are long
+            before = nearest_text(self._line_or_none, index, -1)
+            after = nearest_text(self._line_or_none, index, 1)
+            level = plain_heading_level(line, before, after)
+            if level:
+                found = Heading(level, p.start)
+        self._headings[index] = found
+        return found
+
+    def spacing_rows(self, index: int) -> int:
+        """How many blank rows go before paragraph ``index`` (0 or 1)."""
+        if index == 0:
+            return 0
+        return spacing_before(
+            self._line_text(index - 1),
+            self._line_text(index),
+            previous_heading=self.heading(index - 1) is not None,
+            heading=self.heading(index) is not None,
+            paragraph_spacing=self.options.paragraph_spacing,
+            markdown=self.options.markdown,
+        )
 
     def paragraph_of_offset(self, offset: int) -> int:
         return max(0, bisect_right(self._paragraph_starts, offset) - 1)
@@ -101,6 +175,14 @@ class DocumentLayout:
     def _paragraph_at_line(self, y: int) -> int:
         return min(bisect_right(self._starts(), y) - 1, len(self.paragraphs) - 1)
 
+    def _row_in(self, index: int, layout: ParagraphLayout, k: int) -> VisualLine:
+        """Row ``k`` of paragraph ``index``'s block: a blank row first, then its lines."""
+        lead = self._lead[index]
+        if k < lead:
+            p = self.paragraphs[index]
+            return VisualLine(index, layout.rtl, p.start, p.start, (), spacing=True)
+        return layout.lines[k - lead]
+
     def line(self, y: int) -> VisualLine | None:
         """The visual line at row ``y`` (laying out its paragraph if needed)."""
         if y < 0:
@@ -111,17 +193,25 @@ class DocumentLayout:
             index = self._paragraph_at_line(y)
             first = self._starts()[index]
             layout = self.paragraph(index)
-            if first == self._starts()[index] and y - first < len(layout.lines):
-                return layout.lines[y - first]
+            if first == self._starts()[index] and y - first < self._counts[index]:
+                return self._row_in(index, layout, y - first)
         index = self._paragraph_at_line(y)
         layout = self.paragraph(index)
-        return layout.lines[min(y - self._starts()[index], len(layout.lines) - 1)]
+        return self._row_in(index, layout, min(y - self._starts()[index], self._counts[index] - 1))
+
+    def text_row(self, y: int, step: int) -> int | None:
+        """Row ``y`` if it shows text, else the nearest one that does going by ``step``."""
+        while (line := self.line(y)) is not None:
+            if not line.spacing:
+                return y
+            y += step
+        return None
 
     def locate(self, offset: int) -> tuple[int, VisualLine]:
         """The row and line that show ``offset`` (end of paragraph: its last line)."""
         index = self.paragraph_of_offset(offset)
         layout = self.paragraph(index)
-        first = self.first_line_of(index)
+        first = self.first_line_of(index) + self._lead[index]
         for i, line in enumerate(layout.lines):
             if offset < line.end or i == len(layout.lines) - 1:
                 return first + i, line

@@ -29,7 +29,7 @@ from annotations.script import (
 from reader.text.bidi_levels import Direction, ParagraphLevels, resolve_levels
 from reader.text.mirror import MIRRORED
 from reader.text.reorder import TRAILING_RESET, line_levels, visual_order
-from reader.text.sanitize import display_char, is_harakah
+from reader.text.sanitize import display_char, is_harakah, marker_char
 from reader.text.shaping import shape
 
 BidiMode = Literal["self", "terminal"]
@@ -66,6 +66,9 @@ class VisualLine:
     start: int  # logical range covered, in the article's full text
     end: int
     cells: tuple[Cell, ...]
+    # A blank row a document puts between paragraphs or around a heading
+    # (reader/text/document.py): no cells, no offsets; a cursor never stands on it.
+    spacing: bool = False
 
     @property
     def text(self) -> str:
@@ -92,6 +95,14 @@ class LayoutOptions:
     fallback_rtl: bool = False
     harakat: bool = True
     bidi: BidiMode = "self"
+    # Show each explicit bidi control (embedding, override, isolate) as a marker cell of
+    # its own (sanitize.BIDI_MARKERS) instead of a zero-width part of its neighbour's.
+    # Levels and order are the same either way; only what is drawn for it changes.
+    bidi_markers: bool = False
+    # Read by DocumentLayout, not by layout_paragraph: a blank row between paragraphs,
+    # and whether '#' lines are Markdown headings (reader/text/structure.py).
+    paragraph_spacing: bool = False
+    markdown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +117,12 @@ class ParagraphLayout:
 # tuple.__new__ skips the NamedTuple's keyword __new__: cells are made by the million.
 _new_cell = tuple.__new__
 _CELL_PARTS: dict[str, tuple[str, int]] = {}
+_MARKED_CELL_PARTS: dict[str, tuple[str, int]] = {}  # with bidi markers shown
 
 
-def _cell_part(glyph: str) -> tuple[str, int]:
+def _cell_part(glyph: str, markers: bool = False) -> tuple[str, int]:
     """What a glyph contributes to its cell: sanitized text and width."""
-    shown = display_char(glyph) if glyph else ""
+    shown = (marker_char(glyph) if markers else display_char(glyph)) if glyph else ""
     return shown, cell_len(shown) if shown else 0
 
 
@@ -160,11 +172,14 @@ def layout_paragraph(
     # but L2 must see them, or runs on both sides of them would merge.
     phantoms: list[int] = []
     pending = ""  # zero-width text met before any base character
-    parts = _CELL_PARTS  # this loop runs once per code point: plain dict lookups
+    markers = options.bidi_markers
+    # This loop runs once per code point: plain dict lookups. A control's glyph is the
+    # control itself (shaping changes letters only), so markers are found by glyph.
+    parts = _MARKED_CELL_PARTS if markers else _CELL_PARTS
     for i, glyph in enumerate(glyphs):
         part = parts.get(glyph)
         if part is None:
-            part = parts[glyph] = _cell_part(glyph)
+            part = parts[glyph] = _cell_part(glyph, markers)
         shown, width = part
         if width:
             cell_first.append(i if cell_first else 0)  # leading invisibles join the first cell

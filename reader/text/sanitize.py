@@ -4,7 +4,8 @@ C0/C1 controls and ESC would move the cursor, clear the screen or set the title;
 bidi controls would make a bidi-capable terminal reorder a second time (or reverse
 the rest of the screen). None of them is ever sent: controls become visible
 symbols, format characters become zero-width (their code points still belong to a
-cell, so offsets stay exact).
+cell, so offsets stay exact). The reader may instead show each explicit bidi control
+(embedding, override, isolate) as a marker of its own: :data:`BIDI_MARKERS`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,25 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from annotations.script import BIDI_CONTROLS, C0_CONTROLS, C1_CONTROLS, HARAKAT
+from annotations.script import (
+    BIDI_CONTROLS,
+    C0_CONTROLS,
+    C1_CONTROLS,
+    EXPLICIT_BIDI_CONTROL_RE,
+    EXPLICIT_BIDI_CONTROLS,
+    HARAKAT,
+)
 
-__all__ = ["REPLACEMENT", "display_char", "is_harakah", "is_mark", "sanitize"]
+__all__ = [
+    "BIDI_MARKERS",
+    "REPLACEMENT",
+    "display_char",
+    "has_bidi_overrides",
+    "is_harakah",
+    "is_mark",
+    "marker_char",
+    "sanitize",
+]
 
 REPLACEMENT = "\ufffd"
 
@@ -23,6 +40,42 @@ _SPECIAL = {
     "\x7f": "\u2421",  # ␡
     "\u2028": "\u21b5",  # ↵ line separator inside a paragraph
 }
+
+
+# The visible marker of each explicit bidi control, when markers are on (the reader's
+# `bidi_markers` setting): an arrow the way the control pushes the text after it,
+# doubled for an override (the strongest), dashed for an embedding, from a bar for an
+# isolate; a tack for the pop of an embedding or override, an arrow down to a bar for
+# the pop of an isolate. Each is one cell wide in every terminal (East Asian width N),
+# is in DejaVu Sans Mono, and is not a mirrored character (rule L4 leaves it alone).
+# The control itself is never sent.
+BIDI_MARKERS: dict[str, str] = {
+    "\u202a": "\u21e2",  # LRE left-to-right embedding: ⇢
+    "\u202b": "\u21e0",  # RLE right-to-left embedding: ⇠
+    "\u202c": "\u22a4",  # PDF pop directional formatting: ⊤
+    "\u202d": "\u21c9",  # LRO left-to-right override: ⇉
+    "\u202e": "\u21c7",  # RLO right-to-left override: ⇇
+    "\u2066": "\u21a6",  # LRI left-to-right isolate: ↦
+    "\u2067": "\u21a4",  # RLI right-to-left isolate: ↤
+    "\u2068": "\u21f9",  # FSI first strong isolate: ⇹
+    "\u2069": "\u21a7",  # PDI pop directional isolate: ↧
+}
+assert set(BIDI_MARKERS) == EXPLICIT_BIDI_CONTROLS
+
+
+def marker_char(char: str) -> str:
+    """What to send for ``char`` when bidi markers are shown: a marker or as usual."""
+    marker = BIDI_MARKERS.get(char)
+    return marker if marker is not None else display_char(char)
+
+
+def has_bidi_overrides(text: str) -> bool:
+    """Whether ``text`` holds an explicit bidi control (embedding, override or isolate).
+
+    These are the characters the reader marks (U+202A-202E, U+2066-2069); an article
+    that holds one may show text in an order that is not its logical order.
+    """
+    return EXPLICIT_BIDI_CONTROL_RE.search(text) is not None
 
 
 @lru_cache(maxsize=4096)

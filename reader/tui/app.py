@@ -7,18 +7,24 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import App, SystemCommand
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widget import Widget
 
 from reader.keys import OTHER_INPUT, Scope, help_rows, in_scope, key_label
 from reader.settings import Settings
+from reader.tui import display
+from reader.tui.display import isolate
 from reader.tui.keys import bindings, scope_of
 
 if TYPE_CHECKING:
     from reader.library.article import Article
     from reader.text.bidi_levels import Direction
     from reader.text.layout import BidiMode, LayoutOptions
+    from reader.tui.screens.article import ArticleScreen
 
 # Screens are imported when first shown: `hamish FILE` never loads the library's
 # modules (catalog, annotations), and start-up stays close to a bare Textual app.
@@ -30,9 +36,49 @@ _DIRECTIONS: dict[str, Direction] = {"auto": "auto", "rtl": "rtl", "ltr": "ltr"}
 _BIDI_MODES: dict[str, BidiMode] = {"self": "self", "terminal": "terminal"}
 
 
+class TagCommands(Provider):
+    """The command palette's "Tag the selection: TAG", one command a tag of the tagset.
+
+    Textual parses a system command's title and help as markup and shows them as they
+    are; a tag name is data (often Arabic), so these commands are matched on the logical
+    title and shown laid out by the engine, their help escaped.
+    """
+
+    def _commands(self) -> list[tuple[str, Text, str, Callable[[], None]]]:
+        from reader.tui.screens.article import ArticleScreen
+
+        screen = self.screen
+        if not isinstance(screen, ArticleScreen) or screen.session is None:
+            return []
+        width = max(self.app.size.width - 8, 20)  # the palette's list, less its margins
+        options = display.options_of(self.app)
+        commands = []
+        for tag in screen.session.tagset.tags:
+            title = f"Tag the selection: {isolate(tag.name)}"
+            if tag.key:
+                title += f" ({isolate(key_label(tag.key))})"
+            shown = display.line(title, width, direction="ltr", options=options)
+            about = tag.description or "a tag of the tagset"
+            help_text = escape(display.line(about, width, direction="ltr", options=options).plain)
+            commands.append((title, shown, help_text, _tagger(screen, tag.name)))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, shown, help_text, callback in self._commands():
+            yield DiscoveryHit(shown, callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, shown, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, shown, callback, text=title, help=help_text)
+
+
 class HamishApp(App[None]):
     TITLE = "hamish"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {TagCommands}
 
     KEY_SCOPE = Scope.APP
     BINDINGS = bindings(KEY_SCOPE)
@@ -43,15 +89,32 @@ class HamishApp(App[None]):
         settings: Settings | None = None,
         *,
         annotations_dir: Path | None = None,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
         self.target = target
+        # Said once at start (e.g. this terminal scrambles right-to-left text: see doctor).
+        self.notice = notice
         self.settings = settings or Settings()
         self.annotations_dir = annotations_dir
-        if self.settings.theme:
-            self.theme = self.settings.theme
+        self.unknown_theme: str | None = None
+        theme = self.settings.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            self.unknown_theme = theme  # said on mount; the default theme is used
 
     def on_mount(self) -> None:
+        if self.notice is not None:
+            display.notify(self, self.notice, severity="warning", timeout=15)
+        if self.unknown_theme is not None:
+            names = ", ".join(sorted(self.available_themes))
+            display.notify(
+                self,
+                f"Unknown theme {isolate(self.unknown_theme)}: using the default. Themes: {names}",
+                severity="warning",
+                timeout=10,
+            )
         if self.target.is_dir():
             from reader.tui.screens.library import LibraryScreen
 
@@ -85,17 +148,17 @@ class HamishApp(App[None]):
 
     def action_toggle_harakat(self) -> None:
         self.change_settings(replace(self.settings, harakat=not self.settings.harakat))
-        self.notify(f"Harakat {'shown' if self.settings.harakat else 'hidden'}", timeout=2)
+        display.notify(self, f"Harakat {'shown' if self.settings.harakat else 'hidden'}", timeout=2)
 
     def action_toggle_bidi(self) -> None:
         mode: BidiMode = "terminal" if self.settings.bidi == "self" else "self"
         self.change_settings(replace(self.settings, bidi=mode))
-        self.notify(f"Bidi: {mode}", timeout=2)
+        display.notify(self, f"Bidi: {mode}", timeout=2)
 
     def action_reading_width(self, delta: int) -> None:
         width = max(20, min(400, self.settings.reading_width + delta))
         self.change_settings(replace(self.settings, reading_width=width))
-        self.notify(f"Reading width {width}", timeout=2)
+        display.notify(self, f"Reading width {width}", timeout=2)
 
     # -- keys -------------------------------------------------------------------
     def action_help(self) -> None:
@@ -110,12 +173,16 @@ class HamishApp(App[None]):
             session = screen.session
             if session is not None:  # the library's one-key tags (hamish.toml)
                 rows += [
-                    ("tagset", key_label(tag.key), f"tag the selection {tag.name}")
+                    ("tagset", key_label(tag.key), f"tag the selection {isolate(tag.name)}")
                     for tag in session.tagset.tags
                     if tag.key
                 ]
         elif (scope := scope_of(screen)) is not None:
             rows += help_rows([scope])
+        # How text is edited: the note editor's text, else the text boxes (search, filters,
+        # tag picker), which edit alike everywhere.
+        editing = Scope.TEXT_AREA if scope_of(screen) is Scope.NOTE_EDITOR else Scope.INPUT
+        rows += help_rows([editing])
         rows += help_rows([Scope.APP])
         rows += [(Scope.APP.where, key, does) for key, does in OTHER_INPUT]
         self.push_screen(HelpScreen(rows))
@@ -153,6 +220,13 @@ class HamishApp(App[None]):
                     f"key {row.shown_keys}",
                     _runner(target, row.action),
                 )
+
+
+def _tagger(screen: ArticleScreen, name: str) -> Callable[[], None]:
+    def run() -> None:
+        screen.tag_selection(name)
+
+    return run
 
 
 def _runner(target: Widget, action: str) -> Callable[[], Awaitable[None]]:

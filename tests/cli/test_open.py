@@ -132,3 +132,14 @@ def test_help_lists_commands(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "cat" in out and "check" in out
     assert cli_module.cli.commands["open"].hidden
+
+
+def test_paragraph_spacing_flag_overrides_the_setting(capsys, launched, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("paragraph_spacing = true\n", encoding="utf-8")
+    monkeypatch.setattr("reader.settings.config_path", lambda: config)
+    monkeypatch.setattr(sys, "__stdout__", io.StringIO())
+    code, _, err = run(capsys, str(SAMPLES), "--no-paragraph-spacing")
+    assert code == 0, err
+    ((_, settings, _, _),) = launched
+    assert settings.paragraph_spacing is False

@@ -15,6 +15,8 @@ from annotations.model import STATUSES
 from reader.cli import cli
 from reader.commands.stats import SECTIONS
 from reader.text.bidi_levels import Direction
+from reader.commands.doctor import USE_CHOICES
+from reader.terminal import BidiChoice
 from reader.text.layout import BidiMode
 from tests.paths import ROOT
 
@@ -23,7 +25,11 @@ OWNED_CHOICES = {
     ("export", "status"): STATUSES,
     ("stats", "sections"): SECTIONS,
     ("cat", "direction"): get_args(Direction),
-    ("cat", "bidi"): get_args(BidiMode),
+    ("cat", "bidi"): get_args(BidiChoice),
+    ("stats", "bidi"): get_args(BidiChoice),
+    ("search", "bidi"): get_args(BidiChoice),
+    ("check", "bidi"): get_args(BidiChoice),
+    ("doctor", "use"): USE_CHOICES,
     ("open", "direction"): get_args(Direction),
     ("open", "bidi"): get_args(BidiMode),
 }
@@ -46,11 +52,12 @@ def test_choices_follow_their_owner():
         "import json, sys\n"
         "from typing import Literal\n"
         "import annotations.model, reader.commands.stats, reader.text.bidi_levels\n"
-        "import reader.text.layout\n"
+        "import reader.text.layout, reader.terminal\n"
         "annotations.model.STATUSES = ('s1', 's2')\n"
         "reader.commands.stats.SECTIONS = ('b1',)\n"
         "reader.text.bidi_levels.Direction = Literal['d1', 'd2']\n"
         "reader.text.layout.BidiMode = Literal['m1']\n"
+        "reader.terminal.BidiChoice = Literal['c1']\n"
         "from reader.cli import cli\n"
         "params = {(c, p.name): list(p.type.choices) for c in ('export', 'stats', 'cat', 'open')\n"
         "          for p in cli.commands[c].params if hasattr(p.type, 'choices')}\n"
@@ -67,7 +74,8 @@ def test_choices_follow_their_owner():
     }
     for command in ("cat", "open"):
         assert choices[f"{command} direction"] == ["d1", "d2"]
-        assert choices[f"{command} bidi"] == ["m1"]
+    assert choices["cat bidi"] == ["c1"]  # a text command's --bidi: auto|self|terminal|logical
+    assert choices["open bidi"] == ["m1"]  # the reader's: self|terminal
 
 
 def test_start_up_imports_no_owner_to_list_its_values():

@@ -373,16 +373,17 @@ def test_title_short_first_nonblank_line(tmp_path):
     assert art.title == "انفجار في الميناء"
 
 
-def test_title_long_first_line_falls_back_to_file_stem(tmp_path):
+def test_title_long_first_line_is_cut_at_a_word(tmp_path):
+    # No sentence end in the long first line: its first words, cut with "…" (80 at most).
     text = ("كلمة " * 40).strip() + "\nسطر ثان\n"
     assert len(text.splitlines()[0]) > 120
     art = load_article(write(tmp_path, "long-story.txt", text.encode("utf-8")))
-    assert art.title == "long-story"
+    assert art.title == " ".join(["كلمة"] * 16) + "…"
 
 
 def test_title_limit_is_120_characters():
     assert article_from_text("x" * 120 + "\nbody", "f.txt").title == "x" * 120
-    assert article_from_text("x" * 121 + "\nbody", "f.txt").title == "f"
+    assert article_from_text("x" * 121 + "\nbody", "f.txt").title == "x" * 79 + "…"
 
 
 def test_title_markdown_heading_marker_removed():

@@ -19,16 +19,20 @@ from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from reader.keys import Scope
 from reader.library.article import Article, ArticleError, load_article, load_article_head
-from reader.text.render import byline, visual_oneline
-from reader.text.sanitize import sanitize
+from reader.text.render import byline
+from reader.text.sanitize import has_bidi_overrides
+from reader.tui import display
 from reader.tui.app import HamishApp
+from reader.tui.display import isolate
 from reader.tui.keys import bindings
 from reader.tui.widgets.annotation_panel import AnnotationPanel
 from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.rtl_input import RtlInput
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
     from annotations.tagset import Tagset
+    from reader.text.layout import LayoutOptions
     from reader.tui.session import AnnotationSession
 
 SYNC_LOAD_BYTES = 2_000_000  # larger articles load in a worker behind a preview
@@ -37,6 +41,10 @@ PREVIEW_BYTES = 256 * 1024
 SIDECAR_POLL_SECONDS = 2.0
 SESSION_DELAY = 0.02  # seconds: the first frame is painted before annotations load
 FULL_LOAD_DELAY = 0.25  # seconds
+STATUS_SEPARATOR = " · "
+BIDI_OVERRIDES = "⚠ contains bidi overrides"
+NOTE_MIN_CELLS = 8  # a note gets at least this many cells on the status line, or only "…"
+QUERY_CELLS = 24  # the search query as the status line repeats it
 
 
 def _head_preview(path: Path) -> Article | None:
@@ -52,8 +60,40 @@ def _head_preview(path: Path) -> Article | None:
         return None
 
 
+def _about(annotation: Annotation, room: int) -> str:
+    """The status line's words on ``annotation`` in about ``room`` cells: its tags, its
+    note and its author, each a bidi isolate.
+
+    When they do not all fit, the author goes first, then the note is cut at its logical
+    end (or shows as "…"), then the tags are cut.
+    """
+    tags = ", ".join(isolate(tag) for tag in annotation.tags) or "(no tags)"
+    author = f" ({isolate(annotation.author)})" if annotation.author else ""
+    note = " ".join(annotation.note.split())
+    if not note:
+        candidates = [tags + author, tags]
+    else:
+        candidates = [f"{tags} — {isolate(note)}{author}", f"{tags} — {isolate(note)}"]
+        for by in (author, ""):
+            left = room - display.width_of(f"{tags} — {by}")
+            if left >= NOTE_MIN_CELLS:
+                candidates.append(f"{tags} — {isolate(display.clip(note, left))}{by}")
+        candidates.append(f"{tags} — …")
+    for about in candidates:
+        if display.width_of(about) <= room:
+            return about
+    plain = ", ".join(annotation.tags) or "(no tags)"
+    return isolate(display.clip(plain, max(room, NOTE_MIN_CELLS)))
+
+
 class ArticleHeader(Static):
-    """Title, source and date, laid out by the engine (never parsed as markup)."""
+    """Title, source and date, laid out by the engine (never parsed as markup).
+
+    Both lines take the article's direction (the reading options' when not ``auto``) and
+    sit over the reading column: a right-to-left title is right-aligned with the body
+    under it. The column is the view's, measured after each layout of the screen (a
+    resize, the panel opening, a new reading width).
+    """
 
     DEFAULT_CSS = """
     ArticleHeader {
@@ -65,19 +105,75 @@ class ArticleHeader(Static):
     }
     """
 
-    def show(self, article: Article, width: int) -> None:
-        title, rtl = visual_oneline(article.title, max(width - 2, 10))
-        under_title = byline(article.source, article.date)
-        lines = Text(title, style="bold", justify="right" if rtl else "left", no_wrap=True)
-        if under_title is not None:
-            shown, shown_rtl = visual_oneline(
-                under_title,
-                max(width - 2, 10),
-                direction="rtl" if article.direction == "rtl" else "ltr",
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.article: Article | None = None
+        self.options: LayoutOptions | None = None
+        self._shown: tuple[object, ...] | None = None
+
+    def on_mount(self) -> None:
+        self.screen.screen_layout_refresh_signal.subscribe(self, lambda _screen: self._align())
+
+    def show(self, article: Article, options: LayoutOptions) -> None:
+        """Show ``article``'s title and byline, laid out with ``options`` (the body's)."""
+        self.article, self.options = article, options
+        self._shown = None
+        self._align()
+
+    def message(self, text: str, style: str = "") -> None:
+        """A line instead of the title (opening a large file, an error), laid out too."""
+        self.article = None
+        self._shown = None
+        self.update(display.line(text, self._content_width(), direction="ltr", style=style))
+
+    def _content_width(self) -> int:
+        return max(self.content_region.width or self.screen.size.width - 2, 1)
+
+    def column(self) -> tuple[int, int]:
+        """(cells before the reading column, its width) inside the header's content."""
+        available = self._content_width()
+        views = self.screen.query(ArticleView)
+        view = views.first() if views else None
+        if view is None or not view.size.width or not self.content_region.width:
+            return 0, available
+        left = view.content_region.x + view.margin - self.content_region.x
+        left = min(max(left, 0), available - 1)
+        return left, max(min(view.document.width, available - left), 1)  # as drawn
+
+    def _align(self) -> None:
+        article, options = self.article, self.options
+        if article is None or options is None:
+            return
+        left, width = self.column()
+        key = (article.title, article.source, article.date, options, left, width)
+        if key == self._shown:
+            return
+        self._shown = key
+        direction = options.direction
+        if direction == "auto":
+            direction = "rtl" if article.direction == "rtl" else "ltr"
+        pad = " " * left
+        shown = Text(no_wrap=True, overflow="crop", end="")
+        shown.append(pad)
+        shown.append_text(
+            display.line(
+                article.title, width, direction=direction, options=options, style="bold", fill=True
             )
-            lines.append("\n")
-            lines.append(Text(shown, style="italic", justify="right" if shown_rtl else "left"))
-        self.update(lines)
+        )
+        under_title = byline(article.source, article.date)
+        if under_title is not None:
+            shown.append("\n" + pad)
+            shown.append_text(
+                display.line(
+                    under_title,
+                    width,
+                    direction=direction,
+                    options=options,
+                    style="italic",
+                    fill=True,
+                )
+            )
+        self.update(shown)
 
 
 class ArticleScreen(Screen[None]):
@@ -123,6 +219,8 @@ class ArticleScreen(Screen[None]):
         self.previewed = False  # a large article's beginning was shown before it all loaded
         self.session: AnnotationSession | None = None
         self.query_text = ""
+        self.bidi_overrides = False  # the article holds bidi override/embedding/isolate controls
+        self._status = ""  # what the status line says, logical (laid out again on resize)
         self._layout_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -149,9 +247,9 @@ class ArticleScreen(Screen[None]):
             self._loaded(preview, partial=True)
         else:
             self.query_one("#body").mount(LoadingIndicator())
-        opening = f"Opening {self.path.name} ({size / 1e6:.1f} MB)…"
+        opening = f"Opening {isolate(self.path.name)} ({size / 1e6:.1f} MB)…"
         if preview is None:
-            self.query_one("#header", ArticleHeader).update(Text(opening))
+            self.query_one("#header", ArticleHeader).message(opening)
         self.set_status(opening)
         # Start the full load once the first screen is out: decoding holds the GIL.
         self.set_timer(FULL_LOAD_DELAY, self.load)
@@ -167,9 +265,9 @@ class ArticleScreen(Screen[None]):
 
     def _failed(self, message: str) -> None:
         self.query(LoadingIndicator).remove()
-        self.query_one("#header", ArticleHeader).update(Text(message, style="bold red"))
+        self.query_one("#header", ArticleHeader).message(message, style="bold red")
         self.set_status(message)
-        self.notify(message, severity="error")
+        display.notify(self, message, severity="error")
 
     def _loaded(self, article: Article, partial: bool = False) -> None:
         """Show ``article``; a full load after a partial preview keeps the cursor and scroll."""
@@ -189,9 +287,10 @@ class ArticleScreen(Screen[None]):
             self.query(LoadingIndicator).remove()
             self.query_one("#body").mount(view)
             view.focus()
-        self.query_one("#header", ArticleHeader).show(article, self.size.width)
+        self.query_one("#header", ArticleHeader).show(article, self.app.layout_options(article))
+        self.bidi_overrides = has_bidi_overrides(article.text)
         if article.encoding_detected:
-            self.notify(f"Not UTF-8: decoded as {article.encoding}", timeout=5)
+            display.notify(self, f"Not UTF-8: decoded as {article.encoding}", timeout=5)
         self.set_status(self._describe())
         if not partial and self.session is None:
             # Annotations (sidecar, tagset, re-anchoring) come right after the first frame.
@@ -220,54 +319,73 @@ class ArticleScreen(Screen[None]):
     def apply_settings(self) -> None:
         view = self.view
         if view is not None and self.article is not None:
-            view.set_options(self.app.layout_options(self.article), self.app.settings.reading_width)
+            options = self.app.layout_options(self.article)
+            view.set_options(options, self.app.settings.reading_width)
+            self.query_one("#header", ArticleHeader).show(self.article, options)
             self.set_status(self._describe())
 
     def on_resize(self) -> None:
-        if self.article is not None:
-            self.query_one("#header", ArticleHeader).show(self.article, self.size.width)
+        # The status line is laid out for its width: again at the new one.
+        self.set_status(self._describe() if self.view is not None else self._status)
 
     # -- status -----------------------------------------------------------------
+    def status_width(self) -> int:
+        """The cells of the status line: the screen's width less its padding (the line's
+        own region is not laid out again yet when the screen hears of a resize)."""
+        return max(self.size.width - 2, 1)
+
     def set_status(self, message: str) -> None:
+        """Show ``message`` (logical text) on the status line, laid out by the engine."""
+        self._status = message
         self.query_one("#status", Static).update(
-            Text(sanitize(message), no_wrap=True, overflow="ellipsis")
+            display.line(
+                message, self.status_width(), direction="ltr", options=display.options_of(self)
+            )
         )
 
     def _describe(self) -> str:
+        """The status line: save state, the annotation under the cursor (its tags, note
+        and author), the file, the cursor, the selection, search counts, progress.
+
+        Each part is a bidi isolate, so an Arabic note or file name keeps its own order
+        and leaves "offset 12" alone. The annotation gets the cells the other parts
+        leave: its note is cut (at its logical end) before anything else is.
+        """
         view = self.view
         if view is None or self.article is None:
             return ""
-        parts = []
+        before: list[str] = []
+        after: list[str] = []
+        if self.bidi_overrides:
+            before.append(BIDI_OVERRIDES)
         session = self.session
         if session is not None:
-            parts.append(("● " if session.state.saved else "✗ ") + session.state.message)
-            under = session.at(view.cursor)
-            if under:
-                top = under[0]
-                about = ", ".join(top.tags) or "(no tags)"
-                if top.note:
-                    about += f" — {' '.join(top.note.split())[:60]}"
-                about += f" ({top.author})" if top.author else ""
-                parts.append(about)
-        parts.extend([self.path.name, f"offset {view.cursor}"])
+            before.append(("● " if session.state.saved else "✗ ") + isolate(session.state.message))
+        after.extend([isolate(self.path.name), f"offset {view.cursor}"])
         selection = view.selection
         if selection is not None:
             count = selection.length
-            parts.append(
+            after.append(
                 f"selected {selection.start}–{selection.end} "
                 f"({count} character{'s' if count != 1 else ''})"
             )
+        query = isolate(display.clip(self.query_text, QUERY_CELLS))
         if view.matches:
             position = "" if view.current_match is None else f"{view.current_match + 1}/"
-            parts.append(f"{position}{len(view.matches)} matches")
+            after.append(f"{position}{len(view.matches)} matches for {query}")
         elif self.query_text:
-            parts.append("no matches")
+            after.append(f"no matches for {query}")
         document = view.document
         if self.partial:
-            parts.append("loading the rest…")
+            after.append("loading the rest…")
         elif not document.exact:
-            parts.append(f"laying out {100 * document.laid_out // len(document.paragraphs)}%")
-        return "  ·  ".join(parts)
+            after.append(f"laying out {100 * document.laid_out // len(document.paragraphs)}%")
+        under = session.at(view.cursor) if session is not None else []
+        if under:
+            rest = display.width_of(STATUS_SEPARATOR.join(before + after))
+            room = self.status_width() - rest - display.width_of(STATUS_SEPARATOR)
+            before.append(_about(under[0], room))
+        return STATUS_SEPARATOR.join(before + after)
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.set_status(self._describe())
@@ -277,12 +395,12 @@ class ArticleScreen(Screen[None]):
 
     # -- actions ------------------------------------------------------------------
     @property
-    def search_box(self) -> Input:
+    def search_box(self) -> RtlInput:
         """The search input, mounted the first time it is needed."""
         found = self.query("#search")
         if found:
-            return found.first(Input)
-        search = Input(placeholder=SEARCH_HINT, id="search")
+            return found.first(RtlInput)
+        search = RtlInput(placeholder=SEARCH_HINT, id="search")
         self.mount(search, before=self.query_one("#status"))
         return search
 
@@ -336,7 +454,7 @@ class ArticleScreen(Screen[None]):
 
     def action_back(self) -> None:
         found = self.query("#search")
-        search = found.first(Input) if found else None
+        search = found.first(RtlInput) if found else None
         if search is not None and search.has_class("visible"):
             search.remove_class("visible")
             if self.view is not None:
@@ -356,7 +474,7 @@ class ArticleScreen(Screen[None]):
             return
         if self.standalone:
             # Opened on one file: escape only cancels things; q quits.
-            self.notify("Press q to quit", timeout=2)
+            display.notify(self, "Press q to quit", timeout=2)
             return
         self.action_close()
 
@@ -386,13 +504,13 @@ class ArticleScreen(Screen[None]):
                 on_change=self._annotations_changed,
             )
         except Exception as error:  # a tagset or sidecar problem must not stop reading
-            self.notify(f"Annotations unavailable: {error}", severity="error", timeout=8)
+            display.notify(self, f"Annotations unavailable: {error}", severity="error", timeout=8)
             return
         self.session = session
         if session.read_only:
-            self.notify(session.read_only, severity="warning", timeout=8)
+            display.notify(self, session.read_only, severity="warning", timeout=8)
         for problem in session.tagset_problems[:3]:
-            self.notify(f"Tagset: {problem}", severity="warning", timeout=10)
+            display.notify(self, f"Tagset: {problem}", severity="warning", timeout=10)
         self._annotations_changed(session.annotations)
         self.set_interval(SIDECAR_POLL_SECONDS, self._poll_sidecar, name="sidecar")
 
@@ -410,15 +528,17 @@ class ArticleScreen(Screen[None]):
     def _poll_sidecar(self) -> None:
         session = self.session
         if session is not None and session.refresh():
-            self.notify("Annotations changed on disk: merged", timeout=3)
+            display.notify(self, "Annotations changed on disk: merged", timeout=3)
 
     def _editable(self) -> AnnotationSession | None:
         session = self.session
         if session is None:
-            self.notify("Annotations are available once the article has loaded", severity="warning")
+            display.notify(
+                self, "Annotations are available once the article has loaded", severity="warning"
+            )
             return None
         if session.read_only:
-            self.notify(f"Read-only: {session.read_only}", severity="error")
+            display.notify(self, f"Read-only: {session.read_only}", severity="error")
             return None
         return session
 
@@ -437,9 +557,9 @@ class ArticleScreen(Screen[None]):
 
     def _after_edit(self, message: str) -> None:
         if self.session is not None and not self.session.state.saved:
-            self.notify(self.session.state.message, severity="error", timeout=8)
+            display.notify(self, self.session.state.message, severity="error", timeout=8)
         else:
-            self.notify(message, timeout=2)
+            display.notify(self, message, timeout=2)
 
     def _pick_tags(
         self, title: str, chosen: list[str], done: Callable[[list[str] | None], None]
@@ -472,8 +592,10 @@ class ArticleScreen(Screen[None]):
             return
         target = self._target()
         if target is None:
-            self.notify(
-                "Select text to annotate, or put the cursor on an annotation", severity="warning"
+            display.notify(
+                self,
+                "Select text to annotate, or put the cursor on an annotation",
+                severity="warning",
             )
             return
 
@@ -491,7 +613,9 @@ class ArticleScreen(Screen[None]):
         selection = view.selection
         target = None if selection is not None else self._target()
         if selection is None and target is None:
-            self.notify("Select text, or put the cursor on an annotation", severity="warning")
+            display.notify(
+                self, "Select text, or put the cursor on an annotation", severity="warning"
+            )
             return
 
         def done(note: str | None) -> None:
@@ -515,7 +639,7 @@ class ArticleScreen(Screen[None]):
         if session is None:
             return
         if target is None:
-            self.notify("No annotation under the cursor", severity="warning")
+            display.notify(self, "No annotation under the cursor", severity="warning")
             return
         session.delete(target.id)
         self._after_edit("Annotation deleted (u to undo)")
@@ -527,7 +651,8 @@ class ArticleScreen(Screen[None]):
         target = self._target()
         selection = view.selection
         if target is None or selection is None:
-            self.notify(
+            display.notify(
+                self,
                 "Select the new text, with the cursor or panel on the annotation",
                 severity="warning",
             )
@@ -552,17 +677,19 @@ class ArticleScreen(Screen[None]):
         session = self._editable()
         if session is not None:
             label = session.undo()
-            self._after_edit(f"Undid {label}") if label else self.notify(
-                "Nothing to undo", timeout=2
-            )
+            if label:
+                self._after_edit(f"Undid {label}")
+            else:
+                display.notify(self, "Nothing to undo", timeout=2)
 
     def action_redo(self) -> None:
         session = self._editable()
         if session is not None:
             label = session.redo()
-            self._after_edit(f"Redid {label}") if label else self.notify(
-                "Nothing to redo", timeout=2
-            )
+            if label:
+                self._after_edit(f"Redid {label}")
+            else:
+                display.notify(self, "Nothing to redo", timeout=2)
 
     def action_toggle_panel(self) -> None:
         panels = self.query(AnnotationPanel)
@@ -611,7 +738,8 @@ class ArticleScreen(Screen[None]):
         if annotation is None:
             return
         if annotation.status == "orphaned":
-            self.notify(
+            display.notify(
+                self,
                 "Orphaned: the article changed and its quote was not found. Select the text and "
                 "press R in the panel to re-attach it, or d to delete it.",
                 timeout=8,
@@ -632,7 +760,7 @@ class ArticleScreen(Screen[None]):
             return
         selection = view.selection
         if selection is None:
-            self.notify("Select the text to attach it to first", severity="warning")
+            display.notify(self, "Select the text to attach it to first", severity="warning")
             return
         session.respan(message.annotation_id, selection.start, selection.end)
         view.clear_selection()
@@ -650,11 +778,28 @@ class ArticleScreen(Screen[None]):
         event.stop()
         event.prevent_default()
         if view.selection is None:
-            self.notify(f"Select text first: {character} tags it {tag.name}", timeout=3)
+            display.notify(
+                self,
+                f"Select text first: {isolate(character)} tags it {isolate(tag.name)}",
+                timeout=3,
+            )
             return
-        if self._editable() is None:
+        self.tag_selection(tag.name)
+
+    def tag_selection(self, name: str) -> None:
+        """Tag the selection ``name`` at once (a tagset key, or the command palette)."""
+        view = self.view
+        if view is None or view.selection is None:
+            display.notify(self, f"Select text first to tag it {isolate(name)}", timeout=3)
+            return
+        session = self._editable()
+        if session is None:
             return
         selection = view.selection
-        session.add(selection.start, selection.end, [tag.name])
+        try:
+            session.add(selection.start, selection.end, [name])
+        except ValueError as problem:  # a tag the tagset refuses
+            display.notify(self, str(problem), severity="error", timeout=8)
+            return
         view.clear_selection()
-        self._after_edit(f"Tagged {tag.name}")
+        self._after_edit(f"Tagged {isolate(name)}")

@@ -1,4 +1,4 @@
-"""The note editor: multi-line, with a preview laid out by hamish (RTL shown correctly)."""
+"""The note editor: multi-line, drawn by the layout engine as it is typed (RTL reads right)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from reader.keys import Scope
-from reader.text.layout import LayoutOptions, layout_paragraph
+from reader.text.render import visual_oneline
 from reader.tui.keys import bindings
-
-
-def note_preview(note: str, width: int) -> Text:
-    """The note as hamish shows text: shaped, reordered, right-aligned where RTL, safe."""
-    preview = Text()
-    options = LayoutOptions(width=max(width, 10))
-    for number, paragraph in enumerate(note.split("\n")):
-        if number:
-            preview.append("\n")
-        lines = layout_paragraph(paragraph, options).lines
-        preview.append("\n".join(line.text for line in lines))
-    return preview
+from reader.tui.widgets.rtl_input import RtlTextArea
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -39,13 +28,8 @@ class NoteEditor(ModalScreen[str | None]):
         background: $surface;
         padding: 0 1;
     }
-    NoteEditor TextArea {
-        height: 8;
-    }
-    NoteEditor #preview {
-        height: auto;
-        max-height: 10;
-        border-top: solid $primary;
+    NoteEditor RtlTextArea {
+        height: 10;
     }
     """
 
@@ -59,23 +43,16 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"{self.title_text} — ctrl+s saves, escape cancels", style="bold"))
-            yield TextArea(self.note, id="note", soft_wrap=True)
-            yield Static("", id="preview")
+            # The title may hold an article's words: laid out by the engine, never markup.
+            title, _ = visual_oneline(self.title_text, 50)
+            yield Static(Text(f"{title} — ctrl+s saves, escape cancels", style="bold"))
+            yield RtlTextArea(self.note, id="note")
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
-        self._preview()
-
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        self._preview()
-
-    def _preview(self) -> None:
-        text = self.query_one(TextArea).text
-        self.query_one("#preview", Static).update(note_preview(text, 64))
+        self.query_one(RtlTextArea).focus()
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text.strip("\n"))
+        self.dismiss(self.query_one(RtlTextArea).text.strip("\n"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

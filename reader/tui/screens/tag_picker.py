@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -16,6 +16,7 @@ from reader.keys import Scope
 from reader.text.fold import fold
 from reader.text.render import visual_oneline
 from reader.tui.keys import bindings
+from reader.tui.widgets.rtl_input import RtlInput
 
 NEW_TAG = "\x00new"
 
@@ -41,6 +42,19 @@ def fuzzy_rank(query: str, choices: list[str]) -> list[str]:
         else:
             ranked.append(((2, gaps, order), choice))
     return [choice for _, choice in sorted(ranked)]
+
+
+class TagQuery(RtlInput):
+    """The picker's query box: Backspace on an empty query drops the last tag chosen."""
+
+    class DropLast(Message):
+        """Backspace was pressed with nothing typed."""
+
+    def action_delete_back(self) -> None:
+        if self.value:
+            super().action_delete_back()
+        else:
+            self.post_message(self.DropLast())
 
 
 def tag_label(tag: str, width: int = 40) -> Text:
@@ -99,14 +113,14 @@ class TagPicker(ModalScreen[list[str] | None]):
         with Vertical():
             yield Static(Text(self.title_text, style="bold"))
             yield Static("", id="chosen")
-            yield Input(placeholder="tag… (Enter adds; Enter on empty confirms)", id="query")
+            yield TagQuery(placeholder="tag… (Enter adds; Enter on empty confirms)", id="query")
             yield OptionList(id="options")
             yield Static("", id="problem")
 
     def on_mount(self) -> None:
         self._refresh_chosen()
         self._refill("")
-        self.query_one("#query", Input).focus()
+        self.query_one("#query", RtlInput).focus()
 
     def _refresh_chosen(self) -> None:
         line = Text("tags: ")
@@ -149,7 +163,7 @@ class TagPicker(ModalScreen[list[str] | None]):
             return
         if tag not in self.chosen:
             self.chosen.append(tag)
-        query = self.query_one("#query", Input)
+        query = self.query_one("#query", RtlInput)
         query.value = ""
         self._refresh_chosen()
         self._refill("")
@@ -166,16 +180,13 @@ class TagPicker(ModalScreen[list[str] | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._add((event.option.id or "").removeprefix(NEW_TAG))
-        self.query_one("#query", Input).focus()
+        self.query_one("#query", RtlInput).focus()
 
-    def on_key(self, event: events.Key) -> None:
-        query = self.query_one("#query", Input)
-        if event.key == "backspace" and query.has_focus and not query.value and self.chosen:
+    def on_tag_query_drop_last(self, message: TagQuery.DropLast) -> None:
+        if self.chosen:
             self.chosen.pop()
             self._refresh_chosen()
-            self._refill("")
-            event.stop()
-            event.prevent_default()
+            self._refill(self.query_one("#query", RtlInput).value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from reader.keys import Scope
 from reader.text.render import visual_oneline
 from reader.tui.keys import bindings
+from reader.tui.widgets.rtl_input import RtlInput
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
@@ -90,7 +91,7 @@ class AnnotationPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Annotations", id="panel-title")
-        yield Input(placeholder="filter by tag (or prefix)…", id="panel-filter")
+        yield RtlInput(placeholder="filter by tag (or prefix)…", id="panel-filter")
         yield OptionList(id="panel-list")
 
     def on_article_screen_annotations_changed(

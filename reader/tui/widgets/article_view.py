@@ -5,6 +5,16 @@ points each cell shows. The cursor is a logical offset (the start of a cell); a
 selection is the logical range between the anchor's cell and the cursor's cell
 (as browsers do), drawn on exactly the cells whose offsets fall in it — in mixed
 text that may be several visual pieces.
+
+Width: the text is laid out to the columns really there for it — the scrollable
+region, less the vertical scrollbar and padding, less a one-cell gutter each side
+when there is room — and laid out again whenever that changes (a resize, the
+scrollbar appearing or going, the panel opening, a new reading width), keeping the
+cursor's row where it was. The virtual width is the laid-out width, so there is no
+horizontal scrollbar unless a single cell is wider than the view.
+
+Blank rows between paragraphs and around headings (``VisualLine.spacing``) show no
+offset: cursor moves step over them and a click on one counts as on the line above.
 """
 
 from __future__ import annotations
@@ -17,21 +27,29 @@ from typing import TYPE_CHECKING
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.script import EXPLICIT_BIDI_CONTROL_RE
 from reader.keys import Scope
+from reader.settings import Settings
 from reader.text.document import DocumentLayout
 from reader.text.layout import Cell, LayoutOptions, VisualLine
 from reader.text.paragraphs import Paragraph
+from reader.text.sanitize import BIDI_MARKERS
+from reader.text.structure import is_markdown
 from reader.tui.keys import bindings
 
 if TYPE_CHECKING:
     from reader.tui.screens.article import ArticleScreen
 
+# The narrowest column that keeps its gutter: a narrower view gives the gutter to the text.
 MIN_COLUMN = 10
+GUTTER = 1  # blank columns each side of the reading column, when there is room
+_MARKER_SYMBOLS = frozenset(BIDI_MARKERS.values())
+_DEFAULT_SETTINGS = Settings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +82,9 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--selection",
         "article-view--match",
         "article-view--match-current",
+        "article-view--heading",
+        "article-view--heading-mark",
+        "article-view--bidi-marker",
     }
 
     DEFAULT_CSS = """
@@ -93,6 +114,18 @@ class ArticleView(ScrollView, can_focus=True):
         background: $warning;
         color: $background;
     }
+    ArticleView > .article-view--heading {
+        text-style: bold;
+    }
+    ArticleView > .article-view--heading-mark {
+        color: $foreground-muted;
+        text-style: not bold;
+    }
+    ArticleView > .article-view--bidi-marker {
+        background: $error;
+        color: $background;
+        text-style: bold;
+    }
     """
 
     KEY_SCOPE = Scope.VIEW
@@ -121,14 +154,24 @@ class ArticleView(ScrollView, can_focus=True):
         options: LayoutOptions,
         *,
         reading_width: int = 80,
+        paragraph_spacing: bool | None = None,
+        bidi_markers: bool | None = None,
+        markdown: bool | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """``paragraph_spacing`` and ``bidi_markers`` None: the app's settings (or their
+        defaults); ``markdown`` None: from the screen's ``path`` (an ``.md`` file)."""
         super().__init__(name=name, id=id, classes=classes)
         self.text = text
         self.reading_width = reading_width
-        self.document = DocumentLayout(text, paragraphs, replace(options, width=reading_width))
+        self._paragraph_spacing = paragraph_spacing
+        self._bidi_markers = bidi_markers
+        self._markdown = markdown
+        self._options = options  # as given: the view adds width, spacing, markers, markdown
+        self.document = DocumentLayout(text, paragraphs, self._full_options(reading_width))
+        self._rows_shown = 0  # the view's height at the last layout (0: not shown yet)
         self.cursor = self.document.start
         self.selection_anchor: int | None = None  # where a growing selection started
         self.selecting = False  # `v` mode: movement extends the selection
@@ -143,56 +186,145 @@ class ArticleView(ScrollView, can_focus=True):
         self._match_starts: list[int] = []
         self.current_match: int | None = None
 
+    # -- options ----------------------------------------------------------------
+    def _settings(self) -> Settings:
+        try:
+            settings = getattr(self.app, "settings", None)
+        except RuntimeError:  # Textual's NoActiveAppError: built outside an app
+            settings = None
+        return settings if isinstance(settings, Settings) else _DEFAULT_SETTINGS
+
+    def _is_markdown(self) -> bool:
+        if self._markdown is not None:
+            return self._markdown
+        if not self.is_attached:
+            return False
+        path = getattr(self.screen, "path", None)
+        return path is not None and is_markdown(path)
+
+    def _full_options(self, width: int) -> LayoutOptions:
+        """The given options with the width and the view's own settings."""
+        settings = self._settings()
+        spacing, markers = self._paragraph_spacing, self._bidi_markers
+        return replace(
+            self._options,
+            width=width,
+            paragraph_spacing=settings.paragraph_spacing if spacing is None else spacing,
+            bidi_markers=settings.bidi_markers if markers is None else markers,
+            markdown=self._is_markdown(),
+        )
+
     # -- geometry -------------------------------------------------------------
     @property
+    def text_width(self) -> int:
+        """The columns really there for text: the view less padding and scrollbars."""
+        return self.scrollable_content_region.width
+
+    @property
     def column_width(self) -> int:
-        width = self.scrollable_content_region.width or self.size.width
-        return max(min(self.reading_width, width - 2), MIN_COLUMN)
+        """The width to lay the text out to, now (the reading width if it fits)."""
+        available = self.text_width
+        if available <= 0:  # not on screen yet
+            return max(self.reading_width, 1)
+        room = available - 2 * GUTTER
+        if room < MIN_COLUMN:
+            room = available
+        return max(min(self.reading_width, room), 1)
 
     @property
     def margin(self) -> int:
-        width = self.scrollable_content_region.width or self.size.width
-        return max((width - self.column_width) // 2, 0)
+        """Blank columns left of the laid-out column (centred in the space there is)."""
+        return max((self.text_width - self.document.width) // 2, 0)
+
+    def _cursor_was_shown(self) -> bool:
+        """Whether the cursor's row was on screen at the last layout (before a resize)."""
+        height = self._rows_shown or self.scrollable_content_region.height
+        top = int(self.scroll_offset.y)
+        row, _ = self.document.locate(self.cursor)
+        return top <= row < top + height
+
+    def _anchor(self) -> tuple[int, int] | None:
+        """An offset to keep in place across a re-layout, and its row on screen: the
+        cursor if it was on screen (kept on the screen there is now), else the first
+        offset of the top row."""
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return None
+        top = int(self.scroll_offset.y)
+        if self._cursor_was_shown():
+            row, _ = self.document.locate(self.cursor)
+            return self.cursor, min(row - top, height - 1)
+        text_row = self.document.text_row(top, 1)
+        line = self.document.line(text_row) if text_row is not None else None
+        if text_row is None or line is None:
+            return None
+        return line.start, text_row - top
+
+    def _relayout(self, document: DocumentLayout) -> None:
+        """Show ``document`` instead, keeping the anchor's row where it is on screen."""
+        anchor = self._anchor()
+        self.document = document
+        self.cursor = document.snap(self.cursor)
+        self._update_virtual_size()
+        if anchor is not None:
+            offset, screen_row = anchor
+            row, _ = document.locate(document.snap(offset))
+            self.scroll_to(y=max(row - screen_row, 0), animate=False, immediate=True)
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        size = Size(self.document.width, self.document.line_count)
+        if self.virtual_size != size:
+            self.virtual_size = size
 
     def _sync_layout(self) -> None:
-        """Re-lay out for the current width, keeping the cursor's row on screen."""
+        """Lay out again if the width there is for text has changed."""
         width = self.column_width
-        if width == self.document.width and self.virtual_size.height == self.document.line_count:
-            return
-        cursor_row_on_screen = None
-        if self.size.height:
-            row, _ = self.document.locate(self.cursor)
-            cursor_row_on_screen = row - int(self.scroll_offset.y)
         if width != self.document.width:
-            self.document = self.document.with_width(width)
-            self.cursor = self.document.snap(self.cursor)
-        self.virtual_size = Size(self.size.width, self.document.line_count)
-        if cursor_row_on_screen is not None and 0 <= cursor_row_on_screen < self.size.height:
-            row, _ = self.document.locate(self.cursor)
-            self.scroll_to(y=max(row - cursor_row_on_screen, 0), animate=False, immediate=True)
+            self._relayout(self.document.with_width(width))
+        else:
+            if self._cursor_was_shown():  # a shorter view: keep the cursor in it
+                self.scroll_to_cursor()
+            self._update_virtual_size()
+        self._rows_shown = self.scrollable_content_region.height
+
+    def on_mount(self) -> None:
+        # The app's settings and the screen's file are known now: take them in.
+        options = self._full_options(self.column_width)
+        if options != self.document.options:
+            self._relayout(DocumentLayout(self.text, self.document.paragraphs, options))
 
     def on_resize(self, event: events.Resize) -> None:
         self._sync_layout()
         self.refresh()
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        # The scrollbar takes columns from the text (or gives them back): no Resize
+        # event says so, as the widget's size is the same.
+        if self.is_mounted:
+            self._sync_layout()
+
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        if self.is_mounted:
+            self._sync_layout()
+
     def set_options(self, options: LayoutOptions, reading_width: int | None = None) -> None:
         """New display settings (harakat, bidi mode, width): re-lay out, keep the cursor."""
         if reading_width is not None:
             self.reading_width = reading_width
-        self.document = DocumentLayout(
-            self.text, self.document.paragraphs, replace(options, width=self.column_width)
+        self._options = options
+        document = DocumentLayout(
+            self.text, self.document.paragraphs, self._full_options(self.column_width)
         )
-        self.cursor = self.document.snap(self.cursor)
-        self._sync_layout()
+        self._relayout(document)
         self.scroll_to_cursor()
-        self.refresh()
 
     def replace_text(self, text: str, paragraphs: Sequence[Paragraph]) -> None:
         """The same article, more of it (a full load after a preview): cursor and scroll stay."""
         self.text = text
         self.document = DocumentLayout(text, paragraphs, self.document.options)
         self.cursor = self.document.snap(self.cursor)
-        self.virtual_size = Size(self.size.width, self.document.line_count)
+        self._update_virtual_size()
         self.refresh()
 
     def layout_in_background(self, seconds: float = 0.01) -> bool:
@@ -201,18 +333,24 @@ class ArticleView(ScrollView, can_focus=True):
         top_offset = row_before - int(self.scroll_offset.y)
         more = self.document.layout_some(seconds)
         if self.virtual_size.height != self.document.line_count:
-            self.virtual_size = Size(self.size.width, self.document.line_count)
+            self._update_virtual_size()
             row, _ = self.document.locate(self.cursor)
             self.scroll_to(y=max(row - top_offset, 0), animate=False, immediate=True)
             self.refresh()
         return more
 
     # -- rendering ------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Never paint a layout made for another width (a resize not yet handled).
+        if self.column_width != self.document.width:
+            self._sync_layout()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
         line = self.document.line(int(self.scroll_offset.y) + y)
-        if line is None:
+        if line is None or line.spacing:
             return Strip.blank(width, base)
         margin = self.margin
         segments: list[Segment] = []
@@ -220,7 +358,7 @@ class ArticleView(ScrollView, can_focus=True):
         cursor_style = self.get_component_rich_style("article-view--cursor")
         if not line.cells:
             if line.start == self.cursor and self.has_focus:
-                edge = margin + (self.column_width - 1 if line.rtl else 0)
+                edge = margin + (self.document.width - 1 if line.rtl else 0)
                 segments = [Segment(" " * edge, base), Segment(" ", base + cursor_style)]
                 return Strip(segments).adjust_cell_length(width, base)
             return Strip.blank(width, base)
@@ -229,11 +367,22 @@ class ArticleView(ScrollView, can_focus=True):
         current_style = self.get_component_rich_style("article-view--match-current")
         current = self.matches[self.current_match] if self.current_match is not None else None
         overlap_style = self.get_component_rich_style("article-view--overlap")
+        heading = self.document.heading(line.paragraph)
+        line_style = base
+        if heading is not None:
+            line_style = base + self.get_component_rich_style("article-view--heading")
+            mark_style = self.get_component_rich_style("article-view--heading-mark")
+        markers = self.document.options.bidi_markers
+        marker_style = self.get_component_rich_style("article-view--bidi-marker")
         segments.append(Segment(" " * (margin + line.cells[0].col), base))
         for cell in line.cells:
             if not cell.width:
                 continue
-            style: Style = base
+            style: Style = line_style
+            if heading is not None and cell.start < heading.text_start:
+                style = style + mark_style
+            if markers and cell.text[0] in _MARKER_SYMBOLS and self._is_marker(cell):
+                style = style + marker_style
             covering = self._highlights_of(cell)
             if covering:
                 # The innermost (shortest) annotation is on top; overlaps are underlined.
@@ -253,6 +402,10 @@ class ArticleView(ScrollView, can_focus=True):
                 style = style + cursor_style
             segments.append(Segment(cell.text, style))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _is_marker(self, cell: Cell) -> bool:
+        """Whether ``cell`` is a bidi control's marker (not the same symbol in the text)."""
+        return EXPLICIT_BIDI_CONTROL_RE.search(self.text, cell.start, cell.end) is not None
 
     def on_article_screen_annotations_changed(
         self, message: ArticleScreen.AnnotationsChanged
@@ -377,7 +530,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def scroll_to_cursor(self) -> None:
         row, _ = self.document.locate(self.cursor)
-        self.virtual_size = Size(self.size.width, self.document.line_count)
+        self._update_virtual_size()
         top = int(self.scroll_offset.y)
         height = max(self.scrollable_content_region.height, 1)
         if row < top:
@@ -395,7 +548,9 @@ class ArticleView(ScrollView, can_focus=True):
                 return line.cells[index + step].start
             # Past the edge: forward in reading order goes to the next line.
             forward = (how == "left") == line.rtl
-            neighbour = document.line(row + (1 if forward else -1))
+            step = 1 if forward else -1
+            neighbour_row = document.text_row(row + step, step)
+            neighbour = document.line(neighbour_row) if neighbour_row is not None else None
             if neighbour is None:
                 return self.cursor
             if not neighbour.cells:
@@ -407,9 +562,14 @@ class ArticleView(ScrollView, can_focus=True):
             delta = {"up": -1, "down": 1, "page_up": -height, "page_down": height}[how]
             if self._goal_col is None:
                 cell = line.cells[index] if index is not None else None
-                self._goal_col = cell.col if cell else (self.column_width - 1 if line.rtl else 0)
+                self._goal_col = cell.col if cell else (self.document.width - 1 if line.rtl else 0)
             target_row = max(0, min(row + delta, document.line_count - 1))
-            target = document.line(target_row)
+            # A blank row shows no offset: go on past it, or back if nothing is beyond.
+            step = 1 if delta > 0 else -1
+            found = document.text_row(target_row, step)
+            if found is None:
+                found = document.text_row(target_row, -step)
+            target = document.line(found) if found is not None else None
             if target is None:
                 return self.cursor
             return _cell_near(target, self._goal_col)
@@ -458,8 +618,17 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- mouse ------------------------------------------------------------------
     def offset_at(self, x: int, y: int) -> int | None:
-        """The logical offset of the cell under widget coordinates (x, y)."""
-        line = self.document.line(int(self.scroll_offset.y) + y)
+        """The logical offset of the cell under widget coordinates (x, y).
+
+        A blank row between paragraphs counts as the line above it.
+        """
+        row = int(self.scroll_offset.y) + y
+        line = self.document.line(row)
+        if line is not None and line.spacing:
+            found = self.document.text_row(row, -1)
+            if found is None:
+                found = self.document.text_row(row, 1)
+            line = self.document.line(found) if found is not None else None
         if line is None:
             return None
         if not line.cells:
