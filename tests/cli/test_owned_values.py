@@ -13,10 +13,10 @@ import annotations.errors as errors
 import reader.commands
 from annotations.model import STATUSES
 from reader.cli import cli
-from reader.commands.stats import SECTIONS
-from reader.text.bidi_levels import Direction
 from reader.commands.doctor import USE_CHOICES
+from reader.commands.stats import SECTIONS
 from reader.terminal import BidiChoice
+from reader.text.bidi_levels import Direction
 from reader.text.layout import BidiMode
 from tests.paths import ROOT
 
