@@ -122,8 +122,11 @@ def bidi_option(*, page: bool) -> Callable[[Decorated], Decorated]:
     )
 
 
-def _output_mode(bidi: BidiChoice, *, page: bool = False) -> OutputMode:
-    """The mode to write stdout in for ``--bidi bidi`` (config.toml read only if needed)."""
+def _output_mode(
+    bidi: BidiChoice, *, page: bool = False, stream: TextIO | None = None
+) -> OutputMode:
+    """The mode to write ``stream`` (stdout) in for ``--bidi bidi`` (config.toml read only
+    if needed)."""
     from reader.terminal import resolve_bidi
 
     def chosen() -> BidiMode | None:
@@ -131,7 +134,7 @@ def _output_mode(bidi: BidiChoice, *, page: bool = False) -> OutputMode:
 
         return chosen_bidi()
 
-    return resolve_bidi(bidi, sys.stdout, page=page, chosen=chosen)
+    return resolve_bidi(bidi, sys.stdout if stream is None else stream, page=page, chosen=chosen)
 
 
 @contextmanager
@@ -368,7 +371,24 @@ def _require_paths(paths: Iterable[str]) -> None:
 
 
 def _warn(line: str) -> None:
-    click.echo(f"hamish: {line}", err=True)
+    _say(line)
+
+
+def _say(line: str) -> None:
+    """One line on stderr, as the ``--bidi auto`` rule says for it: laid out by the engine
+    on a terminal that does no bidi, logical (and sanitized) in a pipe or a log file.
+
+    Messages carry file names, tags and quotes: Arabic in them must read right, and
+    nothing in them may reach the terminal raw.
+    """
+    from reader.commands.output import one_line
+
+    mode: OutputMode
+    try:
+        mode = _output_mode("auto", stream=sys.stderr)
+    except Exception:  # a broken settings file must not hide the error being reported
+        mode = "logical"
+    click.echo(f"hamish: {one_line(line, mode)}", err=True)
 
 
 @cli.command("import")
@@ -624,12 +644,12 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("hamish: aborted", err=True)
         _exit(130)
     except click.ClickException as error:
-        click.echo(f"hamish: {error.format_message()}", err=True)
+        _say(error.format_message())
         _exit(EXIT_USAGE)
     except HamishError as error:
         if debug:
             raise
-        click.echo(f"hamish: {error}", err=True)
+        _say(str(error))
         _exit(error.exit_code)
     except KeyboardInterrupt:
         _exit(130)
@@ -637,7 +657,7 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        click.echo(f"hamish: internal error: {message} (run with --debug for details)", err=True)
+        _say(f"internal error: {message} (run with --debug for details)")
         _exit(EXIT_PROBLEM)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
