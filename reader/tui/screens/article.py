@@ -27,13 +27,13 @@ from reader.tui.display import isolate
 from reader.tui.keys import bindings
 from reader.tui.widgets.annotation_panel import AnnotationPanel
 from reader.tui.widgets.article_view import ArticleView
-from reader.tui.widgets.rtl_input import RtlInput
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
     from annotations.tagset import Tagset
     from reader.text.layout import LayoutOptions
     from reader.tui.session import AnnotationSession
+    from reader.tui.widgets.rtl_input import RtlInput
 
 SYNC_LOAD_BYTES = 2_000_000  # larger articles load in a worker behind a preview
 SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat, tatweel ignored)"
@@ -397,6 +397,8 @@ class ArticleScreen(Screen[None]):
     @property
     def search_box(self) -> RtlInput:
         """The search input, mounted the first time it is needed."""
+        from reader.tui.widgets.rtl_input import RtlInput  # first used here: not at start-up
+
         found = self.query("#search")
         if found:
             return found.first(RtlInput)
@@ -454,7 +456,7 @@ class ArticleScreen(Screen[None]):
 
     def action_back(self) -> None:
         found = self.query("#search")
-        search = found.first(RtlInput) if found else None
+        search = found.first(Input) if found else None
         if search is not None and search.has_class("visible"):
             search.remove_class("visible")
             if self.view is not None:

@@ -14,7 +14,6 @@ from textual.widgets.option_list import Option
 from reader.keys import Scope
 from reader.text.render import visual_oneline
 from reader.tui.keys import bindings
-from reader.tui.widgets.rtl_input import RtlInput
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
@@ -90,6 +89,8 @@ class AnnotationPanel(Vertical):
         self.annotations: AnnotationSet | None = None
 
     def compose(self) -> ComposeResult:
+        from reader.tui.widgets.rtl_input import RtlInput  # the panel opens after the first frame
+
         yield Static("Annotations", id="panel-title")
         yield RtlInput(placeholder="filter by tag (or prefix)…", id="panel-filter")
         yield OptionList(id="panel-list")
