@@ -388,7 +388,7 @@ def _say(line: str) -> None:
         mode = _output_mode("auto", stream=sys.stderr)
     except Exception:  # a broken settings file must not hide the error being reported
         mode = "logical"
-    click.echo(f"hamish: {one_line(line, mode)}", err=True)
+    click.echo(f"hamish: {one_line(line, mode, direction='ltr')}", err=True)
 
 
 @cli.command("import")

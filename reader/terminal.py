@@ -546,8 +546,11 @@ def query_terminal(
         return None
     fd_in, fd_out = stdin.fileno(), stdout.fileno()
     try:
+        # In a background job (`hamish doctor &`), touching the terminal would stop us.
+        if os.tcgetpgrp(fd_in) != os.getpgrp():
+            return None
         saved = termios.tcgetattr(fd_in)
-    except termios.error:
+    except (termios.error, OSError):
         return None
     quiet = list(saved)
     quiet[3] = saved[3] & ~(termios.ICANON | termios.ECHO)  # lflag

@@ -175,9 +175,9 @@ def render_report(report: CheckReport, mode: OutputMode = "self") -> str:
         lines.append("no sidecars found")
     for f in report.files:
         for error in f.errors:
-            lines.append(f"error: {one_line(error, mode)}")
+            lines.append(f"error: {one_line(error, mode, direction='ltr')}")
     for problem in report.problems:
-        lines.append(f"error: {one_line(problem, mode)}")
+        lines.append(f"error: {one_line(problem, mode, direction='ltr')}")
     totals = report.totals()
     lines.append(
         f"{len(report.files)} sidecars, {sum(totals.values())} annotations: "

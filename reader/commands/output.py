@@ -12,6 +12,7 @@ from rich.cells import cell_len
 
 from annotations.script import WORD_JOINERS
 from reader.terminal import OutputMode
+from reader.text.bidi_levels import Direction
 from reader.text.render import visual_oneline
 from reader.text.sanitize import display_char
 
@@ -29,14 +30,18 @@ def logical_text(text: str) -> str:
     return "".join(c if c in WORD_JOINERS else display_char(c) for c in text)
 
 
-def one_line(text: str, mode: OutputMode, max_cells: int = 10_000) -> str:
+def one_line(
+    text: str, mode: OutputMode, max_cells: int = 10_000, *, direction: Direction = "auto"
+) -> str:
     """``text`` on one line (its whitespace flattened) for ``mode``.
 
-    ``self``: laid out by the engine, cut at its logical end with ``…`` past ``max_cells``.
-    ``terminal``/``logical``: logical text, never cut (a script gets the whole value).
+    ``self``: laid out by the engine, cut at its logical end with ``…`` past ``max_cells``;
+    ``direction`` is the line's base direction (``ltr`` for hamish's own English messages,
+    which may begin with an Arabic file name). ``terminal``/``logical``: logical text,
+    never cut (a script gets the whole value).
     """
     if mode == "self":
-        return visual_oneline(text, max_cells)[0]
+        return visual_oneline(text, max_cells, direction=direction)[0]
     return logical_text(" ".join(text.split()))
 
 

@@ -39,7 +39,7 @@ class Hit:
     def render(self, mode: OutputMode = "self") -> str:
         """``FILE:LINE:OFFSET: [annotation KIND] CONTEXT`` for ``mode``: the path and the
         context each laid out on their own (``self``) or logical, always sanitized."""
-        where = f"{one_line(self.path, mode)}:{self.line}:{self.offset}"
+        where = f"{one_line(self.path, mode, direction='ltr')}:{self.line}:{self.offset}"
         label = "" if self.kind == "text" else f"[annotation {self.kind}] "
         context = self.display if mode == "self" else one_line(self.context, mode)
         return f"{where}: {label}{context}"

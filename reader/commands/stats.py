@@ -97,7 +97,10 @@ def render_stats(
         lines.append("")
         lines.append(f"by {section}:")
         rows = counter.most_common()
-        label_width = min(max(cells(one_line(k, mode, LABEL_CELLS)) for k, _ in rows), LABEL_CELLS)
+        # Laid out for a terminal, labels are cut to LABEL_CELLS; logical text is never cut
+        # (a script gets whole values), so its column is as wide as its longest label.
+        cap = LABEL_CELLS if mode == "self" else 10_000
+        label_width = min(max(cells(one_line(k, mode, cap)) for k, _ in rows), cap)
         number_width = len(str(rows[0][1]))
         bar_room = max(width - label_width - number_width - 6, 10)
         top = rows[0][1]
@@ -107,5 +110,5 @@ def render_stats(
                 line += " " + BAR * max(1, round(count / top * bar_room))
             lines.append(line)
     for problem in stats.problems:
-        lines.append(f"error: {one_line(problem, mode)}")
+        lines.append(f"error: {one_line(problem, mode, direction='ltr')}")
     return "\n".join(lines) + "\n"

@@ -17,7 +17,6 @@ from annotations.script import (
     BIDI_CONTROLS,
     C0_CONTROLS,
     C1_CONTROLS,
-    EXPLICIT_BIDI_CONTROL_RE,
     EXPLICIT_BIDI_CONTROLS,
     HARAKAT,
 )
@@ -75,7 +74,9 @@ def has_bidi_overrides(text: str) -> bool:
     These are the characters the reader marks (U+202A-202E, U+2066-2069); an article
     that holds one may show text in an order that is not its logical order.
     """
-    return EXPLICIT_BIDI_CONTROL_RE.search(text) is not None
+    # One substring search per control is several times faster than a regex class over a
+    # large article (the reader asks on every open).
+    return any(control in text for control in EXPLICIT_BIDI_CONTROLS)
 
 
 @lru_cache(maxsize=4096)

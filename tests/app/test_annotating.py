@@ -289,3 +289,28 @@ async def test_tagset_key_clash_is_reported_and_the_rest_works(library):
         await pilot.press("i")
         await pilot.pause()
     assert sidecar_of(path)["annotations"][0]["tags"] == ["claim"]
+
+
+async def test_a_refused_arabic_tag_is_explained_in_a_laid_out_line(library):
+    from reader.text.render import visual_oneline
+
+    path = fresh(library)
+    toml = library / "hamish.toml"
+    toml.write_text(
+        "strict = true\n" + toml.read_text(encoding="utf-8").replace("strict = false\n", ""),
+        encoding="utf-8",
+    )
+    async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
+        _screen, view = await open_article(pilot)
+        view.select(0, 5)
+        await pilot.press("t")
+        await pilot.pause()
+        picker = pilot.app.screen
+        assert isinstance(picker, TagPicker)
+        picker.query_one("#query", Input).value = "اقتصاد"
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(picker.query_one("#problem").render())
+        assert picker.chosen == []
+        assert "اقتصاد" not in shown  # not the logical letters, raw
+        assert visual_oneline("اقتصاد")[0] in shown  # the tag as the engine lays it out

@@ -47,5 +47,30 @@ def test_an_error_line_on_a_terminal_is_laid_out(tmp_path):
         os.close(master)
     assert done.returncode == 2
     shown = written.decode("utf-8").replace("\r\n", "\n")
-    assert shown == f"hamish: {visual_oneline(MESSAGE)[0]}\n"
+    assert shown == f"hamish: {visual_oneline(MESSAGE, direction='ltr')[0]}\n"
     assert NAME not in shown  # not the logical letters: shaped and reordered
+
+
+def test_an_english_message_keeps_its_order_around_an_arabic_name():
+    from reader.commands.output import one_line
+
+    shown = one_line("ملف_جديد.txt: no such file", "self", direction="ltr")
+    assert shown.endswith(".txt: no such file")  # the name, then its suffix, then the reason
+
+
+def test_piped_stats_keep_their_counts_in_one_column(tmp_path):
+    import shutil
+
+    from tests.paths import SAMPLES
+
+    library = tmp_path / "a_library_with_a_long_folder_name_for_long_labels"
+    shutil.copytree(SAMPLES, library)
+    done = subprocess.run(
+        [*HAMISH, "stats", "--by", "article", str(library)],
+        env=environment(),
+        capture_output=True,
+        check=False,
+    )
+    rows = [r for r in done.stdout.decode("utf-8").splitlines() if r.startswith("  ")]
+    assert len(rows) == 2 and all(len(r.split()[0]) > 40 for r in rows)  # wider than a cut
+    assert len({r.rstrip().rfind(" ") for r in rows}) == 1  # counts end in one column

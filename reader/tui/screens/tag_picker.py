@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from reader.keys import Scope
 from reader.text.fold import fold
 from reader.text.render import visual_oneline
+from reader.tui import display
 from reader.tui.keys import bindings
 from reader.tui.widgets.rtl_input import RtlInput
 
@@ -159,7 +160,10 @@ class TagPicker(ModalScreen[list[str] | None]):
     def _add(self, tag: str) -> None:
         problem = self.check(tag)
         if problem:
-            self.query_one("#problem", Static).update(Text(problem))
+            shown = self.query_one("#problem", Static)
+            width = shown.content_region.width or None
+            options = display.options_of(self)
+            shown.update(display.lines(problem, width, direction="ltr", options=options))
             return
         if tag not in self.chosen:
             self.chosen.append(tag)
