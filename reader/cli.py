@@ -504,13 +504,19 @@ def search_command(
     _require_paths(paths)
     problems: list[str] = []
     found = 0
+    from reader.terminal import output_width
+
     mode: OutputMode = "logical" if as_json else _output_mode(bidi)
+    # On a terminal a laid-out hit fits one row: wrapped by the terminal, it would read
+    # end first. Piped, lines are as long as they are.
+    width = output_width() if sys.stdout.isatty() else None
     with _laid_out(mode):
         for hit in search_corpus(
             paths or ["."], query, annotations_dir=annotations_dir, problems=problems
         ):
             found += 1
-            _print(json.dumps(hit.to_json(), ensure_ascii=False) if as_json else hit.render(mode))
+            line = json.dumps(hit.to_json(), ensure_ascii=False) if as_json else None
+            _print(line if line is not None else hit.render(mode, width))
     for problem in problems:
         _warn(f"warning: {problem}")
     if not found:

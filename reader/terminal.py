@@ -525,6 +525,15 @@ def parse_reply(data: bytes) -> TerminalReply:
     )
 
 
+def _in_background(fd: int) -> bool:
+    """Whether we are a background job of the terminal ``fd`` (`hamish doctor &`): setting
+    its modes or reading it would stop us (SIGTTOU, SIGTTIN)."""
+    try:
+        return os.tcgetpgrp(fd) != os.getpgrp()
+    except OSError:  # not our controlling terminal: no job control applies
+        return False
+
+
 def query_terminal(
     timeout: float = QUERY_TIMEOUT, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> TerminalReply | None:
@@ -545,12 +554,11 @@ def query_terminal(
     except ImportError:  # not a POSIX terminal (Windows)
         return None
     fd_in, fd_out = stdin.fileno(), stdout.fileno()
+    if _in_background(fd_in):
+        return None
     try:
-        # In a background job (`hamish doctor &`), touching the terminal would stop us.
-        if os.tcgetpgrp(fd_in) != os.getpgrp():
-            return None
         saved = termios.tcgetattr(fd_in)
-    except (termios.error, OSError):
+    except termios.error:
         return None
     quiet = list(saved)
     quiet[3] = saved[3] & ~(termios.ICANON | termios.ECHO)  # lflag

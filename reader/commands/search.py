@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from reader.commands.output import one_line
+from reader.commands.output import cells, one_line
 from reader.library.article import split_paragraphs
 from reader.library.corpus import readable_articles
 from reader.library.find import find_articles
@@ -15,6 +15,8 @@ from reader.text.fold import find_all, fold
 from reader.text.render import visual_oneline
 
 CONTEXT = 30
+#: A context cut to fit a terminal row keeps at least this many cells, else it gets its own row.
+MIN_CONTEXT_CELLS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +38,26 @@ class Hit:
     def to_json(self) -> dict:
         return {**asdict(self), "display": self.display}
 
-    def render(self, mode: OutputMode = "self") -> str:
+    def render(self, mode: OutputMode = "self", width: int | None = None) -> str:
         """``FILE:LINE:OFFSET: [annotation KIND] CONTEXT`` for ``mode``: the path and the
-        context each laid out on their own (``self``) or logical, always sanitized."""
+        context each laid out on their own (``self``) or logical, always sanitized.
+
+        With ``width`` (a terminal's), a laid-out line fits it: the context is cut at its
+        logical end before it is reordered, so the terminal never wraps a reordered line
+        (which would show its end above its start).
+        """
         where = f"{one_line(self.path, mode, direction='ltr')}:{self.line}:{self.offset}"
         label = "" if self.kind == "text" else f"[annotation {self.kind}] "
-        context = self.display if mode == "self" else one_line(self.context, mode)
-        return f"{where}: {label}{context}"
+        if mode != "self":
+            return f"{where}: {label}{one_line(self.context, mode)}"
+        room = 2 * CONTEXT + 30
+        head = f"{where}: {label}"
+        if width is not None:
+            room = min(room, width - cells(head) - 1)
+            if room < MIN_CONTEXT_CELLS:  # a long path: the context goes on a row of its own
+                context = visual_oneline(self.context, max(width - 3, 1))[0]
+                return f"{head.rstrip()}\n  {context}"
+        return f"{head}{visual_oneline(self.context, room)[0]}"
 
 
 def _snippet(text: str, starts: list[int], start: int, end: int) -> str:

@@ -74,3 +74,15 @@ def test_piped_stats_keep_their_counts_in_one_column(tmp_path):
     rows = [r for r in done.stdout.decode("utf-8").splitlines() if r.startswith("  ")]
     assert len(rows) == 2 and all(len(r.split()[0]) > 40 for r in rows)  # wider than a cut
     assert len({r.rstrip().rfind(" ") for r in rows}) == 1  # counts end in one column
+
+
+def test_search_hits_on_a_narrow_terminal_fit_one_row_each():
+    from rich.cells import cell_len
+
+    from tests.cli.terminals import on_pty
+    from tests.paths import SAMPLES
+
+    code, shown = on_pty(["search", str(SAMPLES), "الاقتصاد"], environment(), columns=60)
+    rows = [row for row in shown.splitlines() if row]
+    assert code == 0 and rows
+    assert all(cell_len(row) <= 60 for row in rows), [r for r in rows if cell_len(r) > 60]
