@@ -474,3 +474,12 @@ async def test_the_note_editor_types_arabic_and_persian_lines(library):
         await wait(pilot)
     (entry,) = sidecar(path)["annotations"]
     assert entry["note"] == note and entry["quote"] == IMF
+
+
+async def test_words_typed_ahead_into_the_library_keep_their_spaces(library):
+    async with HamishApp(library, Settings()).run_test(size=(100, 30)) as pilot:
+        await wait(pilot)
+        await type_text(pilot, " صندوق النقد")  # together, from the table; a leading space
+        await wait(pilot)
+        box = pilot.app.screen.query_one("#filter", RtlInput)
+        assert box.value == "صندوق النقد"  # the leading space starts nothing; the inner one stays

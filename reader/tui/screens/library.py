@@ -373,8 +373,12 @@ class LibraryScreen(Screen[None]):
         """Type-to-filter: a printable key in the table goes to the filter box."""
         table = self.query_one(DataTable)
         character = event.character
-        if table.has_focus and character and is_typed_text(character) and not character.isspace():
-            filter_box = self.query_one("#filter", Input)
+        if not (table.has_focus and character and is_typed_text(character)):
+            return
+        filter_box = self.query_one("#filter", Input)
+        # A space never starts a filter, but within one it is text: keys typed ahead (SSH)
+        # arrive together, before the focus has moved from the table to the box.
+        if not character.isspace() or filter_box.value:
             filter_box.focus()
             filter_box.insert_text_at_cursor(character)
             event.prevent_default()
