@@ -413,3 +413,22 @@ def test_options_of_follow_the_apps_settings():
     app = HamishApp(Path("x.txt"), Settings(bidi="terminal", harakat=False))
     assert display.options_of(app) == LayoutOptions(bidi="terminal", harakat=False)
     assert display.options_of(None) == LayoutOptions()
+
+
+async def test_a_long_file_name_gives_way_to_the_annotation_at_80_columns(library):
+    long_name = "000_c30b2e13d51bf1f7_a_scraped_file.txt"
+    path = library / long_name
+    path.write_bytes((library / "ar_economy.txt").read_bytes())
+    start = annotate(path, "الأمن الغذائي وأمن الطاقة")
+    async with HamishApp(path, settings()).run_test(size=(80, 24)) as pilot:
+        screen, view = await opened(pilot)
+        view.move_to(start)
+        await pilot.pause()
+        (row,) = shown(screen.query_one("#status", Static))
+        assert long_name not in row and f"offset {start}" in row
+        for tag in TAGS:
+            assert visual_oneline(tag, 80)[0] in row
+        view.move_to(0)  # off the annotation: the file name is back
+        await pilot.pause()
+        (row,) = shown(screen.query_one("#status", Static))
+        assert long_name in row

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from reader.tui.session import AnnotationSession
     from reader.tui.widgets.rtl_input import RtlInput
 
+#: Below this many cells for the annotation under the cursor, the status line drops the
+#: file name to give its tags and note room (an 80-column terminal with a long name).
+ANNOTATION_CELLS = 36
 SYNC_LOAD_BYTES = 2_000_000  # larger articles load in a worker behind a preview
 SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat, tatweel ignored)"
 PREVIEW_BYTES = 256 * 1024
@@ -361,7 +364,8 @@ class ArticleScreen(Screen[None]):
         session = self.session
         if session is not None:
             before.append(("● " if session.state.saved else "✗ ") + isolate(session.state.message))
-        after.extend([isolate(self.path.name), f"offset {view.cursor}"])
+        file_name = isolate(self.path.name)
+        after.extend([file_name, f"offset {view.cursor}"])
         selection = view.selection
         if selection is not None:
             count = selection.length
@@ -382,10 +386,17 @@ class ArticleScreen(Screen[None]):
             after.append(f"laying out {100 * document.laid_out // len(document.paragraphs)}%")
         under = session.at(view.cursor) if session is not None else []
         if under:
-            rest = display.width_of(STATUS_SEPARATOR.join(before + after))
-            room = self.status_width() - rest - display.width_of(STATUS_SEPARATOR)
+            room = self._room_beside(before, after)
+            if room < ANNOTATION_CELLS:  # the annotation matters more than the file's name,
+                after.remove(file_name)  # which the header shows as its title anyway
+                room = self._room_beside(before, after)
             before.append(_about(under[0], room))
         return STATUS_SEPARATOR.join(before + after)
+
+    def _room_beside(self, before: list[str], after: list[str]) -> int:
+        """The cells the status line leaves for one more part beside these."""
+        rest = display.width_of(STATUS_SEPARATOR.join(before + after))
+        return self.status_width() - rest - display.width_of(STATUS_SEPARATOR)
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.set_status(self._describe())
