@@ -123,13 +123,18 @@ async def test_note_edit_delete_undo_redo_on_disk(library):
         assert sidecar_of(path)["annotations"][0]["tags"] == ["claim"]
 
 
-async def test_strict_tagset_refuses_new_tags(library):
-    path = fresh(library)
+def make_strict(library: Path) -> None:
+    """The library's tagset, strict: tags outside it are refused."""
     toml = library / "hamish.toml"
     toml.write_text(
         "strict = true\n" + toml.read_text(encoding="utf-8").replace("strict = false\n", ""),
         encoding="utf-8",
     )
+
+
+async def test_strict_tagset_refuses_new_tags(library):
+    path = fresh(library)
+    make_strict(library)
     async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
         _screen, view = await open_article(pilot)
         view.select(0, 5)
@@ -295,11 +300,7 @@ async def test_a_refused_arabic_tag_is_explained_in_a_laid_out_line(library):
     from reader.text.render import visual_oneline
 
     path = fresh(library)
-    toml = library / "hamish.toml"
-    toml.write_text(
-        "strict = true\n" + toml.read_text(encoding="utf-8").replace("strict = false\n", ""),
-        encoding="utf-8",
-    )
+    make_strict(library)
     async with HamishApp(path, settings()).run_test(size=(100, 30)) as pilot:
         _screen, view = await open_article(pilot)
         view.select(0, 5)
