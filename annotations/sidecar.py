@@ -18,6 +18,7 @@ reanchor_set`); the stored offsets and statuses are what a listing counts.
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedS
     sidecar is not checked.
     """
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_not_json)
     except UnicodeDecodeError:
         return ParsedSidecar(None, f"{name}: not UTF-8 text; {_UNTOUCHED}")
     except json.JSONDecodeError as error:
@@ -79,6 +80,9 @@ def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedS
         return ParsedSidecar(None, one_line(f"{name}: {reason}; {_UNTOUCHED}"))
     except RecursionError:
         return ParsedSidecar(None, f"{name}: not valid JSON (nested too deeply); {_UNTOUCHED}")
+    except ValueError as error:  # NaN/Infinity, or a number of thousands of digits
+        reason = str(error).split(";")[0]
+        return ParsedSidecar(None, one_line(f"{name}: not valid JSON ({reason}); {_UNTOUCHED}"))
     # JSON escapes can carry lone surrogates that UTF-8 cannot: such a file would open and
     # then refuse every save. Only a file with \\u escapes needs the check (hamish writes
     # none but for control characters), and one scan for them is cheap.
@@ -107,6 +111,12 @@ def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedS
     return ParsedSidecar(loaded, newer, version)
 
 
+def _not_json(constant: str) -> None:
+    """Python's json reads NaN and Infinity, which are not JSON: written back, no other
+    tool could read the file."""
+    raise ValueError(f"{constant} is not a JSON number")
+
+
 def read_sidecar_bytes(path: Path, *, name: str | None = None) -> bytes | None:
     """The bytes of the sidecar at ``path``; None when there is none.
 
@@ -115,6 +125,9 @@ def read_sidecar_bytes(path: Path, *, name: str | None = None) -> bytes | None:
     """
     label = str(path) if name is None else name
     try:
+        # A FIFO or a device would block the reader (or never end): never opened.
+        if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():
+            raise SidecarError(f"{label}: not a regular file, not a sidecar")
         return path.read_bytes()
     except FileNotFoundError:
         return None

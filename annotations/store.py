@@ -75,7 +75,8 @@ def canonical_json(annotations: AnnotationSet) -> str:
 
 
 def _dumps(data: dict[str, object]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # allow_nan=False: a NaN would make a file no JSON reader opens (validation says why).
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def _writable(annotations: AnnotationSet, path: Path) -> bytes:
@@ -96,6 +97,8 @@ def _writable(annotations: AnnotationSet, path: Path) -> bytes:
         raise SidecarWriteError(f"{path}: text that is not valid Unicode; not saved") from None
     except RecursionError:
         raise SidecarWriteError(f"{path}: data nested too deeply; not saved") from None
+    except ValueError:  # NaN or infinity in a key hamish does not know
+        raise SidecarWriteError(f"{path}: holds NaN or infinity, not JSON; not saved") from None
 
 
 def reanchor_set(annotations: AnnotationSet, text: str) -> AnnotationSet:

@@ -114,15 +114,18 @@ def unwritable(data: Any) -> str | None:
     """Why ``data`` (parsed JSON) cannot be written back as a sidecar's UTF-8 JSON, or None.
 
     Valid JSON can hold what UTF-8 cannot: a lone surrogate (a ``\\ud800`` escape), in a
-    value or a key. A file nested deeper than Python's recursion limit could be read by a
-    tool but not written back by ``json``.
+    value or a key; Python's json reads NaN and Infinity, which are not JSON. A file
+    nested deeper than Python's recursion limit could be read by a tool but not written
+    back by ``json``.
     """
     try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except UnicodeEncodeError:
         return "has a lone surrogate (text that is not valid Unicode)"
     except RecursionError:
         return "is nested too deeply"
+    except ValueError:  # allow_nan=False: JSON has no NaN or infinity
+        return "holds NaN or infinity, which JSON cannot write"
     return None
 
 

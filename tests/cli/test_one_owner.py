@@ -255,3 +255,37 @@ def test_records_land_inside_the_root_only(capsys, tmp_path, monkeypatch):
     alias = json.loads(sidecar_path(library / "alias.txt").read_text("utf-8"))
     assert alias["document"]["file"] == "alias.txt"
     assert [(a["start"], a["end"]) for a in alias["annotations"]] == [(13, 18)]
+
+
+def test_a_fifo_sidecar_is_one_line_in_every_command(capsys, tmp_path, monkeypatch):
+    import os
+
+    library = _library_copy(tmp_path, "library", with_sidecars=True)
+    os.unlink(sidecar_path(library / ARTICLE))
+    os.mkfifo(sidecar_path(library / ARTICLE))
+    monkeypatch.chdir(tmp_path)
+    reason = f"{ARTICLE}.annotations.json: not a regular file, not a sidecar"
+    code, out, _ = run(capsys, "stats", "library")  # stats lists problems in its report
+    assert code == 1 and reason in out
+    code, _, err = run(capsys, "export", "library", "--format", "jsonl")
+    assert code == 1 and reason in err
+    code, out, _ = run(capsys, "check", "library")
+    assert code == 1 and reason in out
+    (entry, _other) = scan_library(library)
+    assert entry.sidecar_error == reason
+
+
+def test_a_nan_in_a_record_is_reported_and_skipped(capsys, tmp_path, monkeypatch):
+    library = _library_copy(tmp_path, "library", with_sidecars=False)
+    monkeypatch.chdir(tmp_path)
+    text = load_article(library / ARTICLE).text
+    lines = [
+        json.dumps({"document": ARTICLE, "start": 0, "end": 5, "quote": text[0:5]})[:-1]
+        + ', "score": NaN}',
+        json.dumps({"document": ARTICLE, "start": 6, "end": 12, "quote": text[6:12]}),
+    ]
+    Path("in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", "--format", "jsonl", "--root", "library", "in.jsonl")
+    assert code == 1 and "score: holds NaN or infinity" in err
+    saved = sidecar_path(library / ARTICLE).read_text("utf-8")
+    assert "NaN" not in saved and len(json.loads(saved)["annotations"]) == 1

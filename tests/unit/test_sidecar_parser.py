@@ -109,3 +109,35 @@ def test_submodules_are_reachable_as_attributes_and_script_stays_light():
         "assert loaded == ['annotations', 'annotations.script'], loaded\n"
     )
     subprocess.run([sys.executable, "-c", light], check=True)
+
+
+@pytest.mark.parametrize(
+    ("raw_change", "reason"),
+    [
+        (b'"note": ""', None),  # unchanged: the control case
+        (b'"score": NaN, "note": ""', "NaN is not a JSON number"),
+        (b'"score": -Infinity, "note": ""', "-Infinity is not a JSON number"),
+        (b'"score": ' + b"9" * 5000 + b', "note": ""', "Exceeds the limit (4300 digits)"),
+    ],
+)
+def test_numbers_json_cannot_hold_make_a_sidecar_read_only(raw_change, reason):
+    raw = _sidecar_bytes().replace(b'"note": ""', raw_change, 1)
+    parsed = parse_sidecar(raw, "x.txt", name="s")
+    if reason is None:
+        assert parsed.problem is None and parsed.count == 1
+    else:
+        assert parsed.annotations is None
+        assert parsed.problem is not None and parsed.problem.startswith("s: not valid JSON (")
+        assert reason in parsed.problem and parsed.problem.endswith("left untouched (read-only)")
+
+
+def test_a_fifo_named_like_a_sidecar_is_refused_without_reading_it(tmp_path):
+    import os
+
+    from annotations import read_sidecar
+
+    fifo = tmp_path / "x.txt.annotations.json"
+    os.mkfifo(fifo)  # opening it for reading would block until a writer came
+    parsed = read_sidecar(fifo, "x.txt")
+    assert parsed is not None and parsed.annotations is None
+    assert parsed.problem == "x.txt.annotations.json: not a regular file, not a sidecar"
