@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,6 +41,36 @@ class ExportResult:
         return lines
 
 
+@contextmanager
+def _replacing(target: Path, newline: str | None) -> Iterator[TextIO]:
+    """A text file that becomes ``target`` only when the export succeeds.
+
+    Written beside it and renamed over it at the end, so a failed export (a full disk, an
+    error half-way) leaves the old file as it was and no half-written one. A target that
+    is not a regular file (``-o /dev/stdout``, a FIFO) is written to directly: it cannot
+    be renamed over.
+    """
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8", newline=newline) as out:
+            yield out
+        return
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as out:
+            yield out
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def run_export(
     paths: Iterable[str],
     fmt: Format,
@@ -67,7 +100,7 @@ def run_export(
             report = writer(documents, stdout, **arguments)
             stdout.flush()
         elif fmt.output == "stream":
-            with open(output, "w", encoding="utf-8", newline=fmt.newline) as out:
+            with _replacing(Path(output), fmt.newline) as out:
                 report = writer(documents, out, **arguments)
         else:
             report = writer(documents, Path(output), **arguments)  # brat makes its folder

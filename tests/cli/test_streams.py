@@ -202,3 +202,38 @@ def test_search_skips_a_sidecar_that_is_a_folder(capsys, tmp_path, monkeypatch):
     assert {h["path"] for h in hits if h["kind"] == "text"} == {"library/good.txt", "library/x.txt"}
     assert {h["path"] for h in hits if h["kind"] != "text"} == {"library/good.txt"}
     assert err == "hamish: warning: x.txt.annotations.json: is a folder, not a sidecar\n"
+
+
+def test_a_failed_export_leaves_the_old_output_file_as_it_was(capsys, tmp_path, monkeypatch):
+    library = tmp_path / "library"
+    library.mkdir()
+    _copy_annotated(library, "good.txt")
+    out = tmp_path / "tags.jsonl"
+    out.write_text("yesterday's export\n", encoding="utf-8")
+    out.chmod(0o640)
+
+    def full_disk(documents, stream, **options):
+        stream.write('{"half": ')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("annotations.formats.jsonl.write_jsonl", full_disk)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "export", "library", "--format", "jsonl", "-o", str(out))
+    assert (code, err) == (2, f"hamish: {out}: cannot write: No space left on device\n")
+    assert out.read_text(encoding="utf-8") == "yesterday's export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["library", "tags.jsonl"]  # no temp
+
+
+def test_a_successful_export_replaces_the_file_and_keeps_its_mode(capsys, tmp_path, monkeypatch):
+    library = tmp_path / "library"
+    library.mkdir()
+    _copy_annotated(library, "good.txt")
+    out = tmp_path / "tags.jsonl"
+    out.write_text("yesterday's export\n", encoding="utf-8")
+    out.chmod(0o640)
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(capsys, "export", "library", "--format", "jsonl", "-o", str(out))
+    assert code == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert records and all(r["document"] == "library/good.txt" for r in records)
+    assert out.stat().st_mode & 0o777 == 0o640
