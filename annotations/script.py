@@ -44,6 +44,8 @@ __all__ = [
     "INVISIBLE_FORMAT",
     "JSON_RAW_LINE_BREAKS",
     "JSON_RAW_LINE_BREAK_RE",
+    "JSON_TERMINAL_ESCAPES",
+    "JSON_TERMINAL_ESCAPE_RE",
     "LATIN_LETTER_RE",
     "LIST_BULLETS",
     "MAY_NEED_SHAPING_RE",
@@ -241,6 +243,14 @@ SPLITLINES_BREAK_RE = re.compile("\r\n|[\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029
 # splits lines like str.splitlines cuts a record in two.
 JSON_RAW_LINE_BREAKS = frozenset("\x85\u2028\u2029")
 JSON_RAW_LINE_BREAK_RE = re.compile(f"[{char_ranges(JSON_RAW_LINE_BREAKS)}]")
+
+# What every JSON hamish writes (exports, ``--json`` output) escapes as ``\\uXXXX`` although
+# json.dumps(ensure_ascii=False) leaves it raw: the raw line breaks above, DEL and the C1
+# controls (U+009B is CSI, U+009D OSC: a terminal shown the JSON would run escape
+# sequences from the data) and the bidi controls (an RLO in a quote reorders the line a
+# terminal shows). json already escapes the C0 controls; json.loads gives the same values.
+JSON_TERMINAL_ESCAPES = JSON_RAW_LINE_BREAKS | C1_CONTROLS | BIDI_CONTROLS | {_DELETE}
+JSON_TERMINAL_ESCAPE_RE = re.compile(f"[{char_ranges(JSON_TERMINAL_ESCAPES)}]")
 
 # --------------------------------------------------------------------------- bidi classes
 

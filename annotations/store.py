@@ -14,7 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,6 +36,7 @@ from annotations.validate import SidecarInvalid, validate_sidecar
 __all__ = [
     "LOCK_TIMEOUT",
     "SIDECAR_SUFFIX",
+    "STALE_TEMPORARY_AGE",
     "Sidecar",
     "SidecarError",
     "SidecarReadOnly",
@@ -41,6 +45,7 @@ __all__ = [
     "canonical_json",
     "open_sidecar",
     "reanchor_set",
+    "remove_stale_temporaries",
     "sidecar_path",
 ]
 
@@ -227,6 +232,21 @@ class Sidecar:
         self._base = parsed.annotations
         return True
 
+    def retext(self, text: str) -> AnnotationSet:
+        """Follow the article to ``text`` (its file changed on disk): re-anchor what we hold.
+
+        The annotations in memory and the last version read from disk (the base of the next
+        merge) are both re-anchored, so a later save merges like with like and stamps the
+        new text's hash; a sidecar on disk is re-anchored to the new text when it is read.
+        """
+        if text == self.text:
+            return self.annotations
+        self.text = text
+        if self._base is not None:
+            self._base = reanchor_set(self._base, text)
+        self.annotations = reanchor_set(self.annotations, text)
+        return self.annotations
+
     # -- writing -----------------------------------------------------------
     def save(self, annotations: AnnotationSet | None = None) -> AnnotationSet:
         """Save ``annotations`` (default: the current ones), merged with any change on disk.
@@ -247,11 +267,13 @@ class Sidecar:
         )
         from filelock import FileLock, Timeout
 
+        lock_path = self.path.with_name(f".{self.path.name}.lock")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(
-                str(self.path.with_name(f".{self.path.name}.lock")), timeout=LOCK_TIMEOUT
-            )
+            # Created here first: where it cannot be (a folder we may not write), the
+            # reason is this OSError, not a lock that "times out" after LOCK_TIMEOUT.
+            os.close(os.open(lock_path, os.O_WRONLY | os.O_CREAT, 0o666))
+            lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
             with lock:
                 raw = self._read_raw()
                 digest = _digest(raw)
@@ -267,7 +289,9 @@ class Sidecar:
                             raise SidecarReadOnly(theirs.problem)
                         merged = merge_sets(base, ours, theirs.annotations)
                 data = _writable(merged, self.path)
-                atomic_write(self.path, data)
+                target = _write_target(self.path)
+                atomic_write(target, data)
+                remove_stale_temporaries(target)
         except Timeout:
             raise SidecarWriteError(
                 f"{self.path}: another process held the lock over {LOCK_TIMEOUT:.0f} s; not saved"
@@ -296,6 +320,51 @@ def open_sidecar(
     )
     sidecar.load()
     return sidecar
+
+
+def _write_target(path: Path) -> Path:
+    """Where a save of the sidecar at ``path`` writes: the file itself, or a link's target.
+
+    A sidecar that is a symlink is written through to its target and the link stays a
+    link: such a link is deliberate (sidecars kept in a synced or shared folder, or
+    with the user's other notes), and renaming a new file over the link would silently
+    fork the annotations from that copy. The write stays atomic: the temporary file
+    is made beside the target and renamed over it. The lock stays beside the link,
+    the name every hamish opening this article uses.
+    """
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
+# A temporary file older than this is a killed save's (a save takes well under a second).
+STALE_TEMPORARY_AGE = 3600.0
+
+
+def remove_stale_temporaries(path: Path, *, now: float | None = None) -> int:
+    """Remove the temporary files of killed saves of ``path``; returns how many.
+
+    They are the ``.NAME.XXXXXXXX.tmp`` files :func:`atomic_write` makes beside ``path``,
+    regular files last modified over :data:`STALE_TEMPORARY_AGE` ago (a younger one may
+    be another process's save in progress). Errors are ignored: a leftover is only litter.
+    """
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    cutoff = (time.time() if now is None else now) - STALE_TEMPORARY_AGE
+    removed = 0
+    try:
+        with os.scandir(path.parent) as entries:
+            candidates = [e for e in entries if pattern.fullmatch(e.name)]
+    except OSError:
+        return 0
+    for entry in candidates:
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and st.st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -12,12 +12,11 @@ commands and light at module level.
 from __future__ import annotations
 
 import errno
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast, get_args
 
 import click
 
@@ -246,7 +245,7 @@ def cat_command(
     with _writing_stdout():
         write_cat(
             file,
-            out=sys.stdout,
+            out=cast("TextIO", _JsonEscapingOut(sys.stdout)) if as_json else sys.stdout,
             warn=_warn,
             width=width,
             direction=direction,
@@ -278,7 +277,7 @@ def check_command(
     _require_paths(paths)
     report = check_paths(paths, fix=fix, annotations_dir=annotations_dir)
     if as_json:
-        _print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        _print(_json_text(report.to_json(), indent=2))
     else:
         mode = _output_mode(bidi)
         with _laid_out(mode):
@@ -434,7 +433,7 @@ def import_command(
             import_records(records, root=Path(root), author=author, annotations_dir=annotations_dir)
         )
     if as_json:
-        _print(json.dumps(total.to_json(), ensure_ascii=False, indent=2))
+        _print(_json_text(total.to_json(), indent=2))
     else:
         for problem in total.problems:
             _warn(problem)
@@ -475,7 +474,7 @@ def stats_command(
     stats = corpus_stats(paths, annotations_dir=annotations_dir)
     chosen = sections or SECTIONS
     if as_json:
-        _print(json.dumps(stats.to_json(chosen), ensure_ascii=False, indent=2))
+        _print(_json_text(stats.to_json(chosen), indent=2))
     else:
         mode = _output_mode(bidi)
         with _laid_out(mode):
@@ -515,7 +514,7 @@ def search_command(
             paths or ["."], query, annotations_dir=annotations_dir, problems=problems
         ):
             found += 1
-            line = json.dumps(hit.to_json(), ensure_ascii=False) if as_json else None
+            line = _json_text(hit.to_json()) if as_json else None
             _print(line if line is not None else hit.render(mode, width))
     for problem in problems:
         _warn(f"warning: {problem}")
@@ -679,6 +678,28 @@ def _writing_stdout() -> Iterator[None]:
     except OSError as error:
         _silence_stdout()  # else Python's own flush at exit fails again, with a traceback
         raise HamishError(f"stdout: cannot write: {error.strerror or error}") from None
+
+
+def _json_text(value: Any, indent: int | None = None) -> str:
+    """``value`` as readable JSON with C1 and bidi controls as ``\\u`` escapes."""
+    from annotations.formats.base import dumps_for_terminals  # the core: not at start-up
+
+    return dumps_for_terminals(value, indent=indent)
+
+
+class _JsonEscapingOut:
+    """``out`` for a command writing JSON text: C1 and bidi controls go as ``\\u`` escapes."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        from annotations.formats.base import escape_for_terminals
+
+        return self._out.write(escape_for_terminals(text))
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, flush, encoding, …
+        return getattr(self._out, name)
 
 
 def _print(text: str, end: str = "\n") -> None:

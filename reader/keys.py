@@ -47,6 +47,8 @@ class Scope(StrEnum):
     HELP = "help"
     NOTE_EDITOR = "note editor"
     TAG_PICKER = "tag picker"
+    UNSAVED = "unsaved changes"  # asked on quit or back when a save failed
+    RECOVERY = "recovery"  # asked on open when a failed save left a recovery file
     INPUT = "input"  # a one-line text box (filters, search, tag picker), when it has focus
     TEXT_AREA = "text area"  # the note editor's text, when it has focus
 
@@ -91,6 +93,7 @@ def _row(
 
 _A, _L, _R, _V, _P = Scope.APP, Scope.LIBRARY, Scope.ARTICLE, Scope.VIEW, Scope.PANEL
 _H, _N, _T = Scope.HELP, Scope.NOTE_EDITOR, Scope.TAG_PICKER
+_U, _W = Scope.UNSAVED, Scope.RECOVERY
 
 
 def _editing_rows(scope: Scope, prefix: str, *, multiline: bool) -> tuple[KeyAction, ...]:
@@ -230,6 +233,15 @@ KEYS: tuple[KeyAction, ...] = (
     _row(_T, "escape", "cancel", "Cancel", "tags.cancel", footer=True),
     _row(_T, "down", "cursor(1)", "Next", "tags.next"),
     _row(_T, "up", "cursor(-1)", "Previous", "tags.previous"),
+    # Unsaved changes on quit (reader/tui/screens/unsaved.py); ctrl keys, so that a
+    # path can be typed into the "save a copy" box.
+    _row(_U, "ctrl+r", "retry", "Retry saving", "unsaved.retry", footer=True),
+    _row(_U, "ctrl+s", "save_copy", "Save a copy", "unsaved.save-copy", footer=True),
+    _row(_U, "ctrl+d", "discard", "Discard", "unsaved.discard", footer=True),
+    _row(_U, "escape", "stay", "Stay", "unsaved.stay", footer=True),
+    # A recovery file found on open.
+    _row(_W, "r", "restore", "Restore", "recovery.restore", footer=True),
+    _row(_W, "d", "discard", "Discard", "recovery.discard", footer=True),
     # Text boxes: every input of the reader, and the note editor's text.
     *_editing_rows(Scope.INPUT, "input", multiline=False),
     *_editing_rows(Scope.TEXT_AREA, "text", multiline=True),

@@ -13,10 +13,11 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from json.encoder import c_encode_basestring, c_make_encoder  # type: ignore[attr-defined]
 from typing import Any
 
 from annotations.model import Annotation, AnnotationSet
-from annotations.script import JSON_RAW_LINE_BREAK_RE, JSON_RAW_LINE_BREAKS
+from annotations.script import JSON_TERMINAL_ESCAPE_RE
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,24 +106,64 @@ class ExportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-# JSON for records: readable Arabic. ``escape_line_separators`` then escapes U+0085,
-# U+2028 and U+2029, which ``json`` leaves raw: tools that split lines on them
-# (Python's ``str.splitlines``, some JSONL readers) would cut a record in two.
-encode_json = json.JSONEncoder(ensure_ascii=False).encode
-# Looked for with `in` first: a chunk rarely holds one, and three substring tests are
-# about ten times faster than a regex search on a large chunk.
-_NEL, _LS, _PS = sorted(JSON_RAW_LINE_BREAKS)
+# JSON for records: readable Arabic. ``escape_for_terminals`` then escapes what ``json``
+# leaves raw and a terminal or a line splitter must not get: U+0085, U+2028 and U+2029
+# (tools that split lines on them, Python's ``str.splitlines`` and some JSONL readers,
+# would cut a record in two), DEL, the C1 controls and the bidi controls
+# (``JSON_TERMINAL_ESCAPES``). These only occur inside JSON strings, so escaping them in
+# the encoded text gives the same values to json.loads.
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The C encoder ``JSONEncoder.encode`` builds on every call, built once: an export encodes
+# a record per annotation, and building it took a quarter of the encoding time (more
+# than the escape scan below costs). No circular-reference markers: records are built
+# from parsed JSON and dataclasses, never cyclic.
+_c_encode = (
+    c_make_encoder(None, _no_default, c_encode_basestring, None, ": ", ", ", False, False, True)
+    if c_make_encoder is not None
+    else None
+)
+
+
+def encode_json(value: Any) -> str:
+    """``value`` as JSON text, exactly as ``JSONEncoder(ensure_ascii=False).encode`` gives it."""
+    if _c_encode is None:
+        return _encode_json(value)
+    return "".join(_c_encode(value, 0))
+
+
+_search_escapes = JSON_TERMINAL_ESCAPE_RE.search
+_sub_escapes = JSON_TERMINAL_ESCAPE_RE.sub
 
 
 def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def escape_line_separators(chunk: str) -> str:
-    """``chunk`` (JSON text) with U+0085, U+2028 and U+2029 as escapes; cheap when absent."""
-    if _LS in chunk or _PS in chunk or _NEL in chunk:
-        return JSON_RAW_LINE_BREAK_RE.sub(_escape, chunk)
-    return chunk
+def escape_for_terminals(chunk: str) -> str:
+    """``chunk`` (JSON text) with every ``JSON_TERMINAL_ESCAPES`` character as a ``\\u`` escape.
+
+    Returns ``chunk`` itself when it holds none (one regex search, no copy).
+    """
+    found = _search_escapes(chunk)
+    if found is None:
+        return chunk
+    start = found.start()
+    return chunk[:start] + _sub_escapes(_escape, chunk[start:])
+
+
+# The former name (it escaped the three line breaks only).
+escape_line_separators = escape_for_terminals
+
+
+def dumps_for_terminals(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as readable JSON (``ensure_ascii=False``) with :func:`escape_for_terminals`."""
+    return escape_for_terminals(json.dumps(value, ensure_ascii=False, indent=indent))
 
 
 def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, Any]]:

@@ -25,7 +25,8 @@ Export
       ``ExportReport.records`` counts the annotations labelled.
     - U+0085, U+2028 and U+2029 (allowed raw inside JSON strings) are written as
       ``\\u`` escapes, so that every splitter (``str.splitlines``, JavaScript) sees
-      one line per article.
+      one line per article; so are DEL, the C1 and the bidi controls, which a terminal
+      showing the file would obey (``escape_for_terminals``).
     - ``meta`` keeps what labels cannot hold (ids, notes, authors, times, untagged
       spans), with the offsets in the same unit as ``label``. doccano keeps unknown
       keys of an imported line as the example's metadata and writes them back on
@@ -55,7 +56,7 @@ from annotations.formats.base import (
     ExportReport,
     ImportedAnnotation,
     encode_json,
-    escape_line_separators,
+    escape_for_terminals,
     json_lines,
 )
 from annotations.formats.offsets import (
@@ -116,7 +117,7 @@ def write_doccano(
             "document_note": doc.annotations.document.note,
             "annotations": entries,
         }
-        out.write(escape_line_separators(encode_json(record)) + "\n")
+        out.write(escape_for_terminals(encode_json(record)) + "\n")
         report.records += len(entries)
     return report
 

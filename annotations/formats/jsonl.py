@@ -18,8 +18,10 @@ Export
 
     U+0085, U+2028 and U+2029 (which JSON allows raw inside strings) are written as
     ``\\u`` escapes, so that the file splits into the same lines whatever splits it
-    (``str.splitlines``, JavaScript). A document without annotations writes no line but counts in
-    ``ExportReport.documents``; ``ExportReport.records`` counts lines.
+    (``str.splitlines``, JavaScript); so are DEL, the C1 and the bidi controls, which a
+    terminal showing the file would obey (``escape_for_terminals``). A document without
+    annotations writes no line but counts in ``ExportReport.documents``;
+    ``ExportReport.records`` counts lines.
 
 Import
     :func:`read_jsonl` reads such a file back (or any JSON Lines whose objects carry at
@@ -39,7 +41,7 @@ from annotations.formats.base import (
     ExportReport,
     ImportedAnnotation,
     encode_json,
-    escape_line_separators,
+    escape_for_terminals,
     json_lines,
 )
 from annotations.model import Annotation
@@ -64,9 +66,12 @@ def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
         # whole record would.
         document_part = dict(doc.fields)
         document_part["document_tags"] = list(doc.annotations.document.tags)
-        tail = ", " + encode(document_part)[1:] + "\n"
-        lines = [encode(_annotation_keys(a))[:-1] + tail for a in annotations]
-        out.write(escape_line_separators("".join(lines)))
+        # Escaped apart (``escape_for_terminals``), the shared tail once per document:
+        # the scan for characters to escape is most of the cost of a line.
+        escape = escape_for_terminals
+        tail = escape(", " + encode(document_part)[1:]) + "\n"
+        lines = [escape(encode(_annotation_keys(a))[:-1]) + tail for a in annotations]
+        out.write("".join(lines))
         report.records += len(lines)
     return report
 

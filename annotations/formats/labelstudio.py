@@ -61,7 +61,13 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
-from annotations.formats.base import ExportDocument, ExportReport, ImportedAnnotation
+from annotations.formats.base import (
+    ExportDocument,
+    ExportReport,
+    ImportedAnnotation,
+    encode_json,
+    escape_for_terminals,
+)
 from annotations.formats.offsets import (
     OFFSET_UNITS,
     OffsetUnit,
@@ -122,7 +128,7 @@ def write_labelstudio(
                 entry = {"model_version": MODEL_VERSION, **entry}
             task = {"data": {"text": document.text, **document.fields}, key: [entry]}
             out.write("\n" if report.documents == 0 else ",\n")
-            out.write(json.dumps(task, ensure_ascii=False))
+            out.write(escape_for_terminals(encode_json(task)))
             report.documents += 1
         out.write("\n]\n" if report.documents else "]\n")
     _write_label_config(out_file.parent / LABEL_CONFIG, labels)

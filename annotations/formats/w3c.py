@@ -55,8 +55,9 @@ Export
 
     U+0085, U+2028 and U+2029 (allowed raw inside JSON strings) are written as
     ``\\u`` escapes, so that the lines are the same to every splitter
-    (``str.splitlines``, JavaScript). ``ExportReport.records`` counts annotations
-    written.
+    (``str.splitlines``, JavaScript); so are DEL, the C1 and the bidi controls, which a
+    terminal showing the file would obey (``escape_for_terminals``).
+    ``ExportReport.records`` counts annotations written.
 
 Import
     :func:`read_w3c` takes the text of a file (or its lines) holding JSON Lines of
@@ -85,7 +86,7 @@ from annotations.formats.base import (
     ExportReport,
     ImportedAnnotation,
     encode_json,
-    escape_line_separators,
+    escape_for_terminals,
 )
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -129,7 +130,7 @@ def write_w3c(
             chunk = (",\n" if report.records else "\n") + ",\n".join(items)
         else:
             chunk = "\n".join(items) + "\n"
-        out.write(escape_line_separators(chunk))
+        out.write(escape_for_terminals(chunk))
         report.records += len(items)
     if collection:
         out.write(("\n" if report.records else "") + f']}}, "total": {report.records}}}\n')

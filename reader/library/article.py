@@ -223,7 +223,15 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str, bool]:
             return text, codec, False
 
     if b"\x00" in data:
-        guess = _guess_utf16_without_bom(data)
+        # UTF-16 without a BOM puts a NUL in every ASCII character (spaces, line breaks,
+        # digits, Latin letters), all on one side: the high byte's. A text with a few
+        # stray NULs (UTF-8 with a NUL here and there) is binary, never decoded as UTF-16
+        # mojibake. Arabic or Hebrew in UTF-16 has NULs only at its spaces and ASCII
+        # (some 15% of its characters), so the bar is 5% of one side's bytes, with at
+        # most a quarter as many on the other side.
+        few, many = sorted((data[0::2].count(0), data[1::2].count(0)))
+        looks_utf16 = many >= max(2, len(data) // 2 * 0.05) and few * 4 <= many
+        guess = _guess_utf16_without_bom(data) if looks_utf16 else None
         if guess is None:
             raise _fail(name, "binary file (NUL bytes), not an article")
         text, codec = guess

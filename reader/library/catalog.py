@@ -224,5 +224,6 @@ def scan_library(
     ``annotations_dir``, sidecars are looked for there (see
     :func:`annotations.store.sidecar_path`).
     """
-    for article_path, library_root in find_articles([root]):
+    # Odd files (FIFOs, devices) are listed too, as "not a regular file", never opened.
+    for article_path, library_root in find_articles([root], non_regular=True):
         yield _entry(article_path, library_root, annotations_dir)

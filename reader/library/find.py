@@ -26,24 +26,62 @@ def is_article_name(name: str) -> bool:
     )
 
 
-def find_articles(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
+def find_articles(
+    paths: Iterable[str | Path], *, non_regular: bool = False
+) -> Iterator[tuple[Path, Path]]:
     """Yield (article, library root) for every article under ``paths``, sorted per folder.
 
-    A file is yielded as given (whatever its name), with its folder as the root; a
-    folder is walked recursively, skipping hidden folders and names that are not
-    articles (README.md and the like).
+    A file is yielded as given (whatever its name), with its folder as the root; so is
+    a named pipe given by name (``hamish search QUERY <(curl …)`` reads the pipe). A
+    folder is walked recursively, skipping hidden folders, names that are not articles
+    (README.md and the like) and files that are not regular files: a FIFO or a device
+    named like an article would block the command or never end, so it is never opened
+    from a walk. Symlinks to regular files are articles; a broken one is yielded (its
+    loading reports it); symlinked folders are not walked into (as ``os.walk``).
+    ``non_regular=True`` yields FIFOs and devices named like articles too, for a caller
+    that stats each file before it opens it and lists them as not regular (the library
+    listing).
     """
     for given in paths:
         path = Path(given)
-        if path.is_file():
+        if path.is_file() or path.is_fifo():
             yield path, path.parent
         elif path.is_dir():
-            for folder, subfolders, files in os.walk(path):
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-                for name in sorted(files):
-                    if is_article_name(name):
-                        yield Path(folder) / name, path
+            for folder, files in _walk(path, non_regular):
+                for name in files:
+                    yield folder / name, path
         elif path.exists():
             raise LibraryError(f"{path}: not a file or folder")
         else:
             raise LibraryError(f"{path}: no such file or folder")
+
+
+def _walk(top: Path, non_regular: bool) -> Iterator[tuple[Path, list[str]]]:
+    """(folder, its article names, sorted) top-down, subfolders sorted; unreadable ones skipped."""
+    try:
+        with os.scandir(top) as entries:
+            listed = list(entries)
+    except OSError:
+        return
+    subfolders = []
+    files = []
+    for entry in listed:
+        name = entry.name
+        try:
+            if entry.is_dir():
+                if not name.startswith(".") and not entry.is_symlink():
+                    subfolders.append(name)
+            elif is_article_name(name) and (non_regular or _regular_or_broken(entry)):
+                files.append(name)
+        except OSError:  # vanished or unreadable while listed
+            continue
+    yield top, sorted(files)
+    for name in sorted(subfolders):
+        yield from _walk(top / name, non_regular)
+
+
+def _regular_or_broken(entry: os.DirEntry[str]) -> bool:
+    """A regular file (or a link to one), or a broken link (loading then says so)."""
+    if entry.is_file():
+        return True
+    return entry.is_symlink() and not os.path.exists(entry.path)

@@ -160,6 +160,30 @@ class HamishApp(App[None]):
         self.change_settings(replace(self.settings, reading_width=width))
         display.notify(self, f"Reading width {width}", timeout=2)
 
+    # -- quitting -----------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """ctrl+q: quit, but first ask about each open article with unsaved annotations."""
+        await self._quit_after_asking(set())
+
+    async def _quit_after_asking(self, answered: set[int]) -> None:
+        from reader.tui.screens.article import ArticleScreen
+        from reader.tui.screens.unsaved import UnsavedChanges
+
+        if isinstance(self.screen, UnsavedChanges):
+            return  # already asking
+        for screen in reversed(self.screen_stack):
+            session = screen.session if isinstance(screen, ArticleScreen) else None
+            if session is None or not session.unsaved_changes or id(session) in answered:
+                continue
+
+            async def done(leave: bool | None, asked: int = id(session)) -> None:
+                if leave:  # retried, copied or discarded: the next article, or quit
+                    await self._quit_after_asking(answered | {asked})
+
+            await self.push_screen(UnsavedChanges(session), done)
+            return
+        self.exit()
+
     # -- keys -------------------------------------------------------------------
     def action_help(self) -> None:
         """Every key that works here, from the key table, and the tagset's one-key tags."""

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
     from annotations.tagset import Tagset
     from reader.text.layout import LayoutOptions
-    from reader.tui.session import AnnotationSession
+    from reader.tui.session import AnnotationSession, FileStamp, Reanchored
     from reader.tui.widgets.rtl_input import RtlInput
 
 #: Below this many cells for the annotation under the cursor, the status line drops the
@@ -492,10 +492,25 @@ class ArticleScreen(Screen[None]):
         self.action_close()
 
     def action_close(self) -> None:
-        if self.standalone:
-            self.app.exit()
-        else:
-            self.app.pop_screen()
+        """Back to the library (quit, opened on one file); unsaved annotations ask first."""
+
+        def leave() -> None:
+            if self.standalone:
+                self.app.exit()
+            else:
+                self.app.pop_screen()
+
+        session = self.session
+        if session is None or not session.unsaved_changes:
+            leave()
+            return
+        from reader.tui.screens.unsaved import UnsavedChanges
+
+        def answered(leaving: bool | None) -> None:
+            if leaving:
+                leave()
+
+        self.app.push_screen(UnsavedChanges(session), answered)
 
     # -- annotations ----------------------------------------------------------------
     def _open_session(self, article: Article) -> None:
@@ -524,8 +539,39 @@ class ArticleScreen(Screen[None]):
             display.notify(self, session.read_only, severity="warning", timeout=8)
         for problem in session.tagset_problems[:3]:
             display.notify(self, f"Tagset: {problem}", severity="warning", timeout=10)
+        self._offer_recovery(session)
         self._annotations_changed(session.annotations)
+        session.on_reload = self._article_reloaded
         self.set_interval(SIDECAR_POLL_SECONDS, self._poll_sidecar, name="sidecar")
+
+    def _offer_recovery(self, session: AnnotationSession) -> None:
+        """A failed save left a recovery file for this article: offer to restore it."""
+        from reader.recovery import RecoveryError, read_recovery, remove_recovery
+
+        if session.read_only:
+            return  # nothing could be saved: the file waits for a writable sidecar
+        try:
+            recovered = read_recovery(self.path, session.text, session.recovery_folder)
+        except RecoveryError as error:
+            display.notify(self, f"Recovery file unreadable: {error}", severity="warning")
+            return
+        if recovered is None:
+            return
+        from reader.tui.screens.unsaved import RecoveryOffer
+
+        def answered(restore: bool | None) -> None:
+            if restore:
+                session.restore(recovered)
+                self._after_edit(f"Restored {len(recovered.annotations)} annotations")
+                return
+            try:
+                remove_recovery(self.path, session.recovery_folder)
+            except RecoveryError as error:
+                display.notify(self, str(error), severity="error")
+                return
+            display.notify(self, "Recovery file discarded", timeout=3)
+
+        self.app.push_screen(RecoveryOffer(self.path, recovered), answered)
 
     def _annotations_changed(self, annotations: AnnotationSet) -> None:
         """The session's listener: tell the view and the panel, update the status line."""
@@ -539,9 +585,87 @@ class ArticleScreen(Screen[None]):
                 widget.post_message(self.AnnotationsChanged(annotations, session.tagset))
 
     def _poll_sidecar(self) -> None:
+        """Every SIDECAR_POLL_SECONDS: has the article file changed (a stat; the text is
+        read in a worker only when the stat differs), then merge the sidecar's changes."""
         session = self.session
-        if session is not None and session.refresh():
+        if session is None:
+            return
+        stamp = session.article_changed()
+        if stamp is not None:
+            self._check_article(session, stamp)
+        if session.refresh():
             display.notify(self, "Annotations changed on disk: merged", timeout=3)
+
+    @work(thread=True, exclusive=True, group="article-watch")
+    def _check_article(self, session: AnnotationSession, stamp: FileStamp) -> None:
+        """Read the article whose file changed (off the event loop: it may be large)."""
+        from textual.worker import get_current_worker
+
+        try:
+            article = session.changed_article()
+        except ArticleError as error:
+            problem: str | None = str(error)
+            article = None
+        else:
+            problem = None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._article_checked, session, stamp, article, problem)
+
+    def _article_checked(
+        self,
+        session: AnnotationSession,
+        stamp: FileStamp,
+        article: Article | None,
+        problem: str | None,
+    ) -> None:
+        if session is not self.session:
+            return
+        if problem is not None:
+            session.keep_stamp(stamp)  # tried once; again when the file changes again
+            display.notify(
+                self,
+                f"The article changed on disk but cannot be read: {problem}",
+                severity="warning",
+                timeout=8,
+            )
+        elif article is None:
+            session.keep_stamp(stamp)  # touched, or rewritten with the same text
+        else:
+            session.reload(article, stamp)  # tells _article_reloaded, then saves
+
+    def _article_reloaded(self, article: Article, moved: Reanchored) -> None:
+        """The session follows the article to a new text: show it, say what moved.
+
+        Called by the session (after a poll, or before a save that found the file
+        changed), with the annotations already re-anchored; they reach the view next.
+        """
+        from reader.tui.session import follow_offset
+
+        old = self.article
+        self.article = article
+        self.partial = False
+        view = self.view
+        if view is not None:
+            cursor = follow_offset(view.text, article.text, view.cursor)
+            view.clear_selection()  # offsets into the old text
+            view.set_matches([])
+            view.replace_text(article.text, article.paragraphs())
+            options = self.app.layout_options(article)
+            if old is None or options != self.app.layout_options(old):
+                view.set_options(options)
+            view.move_to(cursor)
+        self.query_one("#header", ArticleHeader).show(article, self.app.layout_options(article))
+        self.bidi_overrides = has_bidi_overrides(article.text)
+        if self.query_text:
+            self.run_search(self.query_text)
+        what = moved.describe()
+        display.notify(
+            self,
+            "The article changed on disk and was reloaded" + (f": {what}" if what else ""),
+            timeout=8,
+            severity="warning" if moved.orphaned else "information",
+        )
+        self.set_status(self._describe())
 
     def _editable(self) -> AnnotationSession | None:
         session = self.session
