@@ -310,22 +310,19 @@ class AnnotationSession:
 
     def _saved(self) -> None:
         """Everything is in the sidecar: a recovery file left by a failed save goes."""
+        self._forget_recovery()
+
+    def discard_unsaved(self) -> None:
+        """The user gave up the unsaved edits (on quit): no recovery file is kept."""
+        self._forget_recovery()
+
+    def _forget_recovery(self) -> None:
         from reader.recovery import RecoveryError, remove_recovery
 
         self.unsaved_changes = False
         try:
             remove_recovery(self.article_path, self.recovery_folder)
             self.recovery_problem = None
-        except RecoveryError as error:
-            self.recovery_problem = str(error)
-
-    def discard_unsaved(self) -> None:
-        """The user gave up the unsaved edits (on quit): no recovery file is kept."""
-        from reader.recovery import RecoveryError, remove_recovery
-
-        self.unsaved_changes = False
-        try:
-            remove_recovery(self.article_path, self.recovery_folder)
         except RecoveryError as error:
             self.recovery_problem = str(error)
 

@@ -204,13 +204,19 @@ def test_search_skips_a_sidecar_that_is_a_folder(capsys, tmp_path, monkeypatch):
     assert err == "hamish: warning: x.txt.annotations.json: is a folder, not a sidecar\n"
 
 
-def test_a_failed_export_leaves_the_old_output_file_as_it_was(capsys, tmp_path, monkeypatch):
+def _yesterdays_export(tmp_path: Path) -> Path:
+    """A library with one annotated article, and an export file from an earlier run."""
     library = tmp_path / "library"
     library.mkdir()
     _copy_annotated(library, "good.txt")
     out = tmp_path / "tags.jsonl"
     out.write_text("yesterday's export\n", encoding="utf-8")
     out.chmod(0o640)
+    return out
+
+
+def test_a_failed_export_leaves_the_old_output_file_as_it_was(capsys, tmp_path, monkeypatch):
+    out = _yesterdays_export(tmp_path)
 
     def full_disk(documents, stream, **options):
         stream.write('{"half": ')
@@ -225,12 +231,7 @@ def test_a_failed_export_leaves_the_old_output_file_as_it_was(capsys, tmp_path, 
 
 
 def test_a_successful_export_replaces_the_file_and_keeps_its_mode(capsys, tmp_path, monkeypatch):
-    library = tmp_path / "library"
-    library.mkdir()
-    _copy_annotated(library, "good.txt")
-    out = tmp_path / "tags.jsonl"
-    out.write_text("yesterday's export\n", encoding="utf-8")
-    out.chmod(0o640)
+    out = _yesterdays_export(tmp_path)
     monkeypatch.chdir(tmp_path)
     code, _, _ = run(capsys, "export", "library", "--format", "jsonl", "-o", str(out))
     assert code == 0
