@@ -157,10 +157,6 @@ def escape_for_terminals(chunk: str) -> str:
     return chunk[:start] + _sub_escapes(_escape, chunk[start:])
 
 
-# The former name (it escaped the three line breaks only).
-escape_line_separators = escape_for_terminals
-
-
 def dumps_for_terminals(value: Any, *, indent: int | None = None) -> str:
     """``value`` as readable JSON (``ensure_ascii=False``) with :func:`escape_for_terminals`."""
     return escape_for_terminals(json.dumps(value, ensure_ascii=False, indent=indent))

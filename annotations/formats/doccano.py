@@ -63,6 +63,7 @@ from annotations.formats.offsets import (
     OFFSET_UNITS,
     OffsetUnit,
     astral_positions,
+    check_unit,
     codepoint_converter,
     utf16_converter,
 )
@@ -70,11 +71,6 @@ from annotations.formats.offsets import (
 __all__ = ["UNTAGGED", "read_doccano", "write_doccano"]
 
 UNTAGGED = "span"
-
-
-def _check_offsets(offsets: str) -> None:
-    if offsets not in OFFSET_UNITS:
-        raise ValueError(f"offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -85,7 +81,7 @@ def write_doccano(
     documents: Iterable[ExportDocument], out: IO[str], *, offsets: OffsetUnit = "utf16"
 ) -> ExportReport:
     """Write one doccano line per document to ``out``."""
-    _check_offsets(offsets)
+    check_unit(offsets)
     report = ExportReport()
     for number, doc in enumerate(documents, 1):
         report.documents += 1
@@ -134,7 +130,7 @@ def read_doccano(
     Raises ``ValueError("line N: reason")`` on bad JSON, a missing ``text``, a bad
     label or an offset outside the text (or inside a surrogate pair).
     """
-    _check_offsets(offsets)
+    check_unit(offsets)
     for number, record in json_lines(lines):
         try:
             yield from _record(record, offsets)

@@ -72,6 +72,7 @@ from annotations.formats.offsets import (
     OFFSET_UNITS,
     OffsetUnit,
     astral_positions,
+    check_unit,
     codepoint_converter,
     utf16_converter,
 )
@@ -112,8 +113,7 @@ def write_labelstudio(
     ``offsets`` is ``"codepoint"`` (current Label Studio) or ``"utf16"`` (older releases).
     ``report.records`` counts exported annotations (not result items).
     """
-    if offsets not in OFFSET_UNITS:
-        raise ValueError(f"offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
+    check_unit(offsets)
     out_file = Path(out_file)
     report = ExportReport()
     labels: set[str] = set()

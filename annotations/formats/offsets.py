@@ -35,6 +35,7 @@ __all__ = [
     "OffsetUnit",
     "Side",
     "astral_positions",
+    "check_unit",
     "codepoint_converter",
     "codepoint_offset",
     "has_astral",
@@ -45,6 +46,13 @@ __all__ = [
 OffsetUnit = Literal["utf16", "codepoint"]
 #: The units a format's offsets can be counted in, as the command line names them.
 OFFSET_UNITS: tuple[OffsetUnit, ...] = ("utf16", "codepoint")
+
+
+def check_unit(offsets: str) -> None:
+    """Raise ``ValueError`` unless ``offsets`` names one of :data:`OFFSET_UNITS`."""
+    if offsets not in OFFSET_UNITS:
+        raise ValueError(f"offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
+
 
 Side = Literal["start", "end"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, TextIO
 
 from annotations.errors import HamishError
@@ -20,8 +19,8 @@ from annotations.script import BREAKABLE_SPACES
 from reader.commands.output import logical_text
 from reader.library.article import Article, load_article
 from reader.terminal import OutputMode, explicit_bidi, laid_out_by_hamish, output_width
-from reader.text.layout import Direction, LayoutOptions, VisualLine, layout_paragraph
-from reader.text.render import body_lines, byline, header_texts
+from reader.text.layout import Direction, LayoutOptions, VisualLine
+from reader.text.render import body_lines, header_layout, header_rule, header_texts
 from reader.text.sanitize import is_harakah
 
 __all__ = ["write_cat"]
@@ -86,20 +85,12 @@ def _write_logical(article: Article, options: LayoutOptions, out: TextIO, *, hea
     """The page's lines, each its logical range of the text (the header's too)."""
     text = article.text
     if header:
-        # render.header_texts's fields, broken where it breaks them, then its rule.
-        fields = [article.title]
-        under_title = byline(article.source, article.date)
-        if under_title is not None:
-            fields.append(under_title)
-        heading = options
-        if options.direction == "auto":
-            heading = replace(options, direction=article.direction)
-        for field in fields:
-            flat = " ".join(field.split())
-            for line in layout_paragraph(flat, heading).lines:
-                out.write(_logical_line(flat, line, options.harakat) + "\n")
-        rule = header_texts("", None, None, article.direction, options)[-1]
-        out.write(rule + "\n")
+        laid = header_layout(
+            article.title, article.source, article.date, article.direction, options
+        )
+        for flat, line in laid:
+            out.write(_logical_line(flat, line, options.harakat) + "\n")
+        out.write(header_rule(options) + "\n")
     for line in body_lines(text, article.paragraphs(), options):
         out.write(_logical_line(text, line, options.harakat) + "\n")
 

@@ -10,9 +10,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Literal
 
+from rich.cells import cell_len
+
 from annotations.script import FSI, PDI
 from reader.text.layout import LayoutOptions, TextDirection, VisualLine, layout_paragraph
 from reader.text.paragraphs import Paragraph
+from reader.text.sanitize import display_char
 
 
 def body_lines(
@@ -38,14 +41,15 @@ def byline(source: str | None, date: str | None) -> str | None:
     return " · ".join(parts) if parts else None
 
 
-def header_texts(
+def header_layout(
     title: str,
     source: str | None,
     date: str | None,
     direction: TextDirection,
     options: LayoutOptions,
-) -> list[str]:
-    """Title, then source and date, laid out like the body, then a rule.
+) -> list[tuple[str, VisualLine]]:
+    """The header's fields (title, then source and date) laid out like the body: each
+    visual line with the flattened field text its offsets index, top to bottom.
 
     ``direction`` (the article's) is used when ``options`` say ``auto``.
     """
@@ -55,12 +59,49 @@ def header_texts(
         fields.append(under_title)
     if options.direction == "auto":
         options = replace(options, direction=direction)
-    texts = []
+    laid: list[tuple[str, VisualLine]] = []
     for field in fields:
-        for line in layout_paragraph(" ".join(field.split()), options).lines:
-            texts.append(line.text)
-    texts.append("\u2500" * options.width)
-    return texts
+        flat = " ".join(field.split())
+        laid.extend((flat, line) for line in layout_paragraph(flat, options).lines)
+    return laid
+
+
+def header_rule(options: LayoutOptions) -> str:
+    """The rule under the header, as wide as the page."""
+    return "\u2500" * options.width
+
+
+def header_texts(
+    title: str,
+    source: str | None,
+    date: str | None,
+    direction: TextDirection,
+    options: LayoutOptions,
+) -> list[str]:
+    """Title, then source and date, laid out like the body, then a rule."""
+    laid = header_layout(title, source, date, direction, options)
+    return [line.text for _, line in laid] + [header_rule(options)]
+
+
+def clip(text: str, max_cells: int) -> str:
+    """``text`` on one line (whitespace runs become one space) of at most ``max_cells``.
+
+    Too long, it is cut at its logical end and ends with ``…``: an Arabic note loses
+    its last words, not its first. Widths are those of what the terminal is sent
+    (``␛`` for ESC takes a cell, a bidi control none). The one cut rule of every label.
+    """
+    flat = " ".join(text.split())
+    max_cells = max(max_cells, 1)
+    widths = [cell_len(display_char(char)) for char in flat]
+    if sum(widths) <= max_cells:
+        return flat
+    used = cut = 0
+    for i, width in enumerate(widths):
+        if used + width > max_cells - 1:
+            break
+        used += width
+        cut = i + 1
+    return flat[:cut].rstrip() + "…"
 
 
 def visual_oneline(
@@ -68,22 +109,11 @@ def visual_oneline(
 ) -> tuple[str, bool]:
     """``text`` as one shaped, reordered, sanitized line of at most ``max_cells``.
 
-    A text too long is cut at its *logical* end with an ellipsis before reordering,
-    so an Arabic title loses its last words, not its first. Returns the visual
-    string and whether the text is right-to-left.
+    A text too long is cut at its *logical* end with an ellipsis before reordering
+    (:func:`clip`), so an Arabic title loses its last words, not its first. Returns the
+    visual string and whether the text is right-to-left.
     """
-    from rich.cells import cell_len
-
-    flat = " ".join(text.split())
     options = LayoutOptions(width=max(max_cells, 1), direction=direction)
-    if cell_len(flat) > max_cells:
-        used = cut = 0
-        for i, char in enumerate(flat):
-            used += cell_len(char)
-            if used > max_cells - 1:
-                break
-            cut = i + 1
-        flat = flat[:cut].rstrip() + "…"
-    layout = layout_paragraph(flat, options)
+    layout = layout_paragraph(clip(text, max_cells), options)
     line = layout.lines[0]
     return "".join(cell.text for cell in line.cells), layout.rtl

@@ -32,6 +32,7 @@ from reader.settings import Settings
 from reader.text.bidi_levels import Direction
 from reader.text.layout import LayoutOptions, layout_paragraph
 from reader.text.paragraphs import split_paragraphs
+from reader.text.render import clip
 from reader.text.sanitize import display_char
 
 if TYPE_CHECKING:
@@ -54,7 +55,6 @@ __all__ = [
 #: Cells a line may take when the width it is shown at is not known.
 MAX_CELLS = 240
 
-_ELLIPSIS = "…"
 
 # Textual's Toast: ``width: 60; max-width: 50%`` of a rack that keeps 2 columns for its
 # scrollbar, less its padding (1 a side) and its left border (1).
@@ -72,27 +72,6 @@ def isolate(text: str) -> str:
 def width_of(text: str) -> int:
     """The cells ``text`` takes once sanitized (layout joins nothing wider)."""
     return sum(cell_len(display_char(char)) for char in text)
-
-
-def clip(text: str, max_cells: int) -> str:
-    """``text`` on one line (whitespace runs become one space) of at most ``max_cells``.
-
-    Too long, it is cut at its logical end and ends with ``…``: an Arabic note loses
-    its last words, not its first. Widths are those of what the terminal is sent
-    (``␛`` for ESC takes a cell, a bidi control none).
-    """
-    flat = " ".join(text.split())
-    max_cells = max(max_cells, 1)
-    widths = [cell_len(display_char(char)) for char in flat]
-    if sum(widths) <= max_cells:
-        return flat
-    used = cut = 0
-    for i, width in enumerate(widths):
-        if used + width > max_cells - 1:
-            break
-        used += width
-        cut = i + 1
-    return flat[:cut].rstrip() + _ELLIPSIS
 
 
 def options_of(node: DOMNode | App[object] | None) -> LayoutOptions:

@@ -546,7 +546,8 @@ def test_the_byline_isolates_source_and_date():
 
 
 def test_json_lines_writers_escape_every_raw_line_break():
-    from annotations.formats.base import encode_json, escape_line_separators
+    from annotations.formats.base import encode_json
+    from annotations.formats.base import escape_for_terminals as escape_line_separators
 
     plain = encode_json({"text": "سطر\tواحد"})
     assert escape_line_separators(plain) is plain
