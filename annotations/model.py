@@ -21,6 +21,10 @@ VERSION = 1
 #: Where an annotation stands against its article's text (DESIGN §2.2).
 Status = Literal["anchored", "moved", "orphaned"]
 STATUSES: tuple[Status, ...] = get_args(Status)
+#: What a reviewer is told of an annotation: its status, with ``moved`` split into the
+#: same words found elsewhere (``moved``) and edited words (``changed``).
+Placement = Literal["anchored", "moved", "changed", "orphaned"]
+PLACEMENTS: tuple[Placement, ...] = get_args(Placement)
 CONTEXT_CHARS = 32
 
 ANNOTATION_KEYS = (
@@ -36,6 +40,7 @@ ANNOTATION_KEYS = (
     "created",
     "modified",
     "status",
+    "original_quote",
 )
 DOCUMENT_KEYS = ("file", "sha256", "length", "tags", "note")
 TOP_KEYS = ("format", "version", "document", "annotations")
@@ -104,10 +109,16 @@ class Annotation:
     created: str = ""
     modified: str = ""
     status: Status = "anchored"
+    # The wording as it was tagged, kept when re-anchoring placed the annotation on words
+    # that were edited since ("" when the quote is still the tagged wording): for media
+    # monitoring a silently edited quote is itself a finding (docs/sidecar.md).
+    original_quote: str = ""
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", tuple(self.tags))
+        if self.original_quote and self.original_quote == self.quote:
+            object.__setattr__(self, "original_quote", "")  # the text went back: nothing to keep
         if not isinstance(self.extra, MappingProxyType) or not _ANNOTATION_KEY_SET.isdisjoint(
             self.extra
         ):
@@ -117,6 +128,22 @@ class Annotation:
     @property
     def sort_key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.id)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the words under the annotation were edited since they were tagged."""
+        return bool(self.original_quote)
+
+    @property
+    def placement(self) -> Placement:
+        """Where the annotation stands for a reviewer, one of :data:`PLACEMENTS`.
+
+        ``changed`` (placed, on edited words) is told apart from ``moved`` (the same
+        words, found elsewhere); an orphan is ``orphaned`` whatever its history.
+        """
+        if self.status == "orphaned":
+            return "orphaned"
+        return "changed" if self.original_quote else self.status
 
     def edited(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` and a fresh ``modified`` time."""
@@ -137,6 +164,8 @@ class Annotation:
             "modified": self.modified,
             "status": self.status,
         }
+        if self.original_quote:  # optional: a sidecar without changed wording stays as it was
+            data["original_quote"] = self.original_quote
         for key in sorted(self.extra):
             data[key] = self.extra[key]
         return data
@@ -157,6 +186,7 @@ class Annotation:
             created=data.get("created", ""),
             modified=data.get("modified", ""),
             status=data.get("status", "anchored"),
+            original_quote=data.get("original_quote", ""),
             extra=_extra(data, _ANNOTATION_KEY_SET),
         )
 
@@ -179,14 +209,16 @@ def make_annotation(
     id: str | None = None,
     created: str | None = None,
     modified: str | None = None,
+    original_quote: str = "",
     extra: Mapping[str, Any] | None = None,
 ) -> Annotation:
     """A new annotation of ``text[start:end]``: the one constructor of annotations.
 
     What the text decides is always computed here, never taken from the caller: the
     quote, its context (prefix and suffix) and the status (``anchored``: the quote is at
-    its offsets by construction). ``id``, ``created`` and ``modified`` keep what an import
-    carries (default: a new id, now); ``extra`` holds keys hamish does not know (a known
+    its offsets by construction). ``id``, ``created``, ``modified`` and
+    ``original_quote`` (the wording once tagged) keep what an import carries (default: a
+    new id, now, none); ``extra`` holds keys hamish does not know (a known
     field in it is dropped, see :class:`Annotation`). Tags are de-duplicated, in order.
     """
     if not 0 <= start <= end <= len(text):
@@ -206,6 +238,7 @@ def make_annotation(
         author=default_author() if author is None else author,
         created=created,
         modified=modified or (now if created == now else created),
+        original_quote=original_quote,
         extra=extra or _EMPTY,
     )
 

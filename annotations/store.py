@@ -135,6 +135,11 @@ def reanchor_set(annotations: AnnotationSet, text: str) -> AnnotationSet:
             status = "moved" if annotation.status == "moved" else found.status
             start, end = found.start, found.end
             prefix, suffix = context(text, start, end)
+            # The wording first tagged is kept through every later edit (and dropped by
+            # the model if the text goes back to it).
+            original = annotation.original_quote
+            if found.quote != annotation.quote and not original:
+                original = annotation.quote
             updated = replace(
                 annotation,
                 start=start,
@@ -143,6 +148,7 @@ def reanchor_set(annotations: AnnotationSet, text: str) -> AnnotationSet:
                 prefix=prefix,
                 suffix=suffix,
                 status=status,
+                original_quote=original,
             )
         changed = changed or updated != annotation
         result.append(updated)

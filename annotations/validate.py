@@ -150,7 +150,7 @@ def _validate_document(document: Any) -> int:
     return length
 
 
-_OPTIONAL_STRINGS = ("prefix", "suffix", "note", "author", "created", "modified")
+_OPTIONAL_STRINGS = ("prefix", "suffix", "note", "author", "created", "modified", "original_quote")
 
 
 def _validate_annotation(entry: Any, index: int, length: int, seen: set[str]) -> None:

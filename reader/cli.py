@@ -261,16 +261,29 @@ def cat_command(
 @click.option(
     "--fix", is_flag=True, help="Write re-anchored offsets and statuses back (atomically, merged)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--list",
+    "listing",
+    is_flag=True,
+    help="Name each moved, changed and orphaned annotation with its quote (and old wording).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with the list).")
 @bidi_option(page=False)
 @annotations_dir_option
 def check_command(
-    paths: tuple[str, ...], fix: bool, as_json: bool, bidi: BidiChoice, annotations_dir: str | None
+    paths: tuple[str, ...],
+    fix: bool,
+    listing: bool,
+    as_json: bool,
+    bidi: BidiChoice,
+    annotations_dir: str | None,
 ) -> None:
     """Validate and re-anchor the sidecars of PATHS (files or folders); report orphans.
 
-    Exit 0 when every annotation is anchored or moved, 1 when something is orphaned
-    or invalid, 2 when an article or path cannot be read.
+    Moved: the same words found elsewhere; changed: placed on words edited since they
+    were tagged (the tagged wording is kept). Exit 0 when every annotation is placed
+    (anchored, moved or changed), 1 when something is orphaned or invalid, 2 when an
+    article or path cannot be read.
     """
     from reader.commands.check import check_paths, render_report
 
@@ -281,7 +294,7 @@ def check_command(
     else:
         mode = _output_mode(bidi)
         with _laid_out(mode):
-            _print(render_report(report, mode), end="")
+            _print(render_report(report, mode, listing=listing), end="")
     raise click.exceptions.Exit(report.exit_code)
 
 

@@ -5,13 +5,15 @@ Export
     (``ensure_ascii=False``), ``\\n`` after every line. Keys, in this order::
 
         id start end quote prefix suffix tags note author created modified status
-        [extra] document title source date sha256 document_tags
+        [original_quote] [extra] document title source date sha256 document_tags
 
     ``start``/``end`` are code points into the article's full decoded text, 0-based,
     end exclusive, exactly as in the sidecar. **Every** annotation is exported,
     orphaned ones too, with their ``status`` and their last offsets and quote: the
     file is a complete dump of the sidecars (filter on ``status != "orphaned"`` to keep
-    only placed spans). ``document_tags`` are the article's own tags. Annotation keys
+    only placed spans). ``original_quote`` (the wording as tagged, when the article's
+    words under the annotation were edited since) is there only when there is one.
+    ``document_tags`` are the article's own tags. Annotation keys
     hamish does not know (``Annotation.extra``: written by a newer hamish or another
     tool) are exported as one object under ``extra``, only when there are some, so
     that they never mix with the record's own keys.
@@ -91,6 +93,8 @@ def _annotation_keys(a: Annotation) -> dict[str, Any]:
         "modified": a.modified,
         "status": a.status,
     }
+    if a.original_quote:
+        record["original_quote"] = a.original_quote
     if a.extra:
         record["extra"] = dict(a.extra)
     return record

@@ -1,4 +1,5 @@
-"""`hamish check`: validate and re-anchor sidecars, report what is anchored, moved, orphaned."""
+"""`hamish check`: validate and re-anchor sidecars, report what is anchored, moved, changed
+(placed on edited words) or orphaned, and (``--list``, ``--json``) which annotations."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotations.anchoring import anchor
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from annotations.model import PLACEMENTS, Annotation
 from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
 from annotations.tagset import TAGSET_FILE
 from reader.commands.output import cells, column, one_line
@@ -18,12 +21,35 @@ from reader.tagsets import reader_tagset_report
 from reader.terminal import OutputMode
 
 
+@dataclass(frozen=True, slots=True)
+class Flagged:
+    """An annotation a reviewer should look at: moved, changed or orphaned."""
+
+    annotation: Annotation
+    reason: str = ""  # why an orphan could not be placed
+
+    def to_json(self) -> dict[str, Any]:
+        a = self.annotation
+        return {
+            "id": a.id,
+            "placement": a.placement,
+            "status": a.status,
+            "start": a.start,
+            "end": a.end,
+            "quote": a.quote,
+            "original_quote": a.original_quote or None,
+            "tags": list(a.tags),
+            "reason": self.reason or None,
+        }
+
+
 @dataclass
 class SidecarReport:
     article: str
     sidecar: str
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)  # by placement
     errors: list[str] = field(default_factory=list)
+    flagged: list[Flagged] = field(default_factory=list)
     fixed: bool = False
     unreadable: bool = False
 
@@ -32,11 +58,10 @@ class SidecarReport:
             "article": self.article,
             "sidecar": self.sidecar,
             "annotations": sum(self.counts.values()),
-            "anchored": self.counts["anchored"],
-            "moved": self.counts["moved"],
-            "orphaned": self.counts["orphaned"],
+            **{placement: self.counts[placement] for placement in PLACEMENTS},
             "errors": self.errors,
             "fixed": self.fixed,
+            "flagged": [f.to_json() for f in self.flagged],
         }
 
 
@@ -68,9 +93,7 @@ class CheckReport:
             "totals": {
                 "sidecars": len(self.files),
                 "annotations": sum(totals.values()),
-                "anchored": totals["anchored"],
-                "moved": totals["moved"],
-                "orphaned": totals["orphaned"],
+                **{placement: totals[placement] for placement in PLACEMENTS},
                 "errors": sum(len(f.errors) for f in self.files) + len(self.problems),
             },
             "exit_code": self.exit_code,
@@ -131,7 +154,10 @@ def _check_one(
     except SidecarError as error:
         entry.errors.append(str(error))
         return entry
-    entry.counts.update(a.status for a in sidecar.annotations.annotations)
+    for annotation in sidecar.annotations.annotations:
+        entry.counts[annotation.placement] += 1
+        if annotation.placement != "anchored":
+            entry.flagged.append(Flagged(annotation, _orphan_reason(annotation, article.text)))
     if sidecar.read_only:
         entry.errors.append(sidecar.read_only)
     elif fix and sidecar.changed_on_load:
@@ -143,13 +169,22 @@ def _check_one(
     return entry
 
 
-def render_report(report: CheckReport, mode: OutputMode = "self") -> str:
+def _orphan_reason(annotation: Annotation, text: str) -> str:
+    """Why an orphan could not be placed ("not found", "ambiguous: 3 equally good …")."""
+    if annotation.status != "orphaned":
+        return ""
+    a = annotation
+    return anchor(text, a.start, a.end, a.quote, a.prefix, a.suffix).reason
+
+
+def render_report(report: CheckReport, mode: OutputMode = "self", *, listing: bool = False) -> str:
     """A plain table, one row per sidecar, then errors; safe for any terminal.
 
     Paths and messages are laid out for ``mode`` (``self``: shaped and reordered, an
-    Arabic path right-aligned in its column; ``logical``: as in the file system).
+    Arabic path right-aligned in its column; ``logical``: as in the file system). With
+    ``listing``, each moved, changed and orphaned annotation follows on its own lines.
     """
-    rows = [("article", "annotations", "anchored", "moved", "orphaned", "errors")]
+    rows = [("article", "annotations", *PLACEMENTS, "errors")]
     for f in report.files:
         label = f.article + (" (fixed)" if f.fixed else "")
         c = f.counts
@@ -157,9 +192,7 @@ def render_report(report: CheckReport, mode: OutputMode = "self") -> str:
             (
                 label,
                 str(sum(c.values())),
-                str(c["anchored"]),
-                str(c["moved"]),
-                str(c["orphaned"]),
+                *(str(c[placement]) for placement in PLACEMENTS),
                 str(len(f.errors)),
             )
         )
@@ -173,6 +206,14 @@ def render_report(report: CheckReport, mode: OutputMode = "self") -> str:
             )
     else:
         lines.append("no sidecars found")
+    if listing:
+        for f in report.files:
+            if f.flagged:
+                lines.append("")
+                lines.append(one_line(f.article, mode, direction="ltr"))
+                lines.extend(_flagged_lines(flagged, mode) for flagged in f.flagged)
+        if any(f.flagged for f in report.files):
+            lines.append("")
     for f in report.files:
         for error in f.errors:
             lines.append(f"error: {one_line(error, mode, direction='ltr')}")
@@ -181,6 +222,28 @@ def render_report(report: CheckReport, mode: OutputMode = "self") -> str:
     totals = report.totals()
     lines.append(
         f"{len(report.files)} sidecars, {sum(totals.values())} annotations: "
-        f"{totals['anchored']} anchored, {totals['moved']} moved, {totals['orphaned']} orphaned"
+        + ", ".join(f"{totals[placement]} {placement}" for placement in PLACEMENTS)
     )
     return "\n".join(lines) + "\n"
+
+
+QUOTE_CELLS = 60  # a quote in a listing, cut past this (the JSON report has it whole)
+
+
+def _flagged_lines(flagged: Flagged, mode: OutputMode) -> str:
+    """``  changed   380..412  id  «new wording»`` and, for a change, ``was «old wording»``
+    on the next line; for an orphan, its reason. Quotes are laid out one each, so that an
+    Arabic quote reads right inside the English line."""
+    a = flagged.annotation
+    head = f"  {a.placement:<8}  {a.start}..{a.end}  {a.id}"
+    tags = f"  [{one_line(', '.join(a.tags), mode, QUOTE_CELLS)}]" if a.tags else ""
+    out = [f"{head}{tags}", f"      {_quoted(a.quote, mode)}"]
+    if a.original_quote:
+        out.append(f"  was {_quoted(a.original_quote, mode)}")
+    if flagged.reason:
+        out.append(f"      ({one_line(flagged.reason, mode, direction='ltr')})")
+    return "\n".join(out)
+
+
+def _quoted(quote: str, mode: OutputMode) -> str:
+    return f"«{one_line(quote, mode, QUOTE_CELLS)}»"

@@ -134,6 +134,7 @@ def import_records(
                 id=record.id,  # a record whose id is already here was counted above
                 created=record.created or None,
                 modified=record.modified or None,
+                original_quote=_original_quote(record),
                 extra={**_foreign_keys(record), **record.annotation_extra},
             )
             problem = _record_problem(annotation, record, len(text))
@@ -173,6 +174,12 @@ def _foreign_keys(record: ImportedAnnotation) -> dict[str, Any]:
         for k, v in record.extra.items()
         if k not in _KNOWN and k not in _DOCUMENT_FIELDS and not k.startswith("document_")
     }
+
+
+def _original_quote(record: ImportedAnnotation) -> str:
+    """The wording once tagged, when the record carries it (a hamish JSON Lines export)."""
+    value = record.extra.get("original_quote")
+    return value if isinstance(value, str) else ""
 
 
 _KNOWN = frozenset(ANNOTATION_KEYS)

@@ -33,7 +33,7 @@ class CorpusStats:
             self.annotations += 1
             self.counts["article"][article] += 1
             self.counts["author"][annotation.author or "(unknown)"] += 1
-            self.counts["status"][annotation.status] += 1
+            self.counts["status"][annotation.placement] += 1  # "changed" told from "moved"
             tags = annotation.tags or ("(untagged)",)
             for tag in tags:
                 self.counts["tag"][tag] += 1

@@ -210,3 +210,33 @@ def test_reanchored_counts_read_well() -> None:
 )
 def test_the_cursor_follows_the_words(offset: int, expected: int) -> None:
     assert follow_offset(OLD, NEW, offset) == expected
+
+
+async def test_edited_words_keep_the_tagged_wording_in_the_panel_and_on_disk(article):
+    from reader.tui.widgets.annotation_panel import AnnotationPanel
+
+    edited = MOVES.replace("would end", "will end")
+    app = HamishApp(article, settings())
+    async with app.run_test(size=(120, 34), notifications=True) as pilot:
+        screen, _view = await open_article(pilot)
+        session = screen.session
+        assert session is not None
+        tagged = session.add(OLD.index(MOVES), OLD.index(MOVES) + len(MOVES), ["quote"])
+        pilot.app._notifications.clear()
+
+        rewrite(article, OLD.replace(MOVES, edited))
+        await poll(pilot, screen)
+        assert (
+            "The article changed on disk and was reloaded: 1 annotation placed on changed words"
+            in messages(pilot)
+        )
+        await pilot.press("a")
+        await pilot.pause()
+        panel = screen.query_one(AnnotationPanel)
+        listing = panel.query_one("#panel-list")
+        rows = [listing.render_line(y).text.strip() for y in range(listing.size.height)]
+        assert any(row.startswith(edited[:30]) for row in rows)  # the words as they are now
+        assert any("[changed]" in row for row in rows)
+        assert any(row.startswith(f"was: {MOVES[:25]}") for row in rows)  # as tagged
+    entry = next(e for e in sidecar_of(article)["annotations"] if e["id"] == tagged.id)
+    assert (entry["quote"], entry["original_quote"], entry["status"]) == (edited, MOVES, "moved")

@@ -48,8 +48,8 @@ def test_clean_library_reports_anchored_and_exits_0(capsys, library):
     code, out, _ = run(capsys, "check", str(library))
     assert code == 0
     row = next(line for line in out.splitlines() if "crlf.txt" in line)
-    assert row.split()[-5:] == ["2", "2", "0", "0", "0"]
-    assert "1 sidecars, 2 annotations: 2 anchored, 0 moved, 0 orphaned" in out
+    assert row.split()[-6:] == ["2", "2", "0", "0", "0", "0"]
+    assert "1 sidecars, 2 annotations: 2 anchored, 0 moved, 0 changed, 0 orphaned" in out
 
 
 def test_edited_article_reports_moved_and_orphaned_and_fix_writes(capsys, library):

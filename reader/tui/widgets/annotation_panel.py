@@ -30,11 +30,18 @@ def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Te
     shown_tags, _ = visual_oneline(tags, width - 10)
     meta = Text("\n")
     meta.append(shown_tags, style="bold")
-    if annotation.status != "anchored":
-        meta.append(
-            f"  [{annotation.status}]", style="red" if annotation.status == "orphaned" else "yellow"
-        )
+    placement = annotation.placement
+    if placement != "anchored":
+        meta.append(f"  [{placement}]", style="red" if placement == "orphaned" else "yellow")
     label.append_text(meta)
+    if annotation.original_quote:
+        # The wording that was tagged, under the current one: an edited quote is a finding.
+        was, was_rtl = visual_oneline(annotation.original_quote, width - 5)
+        line = Text("\n")
+        line.append_text(
+            Text.assemble(("was: ", "dim"), (was, "yellow"), justify="right" if was_rtl else "left")
+        )
+        label.append_text(line)
     if annotation.note:
         note, note_rtl = visual_oneline(annotation.note, width)
         label.append("\n")
