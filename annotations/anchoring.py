@@ -24,6 +24,18 @@ The search, in order, stopping at the first step that finds a clear winner:
    agrees: an edited passage (the annotated one, corrected) with clearly better
    context then wins; a tie stays a tie; a lone exact winner stays the winner.
 
+Across a whole set of annotations (:func:`anchor_all`) one more step follows:
+
+5. an annotation orphaned above (a tie in repetitive text, or a short quote without
+   enough context) is placed where the *shift* of the text around it says, when the
+   nearest placed annotations before and after it in the old text (or the document's
+   ends: offset 0 stays 0, the old end becomes the new end) moved by the same amount
+   ``d``: the text between them most likely moved by ``d`` too. It is placed at its
+   old offsets plus ``d`` only if its quote is there exactly, no other occurrence has
+   clearly better context (by :data:`MARGIN_CHARS`) and a short quote has supporting
+   context there. Neighbours that disagree (an edit between them) leave it orphaned:
+   the shift is evidence, never a guess.
+
 Context agreement of a candidate counts the characters of the stored prefix that
 match the text just before it, from the quote outward, plus those of the stored
 suffix that match just after it, both compared with whitespace collapsed.
@@ -35,12 +47,14 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from annotations.model import CONTEXT_CHARS, Status, context
 
-__all__ = ["CONTEXT_CHARS", "Anchor", "anchor", "context"]
+__all__ = ["CONTEXT_CHARS", "Anchor", "Stored", "anchor", "anchor_all", "context"]
 
 
 MAX_OCCURRENCES = 10_000
@@ -105,6 +119,17 @@ class Anchor:
     quote: str
     score: float
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """Where an annotation was last seen: its offsets, quote and stored context."""
+
+    start: int
+    end: int
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -387,6 +412,68 @@ def anchor(
     if exact is not None and not search.tied:
         return search.place(exact)
     return search.orphan(search.reason or "not found")
+
+
+def anchor_all(text: str, stored: Sequence[Stored], old_length: int | None = None) -> list[Anchor]:
+    """:func:`anchor` for each of ``stored`` (one article's annotations), then step 5.
+
+    ``old_length`` is the length of the text they were last placed in (the sidecar's
+    ``document.length``): its end is a fixed point for the shift, as its start is. The
+    result is in the order of ``stored``.
+    """
+    found = [anchor(text, s.start, s.end, s.quote, s.prefix, s.suffix) for s in stored]
+    if all(f.status != "orphaned" for f in found):
+        return found
+    # Exact placements only: an approximate one measures the edit, not the shift.
+    points = [(0, 0)]
+    points.extend(
+        (s.start, f.start - s.start)
+        for s, f in zip(stored, found, strict=True)
+        if f.status != "orphaned" and f.quote == s.quote
+    )
+    if old_length is not None:
+        points.append((old_length, len(text) - old_length))
+    points.sort()
+    olds = [old for old, _ in points]
+    for i, (s, f) in enumerate(zip(stored, found, strict=True)):
+        if f.status == "orphaned" and s.quote:
+            shift = _agreed_shift(points, olds, s.start)
+            if shift is not None:
+                found[i] = _by_shift(text, s, shift) or f
+    return found
+
+
+def _agreed_shift(points: list[tuple[int, int]], olds: list[int], start: int) -> int | None:
+    """The shift of the nearest placed points before and after ``start`` (old offsets),
+    if they all agree; None if they disagree or one side has none."""
+    before = bisect_right(olds, start) - 1
+    after = bisect_left(olds, start)
+    if before < 0 or after >= len(points):
+        return None
+    near = {shift for old, shift in points if old in (olds[before], olds[after])}
+    return near.pop() if len(near) == 1 else None
+
+
+def _by_shift(text: str, stored: Stored, shift: int) -> Anchor | None:
+    """``stored`` placed at its old offsets plus ``shift``, if the text there says so."""
+    start, quote = stored.start + shift, stored.quote
+    end = start + len(quote)
+    if start < 0 or text[start:end] != quote:
+        return None
+    ctx = _Context(stored.prefix, stored.suffix)
+    agree = ctx.agreement(text, start, end)
+    if len(quote) < MIN_UNSUPPORTED_LEN and not ctx.supports(agree):
+        return None
+    others, more = _find_all(text, quote, MAX_OCCURRENCES)
+    if more or any(
+        ctx.agreement(text, other, other + len(quote)) >= agree + MARGIN_CHARS
+        for other in others
+        if other != start
+    ):
+        return None
+    status: Status = "anchored" if (start, end) == (stored.start, stored.end) else "moved"
+    score = 1.0 if status == "anchored" else round(_score(0, len(quote), ctx.share(agree)), 4)
+    return Anchor(status, start, end, quote, score)
 
 
 def _stays(search: _Search) -> bool:

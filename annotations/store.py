@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from annotations.anchoring import anchor
+from annotations.anchoring import Stored, anchor_all
 from annotations.merge import merge_sets
 from annotations.model import AnnotationSet, context, text_sha256
 from annotations.sidecar import (
@@ -116,18 +116,24 @@ def reanchor_set(annotations: AnnotationSet, text: str) -> AnnotationSet:
     unchanged = sha == annotations.document.sha256
     result = []
     changed = False
+    if unchanged:  # only an annotation not at its offsets (a hand-edited sidecar) moves
+        todo = [a for a in annotations.annotations if text[a.start : a.end] != a.quote]
+    else:
+        todo = list(annotations.annotations)
+    # All at once: where neighbours moved tells where a tied one went (anchoring step 5).
+    stored = [Stored(a.start, a.end, a.quote, a.prefix, a.suffix) for a in todo]
+    placed = dict(
+        zip(
+            (a.id for a in todo),
+            anchor_all(text, stored, None if unchanged else annotations.document.length),
+            strict=True,
+        )
+    )
     for annotation in annotations.annotations:
-        if unchanged and text[annotation.start : annotation.end] == annotation.quote:
+        found = placed.get(annotation.id)
+        if found is None:
             result.append(annotation)
             continue
-        found = anchor(
-            text,
-            annotation.start,
-            annotation.end,
-            annotation.quote,
-            annotation.prefix,
-            annotation.suffix,
-        )
         if found.status == "orphaned":
             updated = replace(annotation, status="orphaned")
         else:
