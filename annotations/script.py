@@ -62,6 +62,8 @@ __all__ = [
     "SPLITLINES_BREAKS",
     "SPLITLINES_BREAK_RE",
     "TATWEEL",
+    "TERMINAL_UNSAFE",
+    "TERMINAL_UNSAFE_RE",
     "TEXT_CONTROLS",
     "URDU_LETTER_RE",
     "WORD_JOINERS",
@@ -222,6 +224,12 @@ TEXT_CONTROLS = frozenset("\t\n\x0c\r")
 NON_TEXT_CONTROL_RE = re.compile(
     f"[{char_ranges((C0_CONTROLS | C1_CONTROLS | {_DELETE}) - TEXT_CONTROLS)}]"
 )
+
+# What must not reach a terminal raw from data written as it is (an export to a terminal):
+# every control but tab, line feed and carriage return (ESC, CSI and OSC start escape
+# sequences), and the bidi controls (an RLO reorders the line the terminal shows).
+TERMINAL_UNSAFE = ((C0_CONTROLS | C1_CONTROLS | {_DELETE}) - frozenset("\t\n\r")) | BIDI_CONTROLS
+TERMINAL_UNSAFE_RE = re.compile(f"[{char_ranges(TERMINAL_UNSAFE)}]")
 
 # --------------------------------------------------------------------------- line breaks
 

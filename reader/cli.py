@@ -361,11 +361,14 @@ def export_command(
 
     _require_paths(paths)
     entry = get_format(fmt)
+    # To a terminal the records are for reading: what it would obey in the data is shown
+    # (sanitized), never sent. A pipe or a file gets the data exactly.
+    shown = sys.stdout.isatty() and not output
     result = run_export(
         paths,
         entry,
         output=output,
-        stdout=sys.stdout,
+        stdout=cast("TextIO", _ControlsShownOut(sys.stdout)) if shown else sys.stdout,
         filters=Filters(tag=tag, author=author, status=status),
         options=entry.chosen("export", given),
         annotations_dir=annotations_dir,
@@ -710,6 +713,21 @@ class _JsonEscapingOut:
         from annotations.formats.base import escape_for_terminals
 
         return self._out.write(escape_for_terminals(text))
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, flush, encoding, …
+        return getattr(self._out, name)
+
+
+class _ControlsShownOut:
+    """``out`` on a terminal for data written as it is: controls shown, not obeyed."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        from reader.commands.output import controls_shown
+
+        return self._out.write(controls_shown(text))
 
     def __getattr__(self, name: str) -> Any:  # isatty, fileno, flush, encoding, …
         return getattr(self._out, name)

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from annotations.script import WORD_JOINERS
+from annotations.script import TERMINAL_UNSAFE_RE, WORD_JOINERS
 from reader.terminal import OutputMode
 from reader.text.bidi_levels import Direction
 from reader.text.render import visual_oneline
 from reader.text.sanitize import display_char
 
-__all__ = ["cells", "column", "logical_text", "one_line"]
+__all__ = ["cells", "column", "controls_shown", "logical_text", "one_line"]
+
+
+def controls_shown(chunk: str) -> str:
+    """``chunk`` as it is, except what a terminal would obey: controls other than tab,
+    line feed and carriage return as visible symbols (ESC as ␛, CSI as �), bidi controls
+    dropped. For data written to a terminal as it is (an export's CSV or CoNLL there);
+    in a pipe or a file the data goes unchanged. One regex search when there is none.
+    """
+    if TERMINAL_UNSAFE_RE.search(chunk) is None:
+        return chunk
+    return TERMINAL_UNSAFE_RE.sub(lambda found: display_char(found.group()), chunk)
 
 
 def logical_text(text: str) -> str:
