@@ -1,0 +1,37 @@
+"""Where hamish keeps what it derives from a library (the catalog and the search index).
+
+In the user's cache folder (``platformdirs.user_cache_path("hamish")``, i.e.
+``$XDG_CACHE_HOME/hamish`` or ``~/.cache/hamish`` on Linux), one folder per library, named
+by a hash of the library's resolved path plus its last component for a human reader:
+
+    ~/.cache/hamish/libraries/<name>-<16 hex>/catalog.sqlite
+    ~/.cache/hamish/libraries/<name>-<16 hex>/search.sqlite
+
+Why not a ``.hamish/`` folder inside the library: libraries are often read-only (an
+archive opened with ``--annotations-dir``, a mounted share) or git repositories that a
+team shares, where a derived, machine-specific binary file does not belong and would
+conflict. A cache can be deleted at any time; everything in it is rebuilt from the
+articles and sidecars. When the cache folder cannot be written, callers fall back to an
+in-memory database for the run (never failing the listing or a search).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+__all__ = ["APP_NAME", "library_cache_folder"]
+
+APP_NAME = "hamish"
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def library_cache_folder(root: Path) -> Path:
+    """The cache folder for the library at ``root`` (not created here)."""
+    import platformdirs  # only the commands that keep a cache pay for it
+
+    resolved = root.resolve()
+    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = _UNSAFE.sub("_", resolved.name)[:40] or "root"
+    return platformdirs.user_cache_path(APP_NAME) / "libraries" / f"{name}-{digest}"
