@@ -283,42 +283,70 @@ def _count(regex: re.Pattern[str], text: str) -> int:
     return sum(map(len, runs.findall(text)))
 
 
-@dataclass(frozen=True, slots=True)
+# Hebrew, the other right-to-left scripts and the letters that tell Urdu and Persian
+# from Arabic, in one class: most articles hold none of them, and one search that finds
+# nothing replaces four counting passes.
+_RARE_LETTER_RE = re.compile(
+    "|".join(
+        rx.pattern
+        for rx in (HEBREW_LETTER_RE, OTHER_RTL_LETTER_RE, URDU_LETTER_RE, PERSIAN_LETTER_RE)
+    )
+)
+
+
 class _ScriptCounts:
-    latin: int
-    hebrew: int
-    arabic: int
-    other_rtl: int
-    letters: int
-    sample: str
+    """Letters of each script in a sample, counted only as far as a decision needs.
+
+    The library guesses the language of every article it lists, so this is on the path
+    of a cold listing: the rare scripts are counted only when a search finds one, and
+    all letters (the slowest class, a Unicode category test) only when the leading
+    script's count does not already settle "half of the letters" against the sample's
+    length less its spaces (which are never letters). Results equal counting it all.
+    """
+
+    __slots__ = ("_letters", "arabic", "hebrew", "latin", "other_rtl", "rare", "sample")
+
+    def __init__(self, sample: str) -> None:
+        self.sample = sample
+        self.latin = _count(LATIN_LETTER_RE, sample)
+        self.arabic = _count(ARABIC_LETTER_RE, sample)
+        self.rare = _RARE_LETTER_RE.search(sample) is not None
+        self.hebrew = _count(HEBREW_LETTER_RE, sample) if self.rare else 0
+        self.other_rtl = _count(OTHER_RTL_LETTER_RE, sample) if self.rare else 0
+        self._letters: int | None = None
 
     @classmethod
     def of(cls, text: str) -> _ScriptCounts:
-        sample = text[:_LANG_SAMPLE_CHARS]
-        return cls(
-            latin=_count(LATIN_LETTER_RE, sample),
-            hebrew=_count(HEBREW_LETTER_RE, sample),
-            arabic=_count(ARABIC_LETTER_RE, sample),
-            other_rtl=_count(OTHER_RTL_LETTER_RE, sample),
-            letters=_count(ANY_LETTER_RE, sample),
-            sample=sample,
-        )
+        return cls(text[:_LANG_SAMPLE_CHARS])
 
     @property
     def rtl(self) -> int:
         return self.hebrew + self.arabic + self.other_rtl
 
+    def most_of_the_letters(self, best: int) -> bool:
+        """Whether ``best`` letters are at least half of the sample's letters."""
+        sample = self.sample
+        at_most = len(sample) - sample.count(" ") - sample.count("\n")
+        if 2 * best >= at_most:
+            return True
+        if self._letters is None:
+            self._letters = _count(ANY_LETTER_RE, sample)
+        return 2 * best >= self._letters
+
+    def rare_count(self, regex: re.Pattern[str]) -> int:
+        return _count(regex, self.sample) if self.rare else 0
+
 
 def _language_from_counts(c: _ScriptCounts) -> str | None:
     best = max(c.hebrew, c.arabic, c.latin)
-    if best == 0 or 2 * best < c.letters:
+    if best == 0 or not c.most_of_the_letters(best):
         return None  # no letters, or no script holds half of them
     if c.arabic == best:
-        urdu = _count(URDU_LETTER_RE, c.sample)
+        urdu = c.rare_count(URDU_LETTER_RE)
         if urdu >= 2 and urdu >= 0.01 * c.arabic:
             return "ur"
-        persian = _count(PERSIAN_LETTER_RE, c.sample)
-        if persian > _count(ARABIC_YEH_KAF_RE, c.sample):
+        persian = c.rare_count(PERSIAN_LETTER_RE)
+        if persian and persian > _count(ARABIC_YEH_KAF_RE, c.sample):
             return "fa"
         return "ar"
     if c.hebrew == best:
