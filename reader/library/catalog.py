@@ -20,7 +20,7 @@ from __future__ import annotations
 import stat
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,7 +45,10 @@ __all__ = [
     "MAX_TAGS",
     "TAIL_BYTES",
     "CatalogEntry",
+    "filter_text",
+    "matches",
     "scan_library",
+    "summarise_entry",
     "summarize_sidecar",
 ]
 
@@ -76,6 +79,24 @@ class CatalogEntry:
     all_tags: tuple[
         str, ...
     ] = ()  # every tag used (annotations and the article's own), for filtering
+    #: What the filter matches, folded by :func:`reader.text.fold.fold` (title, file, tags):
+    #: see :func:`filter_text`. Derived from the fields above, so not compared.
+    folded: str = field(default="", compare=False, repr=False)
+
+
+def filter_text(title: str, relative: str, all_tags: tuple[str, ...]) -> str:
+    """The folded text the library filter looks in: title, file name and every tag."""
+    from reader.text.fold import fold
+
+    return fold(" ".join([title, relative, *all_tags])).text
+
+
+def matches(entry: CatalogEntry, folded_needle: str) -> bool:
+    """Whether the filter ``folded_needle`` (already folded) keeps ``entry``."""
+    if not folded_needle:
+        return True
+    haystack = entry.folded or filter_text(entry.title, entry.relative, entry.all_tags)
+    return folded_needle in haystack
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,7 +179,10 @@ def _summarise_head(path: Path, size: int) -> _article.Article:
     return replace(head, source=_tail_source(path, size, head.encoding))
 
 
-def _entry(article_path: Path, root: Path, annotations_dir: str | Path | None) -> CatalogEntry:
+def summarise_entry(
+    article_path: Path, root: Path, annotations_dir: str | Path | None
+) -> CatalogEntry:
+    """The row of one article (``root`` is its library's root), read from its files."""
     try:
         relative = article_path.relative_to(root).as_posix()
     except ValueError:
@@ -195,6 +219,7 @@ def _entry(article_path: Path, root: Path, annotations_dir: str | Path | None) -
         modified = max(modified, side.stat().st_mtime)
     except OSError:
         pass
+    all_tags = tuple(sorted(tags))
     return CatalogEntry(
         path=article_path,
         relative=relative,
@@ -206,10 +231,11 @@ def _entry(article_path: Path, root: Path, annotations_dir: str | Path | None) -
         annotations=count,
         orphaned=orphaned,
         tags=_top_tags(tags),
-        all_tags=tuple(sorted(tags)),
+        all_tags=all_tags,
         modified=modified,
         error=error,
         sidecar_error=sidecar_error,
+        folded=filter_text(title, relative, all_tags),
     )
 
 
@@ -226,4 +252,4 @@ def scan_library(
     """
     # Odd files (FIFOs, devices) are listed too, as "not a regular file", never opened.
     for article_path, library_root in find_articles([root], non_regular=True):
-        yield _entry(article_path, library_root, annotations_dir)
+        yield summarise_entry(article_path, library_root, annotations_dir)

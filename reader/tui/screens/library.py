@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.cells import cell_len
-from rich.console import JustifyMethod
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual import events, getters, work
+from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets.data_table import Row, RowKey
+from textual.worker import get_current_worker
 
 from reader.keys import Scope
-from reader.library.catalog import CatalogEntry, scan_library
+from reader.library.catalog import CatalogEntry, matches
+from reader.library.catalog_index import scan_catalog
 from reader.text.editing import is_typed_text
+from reader.text.fold import fold
 from reader.text.render import visual_oneline
 from reader.text.sanitize import sanitize
 from reader.tui import display
@@ -179,14 +186,87 @@ def row_cells(entry: CatalogEntry, widths: Mapping[str, int]) -> tuple[Text, ...
     return tuple(cells)
 
 
-class LibraryTable(DataTable[Text]):
-    """The library's table; says when its size changes, so that its columns are re-fitted."""
+class LaidOutRow:
+    """One entry's row for one set of column widths, laid out by the engine on first use
+    (when drawn, or read), then kept: a row that is never on screen is never laid out."""
+
+    __slots__ = ("_cells", "cells", "entry", "key", "widths")
+
+    def __init__(self, entry: CatalogEntry, widths: Mapping[str, int]) -> None:
+        self.entry = entry
+        self.widths = widths
+        self.key = RowKey(str(entry.path))
+        self._cells: tuple[Text, ...] | None = None
+        self.cells = tuple(LazyCell(self, i) for i in range(len(widths)))
+
+    def laid_out(self) -> tuple[Text, ...]:
+        if self._cells is None:
+            self._cells = row_cells(self.entry, self.widths)
+        return self._cells
+
+
+class LazyCell:
+    """A table cell that asks its row to be laid out when it is rendered or read."""
+
+    __slots__ = ("index", "row")
+
+    def __init__(self, row: LaidOutRow, index: int) -> None:
+        self.row = row
+        self.index = index
+
+    @property
+    def text(self) -> Text:
+        return self.row.laid_out()[self.index]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text)
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+class LibraryTable(DataTable[LazyCell]):
+    """The library's table: rows are set in bulk (a filter keystroke builds no widget state
+    per row beyond three dictionary entries, and lays nothing out), and their cells are laid
+    out only when drawn. Says when its size changes, so that its columns are re-fitted."""
 
     class Resized(Message):
         """The table's size changed."""
 
     def on_resize(self, event: events.Resize) -> None:
         self.post_message(self.Resized())
+
+    def set_rows(self, rows: Sequence[LaidOutRow]) -> None:
+        """Show ``rows`` (and only them), in order: what ``clear()`` and ``add_row`` for each
+        would do, without measuring any cell (every column has a fixed width)."""
+        self.clear()
+        columns = [column.key for column in self.ordered_columns]
+        self._data = {row.key: dict(zip(columns, row.cells, strict=False)) for row in rows}
+        self.rows = {row.key: Row(row.key, 1) for row in rows}
+        self._row_locations = TwoWayDict({row.key: i for i, row in enumerate(rows)})
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.cursor_coordinate = self.cursor_coordinate
+        if rows and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self.check_idle()
+
+    def append_rows(self, rows: Iterable[LaidOutRow]) -> None:
+        for row in rows:
+            self.add_row(*row.cells, key=row.key.value)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # The columns have fixed widths and the rows one line: the virtual size is known
+        # without measuring (and laying out) every new row's cells.
+        if any(column.auto_width for column in self.columns.values()):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header_height = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width, len(self.rows) + header_height)
 
 
 class LibraryScreen(Screen[None]):
@@ -223,9 +303,13 @@ class LibraryScreen(Screen[None]):
         self.summary = ""
         self._natural = natural_widths(())
         self._widths: dict[str, int] = {}  # the columns shown and their cells
-        # Each entry's row as last laid out for _widths: a filter keystroke or a re-sort
-        # reuses it, only a new entry (a rescan) or a re-fit lays a row out again.
-        self._rows: dict[Path, tuple[CatalogEntry, tuple[Text, ...]]] = {}
+        # Each entry's row for _widths: a filter keystroke or a re-sort reuses it, only a
+        # changed entry (a rescan) or a re-fit makes it again; it is laid out when drawn.
+        self._rows: dict[Path, LaidOutRow] = {}
+        self._by_key: dict[str, CatalogEntry] = {}
+        self._sorted: list[CatalogEntry] | None = None  # entries in the sort order
+        self._needle = ""  # the folded filter the table shows
+        self._scanning = False
 
     def compose(self) -> ComposeResult:
         yield RtlInput(placeholder="Filter by title or tag…", id="filter", select_on_focus=False)
@@ -250,28 +334,36 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="scan")
     def scan(self) -> None:
-        entries = []
-        for entry in scan_library(self.root, self.app.annotations_dir):
-            entries.append(entry)
-            if len(entries) % 50 == 0:
-                self.app.call_from_thread(self._show, list(entries), False)
-        self.app.call_from_thread(self._show, entries, True)
+        """List the library through its catalog index (only changed files are read). The
+        first scan streams its batches into the table; a rescan keeps the rows shown until
+        it is done, then swaps them in at once."""
+        worker = get_current_worker()
+        streaming = not self.entries
+        entries: list[CatalogEntry] = []
+        for batch in scan_catalog(self.root, self.app.annotations_dir):
+            if worker.is_cancelled:
+                return
+            entries.extend(batch)
+            if streaming:
+                self.app.call_from_thread(self._stream, batch)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, entries, True)
 
-    def _table_width(self, table: DataTable[Text]) -> int:
+    def _table_width(self, table: DataTable[LazyCell]) -> int:
         """The cells the columns may take: the table's width beside its scrollbar."""
         width = table.scrollable_content_region.width
         if width <= 0:  # not laid out yet: the screen's width
             width = self.app.size.width - table.styles.scrollbar_size_vertical
         return width
 
-    def _fit_columns(self, table: DataTable[Text]) -> bool:
+    def _fit_columns(self, table: DataTable[LazyCell]) -> bool:
         """Fit the columns to the table's width; whether they changed (the table is then
         empty, and every row is laid out again)."""
         widths = fit_columns(self._table_width(table), self._natural)
         if widths == self._widths:
             return False
         self._widths = widths
-        self._rows.clear()
+        self._rows = {}
         table.clear(columns=True)
         for key, cells in widths.items():
             table.add_column(Text(key), width=cells, key=key)
@@ -282,8 +374,37 @@ class LibraryScreen(Screen[None]):
         if fit_columns(self._table_width(table), self._natural) != self._widths:
             self.refill()
 
+    def _row(self, entry: CatalogEntry) -> LaidOutRow:
+        row = self._rows.get(entry.path)
+        if row is None or row.entry != entry:
+            row = self._rows[entry.path] = LaidOutRow(entry, self._widths)
+        return row
+
+    def _stream(self, batch: list[CatalogEntry]) -> None:
+        """A batch of the first scan: its rows are added below the others (the scan's
+        order is the default one, by file), nothing shown is cleared."""
+        self.entries.extend(batch)
+        for entry in batch:
+            self._by_key[str(entry.path)] = entry
+        self._sorted = None
+        natural = natural_widths(batch)
+        grown = {key: max(cells, self._natural[key]) for key, cells in natural.items()}
+        table = self.query_one(LibraryTable)
+        if grown != self._natural:
+            self._natural = grown
+            if fit_columns(self._table_width(table), grown) != self._widths:
+                self.refill()  # the columns change: the table is filled again
+                return
+        if self.sort_column == "file" and not self.sort_reverse:
+            needle = self._needle
+            table.append_rows(self._row(e) for e in batch if matches(e, needle))
+        else:
+            self.refill()
+
     def _show(self, entries: list[CatalogEntry], done: bool) -> None:
         self.entries = entries
+        self._by_key = {str(entry.path): entry for entry in entries}
+        self._sorted = None
         self._natural = natural_widths(entries)
         self.refill()
         if done:
@@ -297,15 +418,6 @@ class LibraryScreen(Screen[None]):
                 summary += f" · {unreadable} unreadable (select one to see why)"
             self.summary = summary
             self.query_one("#summary", Static).update(Text(sanitize(summary)))
-
-    @staticmethod
-    def _matches(entry: CatalogEntry, folded_needle: str) -> bool:
-        from reader.text.fold import fold
-
-        if not folded_needle:
-            return True
-        haystack = " ".join([entry.title, entry.relative, *entry.all_tags])
-        return folded_needle in fold(haystack).text
 
     def _sort_key(self, entry: CatalogEntry) -> float | str:
         column = self.sort_column
@@ -323,28 +435,22 @@ class LibraryScreen(Screen[None]):
         }[column]
         return value.casefold()
 
-    def refill(self) -> None:
-        table = self.query_one(DataTable)
-        selected = self.selected_entry
-        from reader.text.fold import fold
+    def filtered(self, needle: str) -> list[CatalogEntry]:
+        """The entries the folded filter ``needle`` keeps, in the sort order (sorted once
+        per order, then filtered against each entry's folded text)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.entries, key=self._sort_key, reverse=self.sort_reverse)
+        if not needle:
+            return self._sorted
+        return [entry for entry in self._sorted if needle in entry.folded]
 
-        needle = fold(self.query_one("#filter", Input).value.strip()).text
-        rows = sorted(
-            (e for e in self.entries if self._matches(e, needle)),
-            key=self._sort_key,
-            reverse=self.sort_reverse,
-        )
-        if not self._fit_columns(table):
-            table.clear()
-        laid_out = self._rows
-        for entry in rows:
-            cached = laid_out.get(entry.path)
-            if cached is not None and cached[0] == entry:
-                cells = cached[1]
-            else:
-                cells = row_cells(entry, self._widths)
-                laid_out[entry.path] = (entry, cells)
-            table.add_row(*cells, key=str(entry.path))
+    def refill(self) -> None:
+        table = self.query_one(LibraryTable)
+        selected = self.selected_entry
+        self._needle = needle = fold(self.query_one("#filter", Input).value.strip()).text
+        entries = self.filtered(needle)
+        self._fit_columns(table)
+        table.set_rows([self._row(entry) for entry in entries])
         if selected is not None and str(selected.path) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected.path)))
 
@@ -357,7 +463,7 @@ class LibraryScreen(Screen[None]):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         except Exception:
             return None
-        return next((e for e in self.entries if str(e.path) == key), None)
+        return self._by_key.get(str(key))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -390,6 +496,7 @@ class LibraryScreen(Screen[None]):
             self.sort_reverse = not self.sort_reverse
         else:
             self.sort_column, self.sort_reverse = column, column in ("annotations", "modified")
+        self._sorted = None
         self.refill()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

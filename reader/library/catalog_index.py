@@ -1,0 +1,387 @@
+"""The incremental library catalog: an SQLite index of the listing's rows.
+
+Where: ``library_cache_folder(root) / "catalog.sqlite"`` (the user's cache folder, see
+:mod:`reader.library.cache` for why not inside the library).
+
+One row per article, keyed by its path relative to the library root, holds the stat stamp
+(size, ``st_mtime_ns``, inode) of the article and of its sidecar (and the sidecar's path,
+which ``--annotations-dir`` changes), and the :class:`~reader.library.catalog.CatalogEntry`
+fields, with the folded filter text. :func:`scan_catalog` walks the folder (``os.scandir``
+and two ``stat`` calls per article), re-summarises only the articles whose stamps changed,
+deletes the rows of files gone, and yields the listing in batches.
+
+Writes: one transaction per batch (of at most :data:`BATCH` rows), journal in WAL mode
+(``synchronous=NORMAL``), so another hamish may read the index while this one writes.
+
+A stamp taken less than :data:`RACY_SECONDS` after the file's modification time is not
+trusted on the next scan (the file is read again): a file written twice within the
+file system's timestamp granularity, with the same size, would otherwise keep its old row.
+
+The index never fails the listing: an index that cannot be opened, is not SQLite (garbage
+bytes), has another schema version (a newer hamish's) or fails while read is deleted and
+built again; a cache folder that cannot be written gives an in-memory index for the run;
+a write that fails mid-scan (disk full) leaves the rest of the scan unindexed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+from annotations.store import sidecar_path
+from reader.library import article as _article
+from reader.library import catalog
+from reader.library.cache import library_cache_folder
+from reader.library.catalog import CatalogEntry, filter_text, summarise_entry
+from reader.library.find import find_articles
+
+__all__ = [
+    "BATCH",
+    "INDEX_NAME",
+    "RACY_SECONDS",
+    "SCHEMA_VERSION",
+    "CatalogIndex",
+    "scan_catalog",
+]
+
+INDEX_NAME = "catalog.sqlite"
+SCHEMA_VERSION = 1
+#: Bump when the way a row is summarised changes (titles, counts…): rows are then redone.
+SUMMARY_VERSION = 1
+#: Rows per batch (and per write transaction).
+BATCH = 200
+#: A stamp taken this soon after the file changed is checked again on the next scan.
+RACY_SECONDS = 2.0
+
+Stamp = tuple[int, int, int]  # size, mtime_ns, inode; MISSING when the file is absent
+MISSING: Stamp = (-1, -1, -1)
+
+_COLUMNS = (
+    "relative",
+    "a_size",
+    "a_mtime",
+    "a_ino",
+    "sidecar",
+    "s_size",
+    "s_mtime",
+    "s_ino",
+    "trusted",
+    "title",
+    "source",
+    "date",
+    "language",
+    "direction",
+    "annotations",
+    "orphaned",
+    "tags",
+    "all_tags",
+    "modified",
+    "error",
+    "sidecar_error",
+    "folded",
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    relative TEXT PRIMARY KEY,
+    a_size INTEGER NOT NULL, a_mtime INTEGER NOT NULL, a_ino INTEGER NOT NULL,
+    sidecar TEXT NOT NULL,
+    s_size INTEGER NOT NULL, s_mtime INTEGER NOT NULL, s_ino INTEGER NOT NULL,
+    trusted INTEGER NOT NULL,
+    title TEXT NOT NULL, source TEXT, date TEXT, language TEXT, direction TEXT NOT NULL,
+    annotations INTEGER NOT NULL, orphaned INTEGER NOT NULL,
+    tags TEXT NOT NULL, all_tags TEXT NOT NULL,
+    modified REAL NOT NULL, error TEXT, sidecar_error TEXT,
+    folded TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+_INSERT = (
+    f"INSERT OR REPLACE INTO articles ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_COLUMNS))})"
+)
+
+
+def _fingerprint() -> str:
+    """What the stored summaries depend on besides the files (read at call time)."""
+    return (
+        f"{SUMMARY_VERSION}:{catalog.HEAD_BYTES}:{catalog.TAIL_BYTES}:{catalog.MAX_TAGS}:"
+        f"{_article.MAX_ARTICLE_BYTES}"
+    )
+
+
+def _stamp(path: Path) -> tuple[Stamp, float, bool]:
+    """(stamp, mtime in seconds, whether a regular file) of ``path``; MISSING if it cannot
+    be stat'ed."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return MISSING, 0.0, False
+    return (st.st_size, st.st_mtime_ns, st.st_ino), st.st_mtime, stat.S_ISREG(st.st_mode)
+
+
+class CatalogIndex:
+    """An open catalog index (a file in the cache, or in memory when that fails)."""
+
+    def __init__(self, root: Path, *, path: Path | None = None) -> None:
+        self.root = root
+        self.path: Path | None = path if path is not None else self._default_path(root)
+        self.rebuilt = False  # whether an unusable index file was deleted and made again
+        self.connection = self._open()
+
+    @staticmethod
+    def _default_path(root: Path) -> Path | None:
+        try:
+            return library_cache_folder(root) / INDEX_NAME
+        except Exception:  # no cache folder can be named (no HOME): in memory
+            return None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is not None:
+            try:
+                return self._open_file(self.path)
+            except (sqlite3.Error, OSError):
+                self._delete_files(self.path)
+                self.rebuilt = True
+                try:
+                    return self._open_file(self.path)
+                except (sqlite3.Error, OSError):
+                    pass
+        self.path = None
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        self._prepare(connection)
+        return connection
+
+    def _open_file(self, path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
+        try:
+            with suppress(sqlite3.Error):  # WAL is an optimisation (not on every file system)
+                connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._prepare(connection)
+            # Read a row through: a damaged file fails here, not in the middle of a scan.
+            connection.execute("SELECT * FROM articles LIMIT 1").fetchall()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    @staticmethod
+    def _delete_files(path: Path) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with suppress(OSError):
+                os.unlink(f"{path}{suffix}")
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        """Create the tables, or check the schema version; a stale summary fingerprint
+        empties the rows. Raises sqlite3.Error for an index to rebuild."""
+        with connection:
+            connection.executescript(_SCHEMA)
+            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+            version = meta.get("schema_version")
+            if version is None:
+                connection.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+            elif version != str(SCHEMA_VERSION):
+                raise sqlite3.DatabaseError(f"catalog index schema {version}, not {SCHEMA_VERSION}")
+            if meta.get("fingerprint") != _fingerprint():
+                connection.execute("DELETE FROM articles")
+                connection.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (_fingerprint(),)
+                )
+
+    def close(self) -> None:
+        with suppress(sqlite3.Error):
+            self.connection.close()
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def _stored(self) -> dict[str, tuple[Any, ...]]:
+        rows = self.connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM articles")
+        return {row[0]: row for row in rows}
+
+    def _reset(self) -> dict[str, tuple[Any, ...]]:
+        """A fresh index after a read failed (the file is deleted and made again)."""
+        self.close()
+        if self.path is not None:
+            self._delete_files(self.path)
+            self.rebuilt = True
+        self.connection = self._open()
+        try:
+            return self._stored()
+        except sqlite3.Error:
+            return {}
+
+    def scan(
+        self, annotations_dir: str | Path | None = None, batch: int | None = None
+    ) -> Iterator[list[CatalogEntry]]:
+        """The listing in :func:`find_articles` order, ``batch`` entries (default
+        :data:`BATCH`, read at call time) at a time."""
+        batch = batch or BATCH
+        try:
+            stored = self._stored()
+        except sqlite3.Error:
+            stored = self._reset()
+        writable = True
+        seen: set[str] = set()
+        pending: list[tuple[Any, ...]] = []
+        entries: list[CatalogEntry] = []
+        for article_path, library_root in find_articles([self.root], non_regular=True):
+            entry, row = self._entry(article_path, library_root, annotations_dir, stored)
+            seen.add(entry.relative)
+            entries.append(entry)
+            if row is not None:
+                pending.append(row)
+            if len(entries) >= batch:
+                writable = writable and self._write(pending)
+                pending = []
+                yield entries
+                entries = []
+        writable = writable and self._write(pending)
+        gone = [relative for relative in stored if relative not in seen]
+        if writable and gone:
+            try:
+                with self.connection:
+                    self.connection.executemany(
+                        "DELETE FROM articles WHERE relative = ?", ((r,) for r in gone)
+                    )
+            except sqlite3.Error:
+                pass
+        if entries:
+            yield entries
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> bool:
+        """Store ``rows`` in one transaction; False when the index cannot be written."""
+        if not rows:
+            return True
+        try:
+            with self.connection:
+                self.connection.executemany(_INSERT, rows)
+        except sqlite3.Error:
+            return False
+        return True
+
+    def _entry(
+        self,
+        article_path: Path,
+        library_root: Path,
+        annotations_dir: str | Path | None,
+        stored: dict[str, tuple[Any, ...]],
+    ) -> tuple[CatalogEntry, tuple[Any, ...] | None]:
+        """The entry of one article, from its row when its stamps are unchanged; and the
+        row to store (None when the stored one holds)."""
+        try:
+            relative = article_path.relative_to(library_root).as_posix()
+        except ValueError:
+            relative = article_path.name
+        a_stamp, a_mtime, regular = _stamp(article_path)
+        side = sidecar_path(article_path, annotations_dir, library_root)
+        s_stamp, s_mtime, _ = _stamp(side)
+        row = stored.get(relative)
+        if (
+            row is not None
+            and row[8]  # trusted
+            and a_stamp != MISSING
+            and tuple(row[1:4]) == a_stamp
+            and row[4] == str(side)
+            and tuple(row[5:8]) == s_stamp
+        ):
+            return _from_row(row, article_path), None
+        started = time.time()
+        entry = summarise_entry(article_path, library_root, annotations_dir)
+        # A regular file whose stamps were both taken well after their last change can be
+        # trusted next time; an unreadable, odd or just-written one is looked at again.
+        trusted = (
+            a_stamp != MISSING
+            and regular
+            and started - max(a_mtime, s_mtime) >= RACY_SECONDS
+            and _stamp(article_path)[0] == a_stamp
+            and _stamp(side)[0] == s_stamp
+        )
+        return entry, _to_row(entry, a_stamp, str(side), s_stamp, trusted)
+
+
+def _to_row(
+    entry: CatalogEntry, a_stamp: Stamp, side: str, s_stamp: Stamp, trusted: bool
+) -> tuple[Any, ...]:
+    return (
+        entry.relative,
+        *a_stamp,
+        side,
+        *s_stamp,
+        int(trusted),
+        entry.title,
+        entry.source,
+        entry.date,
+        entry.language,
+        entry.direction,
+        entry.annotations,
+        entry.orphaned,
+        json.dumps(entry.tags, ensure_ascii=False),
+        json.dumps(entry.all_tags, ensure_ascii=False),
+        entry.modified,
+        entry.error,
+        entry.sidecar_error,
+        entry.folded,
+    )
+
+
+def _from_row(row: tuple[Any, ...], article_path: Path) -> CatalogEntry:
+    (relative, *_stamps) = row[:9]
+    title, source, date, language, direction = row[9:14]
+    annotations, orphaned, tags, all_tags, modified, error, sidecar_error, folded = row[14:]
+    all_tags_tuple = tuple(json.loads(all_tags))
+    return CatalogEntry(
+        path=article_path,
+        relative=relative,
+        title=title,
+        source=source,
+        date=date,
+        language=language,
+        direction="rtl" if direction == "rtl" else "ltr",
+        annotations=annotations,
+        orphaned=orphaned,
+        tags=tuple((tag, count) for tag, count in json.loads(tags)),
+        modified=modified,
+        error=error,
+        sidecar_error=sidecar_error,
+        all_tags=all_tags_tuple,
+        folded=folded or filter_text(title, relative, all_tags_tuple),
+    )
+
+
+def scan_catalog(
+    root: str | Path,
+    annotations_dir: str | Path | None = None,
+    *,
+    batch: int | None = None,
+    index_path: Path | None = None,
+) -> Iterator[list[CatalogEntry]]:
+    """The library listing of ``root`` in batches, through its catalog index.
+
+    The same entries as :func:`reader.library.catalog.scan_library`, in the same order; a
+    single file is listed without an index. Raises :class:`~reader.library.find.LibraryError`
+    (when iterated) if ``root`` is not a file or folder.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        entries = list(catalog.scan_library(root, annotations_dir))
+        if entries:
+            yield entries
+        return
+    index = CatalogIndex(root, path=index_path)
+    try:
+        yield from index.scan(annotations_dir, batch)
+    finally:
+        index.close()
