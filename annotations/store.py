@@ -37,12 +37,15 @@ __all__ = [
     "LOCK_TIMEOUT",
     "SIDECAR_SUFFIX",
     "STALE_TEMPORARY_AGE",
+    "DiskChange",
+    "DiskStamp",
     "Sidecar",
     "SidecarError",
     "SidecarReadOnly",
     "SidecarWriteError",
     "atomic_write",
     "canonical_json",
+    "disk_stamp",
     "open_sidecar",
     "reanchor_set",
     "remove_stale_temporaries",
@@ -80,8 +83,133 @@ def canonical_json(annotations: AnnotationSet) -> str:
 
 
 def _dumps(data: dict[str, object]) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\\n"``, faster.
+
+    The standard library encodes with ``indent`` in pure Python (a save of 10,000
+    annotations spent most of its time there). The same bytes come from writing the
+    layout here and each string with the C string encoder that ``json.dumps`` itself
+    uses; any other value (a float, nested data in a key hamish does not know) goes
+    through ``json.dumps`` with the same options, its lines indented to where it sits.
+    So NaN and infinity are refused (ValueError) and lone surrogates pass through to
+    the UTF-8 encode, which refuses them, exactly as before. ``tests/unit/
+    test_canonical_writer.py`` checks byte equality with ``json.dumps`` on generated data.
+    """
+    return _value(data, "\n") + "\n"
+
+
+_encode_string = json.encoder.encode_basestring  # the C one when the accelerator is there
+
+
+def _fallback(value: object, newline: str) -> str:
     # allow_nan=False: a NaN would make a file no JSON reader opens (validation says why).
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    return text.replace("\n", newline) if newline != "\n" else text
+
+
+#: The keys of an annotation as ``Annotation.to_json`` writes them (without the optional ones).
+_ANNOTATION_KEYS = (
+    "id", "start", "end", "quote", "prefix", "suffix", "tags",
+    "note", "author", "created", "modified", "status",
+)  # fmt: skip
+_ANNOTATION_TEMPLATE = (
+    "{\n      " + ",\n      ".join(f'"{key}": %s' for key in _ANNOTATION_KEYS) + "%s\n    }"
+)
+
+
+def _annotations(items: list[object]) -> str:
+    """The ``annotations`` list, at its place in the sidecar: one template an annotation."""
+    if not items:
+        return "[]"
+    encode = _encode_string
+    parts = []
+    for item in items:
+        if type(item) is dict:
+            keys = tuple(item)
+            simple = keys[:12] == _ANNOTATION_KEYS and len(keys) <= 13
+            tags = item.get("tags")
+            if (
+                simple
+                and type(item["start"]) is int
+                and type(item["end"]) is int
+                and type(tags) is list
+            ):
+                try:
+                    if tags:
+                        shown = (
+                            "[\n        "
+                            + ",\n        ".join([encode(tag) for tag in tags])
+                            + "\n      ]"
+                        )
+                    else:
+                        shown = "[]"
+                    rest = ""
+                    if len(keys) == 13:
+                        last = keys[12]
+                        rest = f",\n      {encode(last)}: {_value(item[last], _INNER)}"
+                    parts.append(
+                        _ANNOTATION_TEMPLATE
+                        % (
+                            encode(item["id"]),
+                            int.__repr__(item["start"]),
+                            int.__repr__(item["end"]),
+                            encode(item["quote"]),
+                            encode(item["prefix"]),
+                            encode(item["suffix"]),
+                            shown,
+                            encode(item["note"]),
+                            encode(item["author"]),
+                            encode(item["created"]),
+                            encode(item["modified"]),
+                            encode(item["status"]),
+                            rest,
+                        )
+                    )
+                    continue
+                except TypeError:  # a value that is not a string: the general way
+                    pass
+        parts.append(_value(item, "\n    "))
+    return "[\n    " + ",\n    ".join(parts) + "\n  ]"
+
+
+_INNER = "\n      "  # where an annotation's keys start
+
+
+def _value(value: object, newline: str) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it where its lines start with ``newline``."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)  # type: ignore[arg-type]
+    if kind is int:
+        return int.__repr__(value)
+    if kind is list:
+        items: list[object] = value  # type: ignore[assignment]
+        if not items:
+            return "[]"
+        inner = newline + "  "
+        if all(type(item) is str for item in items):
+            parts = [_encode_string(item) for item in items]  # type: ignore[arg-type]
+        else:
+            parts = [_value(item, inner) for item in items]
+        return "[" + inner + ("," + inner).join(parts) + newline + "]"
+    if kind is dict:
+        mapping: dict[object, object] = value  # type: ignore[assignment]
+        if not mapping:
+            return "{}"
+        if not all(type(key) is str for key in mapping):
+            return _fallback(value, newline)  # json.dumps's own key conversions
+        inner = newline + "  "
+        fields = [
+            _encode_string(key)  # type: ignore[arg-type]
+            + ": "
+            + (
+                _annotations(item)
+                if key == "annotations" and newline == "\n" and type(item) is list
+                else _value(item, inner)
+            )
+            for key, item in mapping.items()
+        ]
+        return "{" + inner + ("," + inner).join(fields) + newline + "}"
+    return _fallback(value, newline)
 
 
 def _writable(annotations: AnnotationSet, path: Path) -> bytes:
@@ -177,6 +305,33 @@ def _digest(raw: bytes | None) -> str | None:
     return None if raw is None else hashlib.sha256(raw).hexdigest()
 
 
+#: What a stat says of a sidecar file: size, modification time and inode. A save by
+#: rename (hamish's, most editors') gives a new inode; an edit in place a new mtime.
+DiskStamp = tuple[int, int, int]
+
+
+def _stamp_of(info: os.stat_result) -> DiskStamp:
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def disk_stamp(path: Path) -> DiskStamp | None:
+    """The stamp of the file at ``path`` (a link followed); None if there is none."""
+    try:
+        return _stamp_of(os.stat(path))
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DiskChange:
+    """A version of the sidecar that another process saved, read but not merged yet."""
+
+    since: str | None  # the digest of the version we knew when it was read
+    digest: str | None  # None: the file was deleted
+    stamp: DiskStamp | None
+    parsed: _Parsed | None
+
+
 class Sidecar:
     """The annotations of one article, as loaded, edited and saved by one process."""
 
@@ -190,6 +345,8 @@ class Sidecar:
         self.changed_on_load = False
         self._base: AnnotationSet | None = None
         self._disk_digest: str | None = None
+        self._disk_stamp: DiskStamp | None = None  # the stat of the version we know
+        self.merged_on_save = False  # the last save merged another process's changes
         self.annotations = AnnotationSet.empty(article_file, text)
 
     @property
@@ -211,8 +368,10 @@ class Sidecar:
 
     def load(self) -> AnnotationSet:
         """Read the sidecar (if any) and re-anchor it to the article's text."""
+        stamp = disk_stamp(self.path)  # before the read: a change during it is seen later
         raw = self._read_raw()
         self._disk_digest = _digest(raw)
+        self._disk_stamp = None if raw is None else stamp
         if raw is None:
             self.read_only = None
             self._base = None
@@ -225,23 +384,59 @@ class Sidecar:
         self.annotations = parsed.annotations
         return self.annotations
 
-    def refresh(self) -> bool:
-        """Merge changes another process saved since we last read; True if there were any."""
+    def disk_changed(self) -> bool:
+        """Whether the file's stamp differs from the version we know: a stat, no read."""
+        return disk_stamp(self.path) != self._disk_stamp
+
+    def read_changes(self) -> DiskChange | None:
+        """Another process's version of the file, read and parsed; None if it is ours.
+
+        Nothing is read when the stamp is the one we know; a file touched without a change
+        (same bytes) only updates the stamp. Changes nothing else: :meth:`take_changes`
+        merges what this returns. Safe in a worker thread (with no other use of this
+        object at the same time).
+        """
+        stamp = disk_stamp(self.path)
+        if stamp == self._disk_stamp:
+            return None
         raw = self._read_raw()
         digest = _digest(raw)
         if digest == self._disk_digest:
-            return False
-        if raw is None:  # deleted on disk: keep ours; the next save writes it again
-            self._disk_digest = None
+            self._disk_stamp = None if raw is None else stamp
+            return None
+        parsed = None if raw is None else self._parse(raw)
+        return DiskChange(self._disk_digest, digest, stamp, parsed)
+
+    def take_changes(self, change: DiskChange, ours: AnnotationSet) -> AnnotationSet | None:
+        """``ours`` merged with ``change`` (which becomes the base of the next merge).
+
+        None when ``change`` is stale (a save or another read came between): nothing is
+        taken, and the next :meth:`read_changes` reads the file again.
+        """
+        if change.since != self._disk_digest:
+            return None
+        self._disk_digest = change.digest
+        self._disk_stamp = change.stamp
+        if change.parsed is None:  # deleted on disk: keep ours; the next save writes it again
             self._base = None
-            return True
-        parsed = self._parse(raw)
-        self._disk_digest = digest
-        if parsed.problem:
-            self.read_only = parsed.problem
-            return True
-        self.annotations = merge_sets(self._base, self.annotations, parsed.annotations)
-        self._base = parsed.annotations
+            self._disk_stamp = None
+            self.annotations = ours
+            return ours
+        if change.parsed.problem:
+            self.read_only = change.parsed.problem
+            self.annotations = ours
+            return ours
+        merged = merge_sets(self._base, ours, change.parsed.annotations)
+        self._base = change.parsed.annotations
+        self.annotations = merged
+        return merged
+
+    def refresh(self) -> bool:
+        """Merge changes another process saved since we last read; True if there were any."""
+        change = self.read_changes()
+        if change is None:
+            return False
+        self.take_changes(change, self.annotations)
         return True
 
     def retext(self, text: str) -> AnnotationSet:
@@ -287,10 +482,16 @@ class Sidecar:
             os.close(os.open(lock_path, os.O_WRONLY | os.O_CREAT, 0o666))
             lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
             with lock:
-                raw = self._read_raw()
-                digest = _digest(raw)
                 merged = ours
                 base = self._base
+                # The file is read (and hashed) only when its stamp says it changed.
+                stamp = disk_stamp(self.path)
+                if stamp is not None and stamp == self._disk_stamp:
+                    raw, digest = None, self._disk_digest
+                else:
+                    raw = self._read_raw()
+                    digest = _digest(raw)
+                self.merged_on_save = False
                 if digest != self._disk_digest:
                     if raw is None:
                         base = None
@@ -300,9 +501,10 @@ class Sidecar:
                             self.read_only = theirs.problem
                             raise SidecarReadOnly(theirs.problem)
                         merged = merge_sets(base, ours, theirs.annotations)
+                        self.merged_on_save = True
                 data = _writable(merged, self.path)
                 target = _write_target(self.path)
-                atomic_write(target, data)
+                written = atomic_write(target, data)
                 remove_stale_temporaries(target)
         except Timeout:
             raise SidecarWriteError(
@@ -314,6 +516,7 @@ class Sidecar:
             ) from None
         self._base = merged
         self._disk_digest = _digest(data)
+        self._disk_stamp = _stamp_of(written)
         self.annotations = merged
         return merged
 
@@ -379,8 +582,12 @@ def remove_stale_temporaries(path: Path, *, now: float | None = None) -> int:
     return removed
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or the new, never half."""
+def atomic_write(path: Path, data: bytes) -> os.stat_result:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new, never half.
+
+    Returns the stat of the file written (taken before the rename, which keeps its size,
+    mtime and inode): the stamp a poll compares with.
+    """
     mode = _mode_for(path)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -388,6 +595,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            written = os.fstat(handle.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
@@ -397,6 +605,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             pass
         raise
     _fsync_folder(path.parent)
+    return written
 
 
 def _mode_for(path: Path) -> int:

@@ -5,6 +5,13 @@ goes through :class:`annotations.History` (so it can be undone) and is saved at 
 through the sidecar store (atomic, locked, merged). A failed save keeps the work in
 memory, marks the session unsaved with the reason, and the next edit tries again.
 
+Saves in the background: the session's state in memory is the truth and an edit changes
+it at once. Called directly, an edit saves before it returns; inside
+:meth:`AnnotationSession.saving_in_background` (the article screen's keys), with a
+``background`` runner set, it only asks for a save: one save runs at a time in a worker
+thread, and the edits made while it runs are folded into one next save of the latest
+state. The :class:`annotations.Sidecar` is used under one lock, by one thread at a time.
+
 Changes flow one way: after every edit, undo, redo, retry and merged outside change the
 session calls its ``on_change`` listener with the new annotations; the article screen
 turns that into one message that the view and the panel each handle.
@@ -13,8 +20,10 @@ turns that into one message that the view and the panel each handle.
 from __future__ import annotations
 
 import os
+import threading
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +39,9 @@ from annotations import (
     open_sidecar,
     respan,
 )
+from annotations.merge import merge_sets
 from annotations.model import text_sha256
-from annotations.store import reanchor_set
+from annotations.store import DiskChange, reanchor_set
 from annotations.tagset import Tagset, TagsetError, normalize_tag
 from reader.library.article import Article, ArticleError, load_article
 from reader.tagsets import find_reader_tagset, reader_tagset_report
@@ -39,6 +49,8 @@ from reader.tagsets import find_reader_tagset, reader_tagset_report
 RECENT_LIMIT = 12
 
 ChangeListener = Callable[[AnnotationSet], None]
+#: Runs a job in a worker thread; the job returns what to call back on the UI thread.
+BackgroundRunner = Callable[[Callable[[], Callable[[], None]]], None]
 #: CURSOR_WORDS characters at the cursor are looked for in a reloaded text, to keep it there.
 CURSOR_WORDS = 24
 
@@ -48,7 +60,27 @@ class SaveState:
     """What the status line says about saving."""
 
     saved: bool
-    message: str  # "saved", "read-only: …", "not saved: …"
+    message: str  # "saved", "saving…", "read-only: …", "not saved: …"
+    saving: bool = False  # a save is under way (in the background)
+
+    @property
+    def failed(self) -> bool:
+        """The last save failed, or saving is refused (read-only): the work is not on disk."""
+        return not self.saved and not self.saving
+
+
+SAVING = SaveState(False, "saving…", saving=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Finished:
+    """What a background save did, waiting to be taken on the UI thread."""
+
+    generation: int  # of the state it wrote
+    snapshot: AnnotationSet
+    merged: AnnotationSet | None  # what was written; None: failed, or nothing to write
+    outside: bool  # the save merged another process's changes
+    error: SidecarError | None  # why it failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +215,18 @@ class AnnotationSession:
         self.sidecar: Sidecar = open_sidecar(
             article_path, text, annotations_dir=annotations_dir, library_root=library_root
         )
+        # The truth in memory; the sidecar object is only used under ``_lock``.
+        self._state: AnnotationSet = self.sidecar.annotations
+        self._lock = threading.Lock()
+        #: Set by the article screen: runs a save in a worker (see saving_in_background).
+        self.background: BackgroundRunner | None = None
+        #: Told the save state when a background save ends (the screen's status, a toast).
+        self.on_saved: Callable[[SaveState], None] | None = None
+        self._deferred = 0  # inside saving_in_background
+        self._saving = False  # a background save runs, or its result is not taken yet
+        self._finished: _Finished | None = None
+        self._generation = 0  # counts the states committed
+        self._written = 0  # the generation last written to disk
         self.tagset_problems: list[str] = []
         if tagset is None:
             try:
@@ -210,7 +254,12 @@ class AnnotationSession:
     # -- reading -------------------------------------------------------------
     @property
     def annotations(self) -> AnnotationSet:
-        return self.sidecar.annotations
+        return self._state
+
+    @property
+    def saving(self) -> bool:
+        """A save runs in the background, or edits wait for the next one."""
+        return self._saving or (self._written < self._generation and self.state.saving)
 
     @property
     def read_only(self) -> str | None:
@@ -284,17 +333,109 @@ class AnnotationSession:
             self.state = SaveState(False, f"read-only: {self.read_only}")
             raise SidecarError(self.read_only)
         state = self._follow_article(state)
-        try:
-            self.sidecar.save(state)
-            self.state = SaveState(True, "saved")
-        except SidecarError as error:
-            self.sidecar.annotations = state  # keep the work; the next edit saves again
-            self.state = SaveState(False, f"not saved: {error}")
-            self._save_failed()
+        self._state = state
+        self._generation += 1
+        if self.background is not None and self._deferred:
+            self._save_later()
         else:
-            self._saved()
+            self._save_now()
         self._changed()
-        return self.sidecar.annotations
+        return self._state
+
+    @contextmanager
+    def saving_in_background(self) -> Iterator[None]:
+        """Edits made inside only ask for a save, which runs in ``background``."""
+        self._deferred += 1
+        try:
+            yield
+        finally:
+            self._deferred -= 1
+
+    # -- saving ------------------------------------------------------------------
+    def _save_now(self) -> None:
+        """Write the current state before returning (waits for a save in the background)."""
+        with self._lock:
+            self._take_finished()
+            generation, snapshot = self._generation, self._state
+            if self._written >= generation:
+                return  # a background save wrote this state already
+            try:
+                merged = self.sidecar.save(snapshot)
+            except SidecarError as error:
+                self._failed(error)
+                return
+            self._written = generation
+        self._state = merged
+        self.state = SaveState(True, "saved")
+        self._saved()
+
+    def _save_later(self) -> None:
+        """Ask for a save: start one, or let the one under way start the next."""
+        self.state = SAVING
+        if self._saving:
+            return  # folded into the next save, started when this one ends
+        runner = self.background
+        assert runner is not None
+        self._saving = True
+        generation, snapshot = self._generation, self._state
+        runner(lambda: self._save_in_worker(generation, snapshot))
+
+    def _save_in_worker(self, generation: int, snapshot: AnnotationSet) -> Callable[[], None]:
+        """The worker's part: write ``snapshot``; returns what the UI thread does next."""
+        with self._lock:
+            if self._written >= generation:  # a save on the UI thread came first
+                self._finished = _Finished(generation, snapshot, None, False, None)
+                return self._background_done
+            try:
+                merged = self.sidecar.save(snapshot)
+            except SidecarError as error:
+                self._finished = _Finished(generation, snapshot, None, False, error)
+            else:
+                self._written = generation
+                outside = self.sidecar.merged_on_save
+                self._finished = _Finished(generation, snapshot, merged, outside, None)
+        return self._background_done
+
+    def _background_done(self) -> None:
+        """On the UI thread, after a background save: take its result, start the next."""
+        self._take_finished()
+        if self._saving:
+            return
+        if self._generation > self._written and self.state.saving:
+            self._save_later()  # the edits made while it ran: one save of the latest
+        if self.on_saved is not None:
+            self.on_saved(self.state)
+
+    def _take_finished(self) -> None:
+        """Apply what the last background save did (on the UI thread, or under the lock)."""
+        finished, self._finished = self._finished, None
+        if finished is None:
+            return
+        self._saving = False
+        if finished.error is not None:
+            if finished.generation >= self._written:
+                self._failed(finished.error)
+            return
+        merged = finished.merged
+        if merged is not None and finished.outside:
+            # another process's changes: merged into what we hold now
+            if finished.generation == self._generation:
+                self._state = merged
+            else:
+                self._state = merge_sets(finished.snapshot, self._state, merged)
+            self._changed()
+        if self._written >= self._generation:
+            self.state = SaveState(True, "saved")
+            self._saved()
+
+    def _failed(self, error: SidecarError) -> None:
+        self.state = SaveState(False, f"not saved: {error}")
+        self._save_failed()  # keep the work; the next edit saves again
+
+    def flush(self) -> None:
+        """Wait for the save under way and write any edit made since (e.g. on quit)."""
+        if self._saving or (self._written < self._generation and self.state.saving):
+            self._save_now()
 
     # -- recovery (reader/recovery.py): unsaved work survives a quit or a crash --------
     def _save_failed(self) -> None:
@@ -394,7 +535,7 @@ class AnnotationSession:
         return step.label
 
     def retry_save(self) -> None:
-        if not self.state.saved and not self.read_only:
+        if self.state.failed and not self.read_only:
             self._commit(self.annotations)
 
     # -- the article's own file: it may change on disk while it is open ----------
@@ -444,7 +585,10 @@ class AnnotationSession:
         self.text = article.text
         self._sha = text_sha256(article.text)
         self._stamp = stamp if stamp is not None else file_stamp(self.article_path)
-        summary = Reanchored.between(before, self.sidecar.retext(article.text))
+        with self._lock:  # rare (the file changed on disk): waits for a save under way
+            self.sidecar.annotations = self._state
+            self._state = self.sidecar.retext(article.text)
+        summary = Reanchored.between(before, self._state)
         self._index()
         if self.on_reload is not None:
             self.on_reload(article, summary)
@@ -468,9 +612,9 @@ class AnnotationSession:
             if article is None:
                 self._stamp = stamp
             else:
-                self.sidecar.annotations = state
+                self._state = state
                 self._retext(article, stamp)
-                state = self.sidecar.annotations
+                state = self._state
         text = self.text
         if any(
             a.status != "orphaned" and text[a.start : a.end] != a.quote for a in state.annotations
@@ -479,14 +623,45 @@ class AnnotationSession:
         return state
 
     def refresh(self) -> bool:
-        """Merge changes saved by someone else since we last read; True if any."""
-        try:
-            changed = self.sidecar.refresh()
-        except SidecarError as error:
-            self.state = SaveState(False, f"not read: {error}")
+        """Merge changes saved by someone else since we last read; True if any.
+
+        Reads only when the sidecar's stat changed. Blocks while a save runs: the article
+        screen polls with :meth:`read_outside` in a worker and :meth:`take_outside`.
+        """
+        with self._lock:
+            try:
+                change = self.sidecar.read_changes()
+            except SidecarError as error:
+                self.state = SaveState(False, f"not read: {error}")
+                return False
+        return change is not None and self.take_outside(change)
+
+    def sidecar_changed(self) -> bool:
+        """Whether the sidecar's stat differs from the version we know (no read)."""
+        return self.sidecar.disk_changed()
+
+    def read_outside(self) -> DiskChange | None:
+        """Another process's version of the sidecar, read and parsed, not merged: for a
+        worker thread (waits for a save under way). Raises :class:`SidecarError`."""
+        with self._lock:
+            return self.sidecar.read_changes()
+
+    def take_outside(self, change: DiskChange) -> bool:
+        """Merge ``change`` (from :meth:`read_outside`) into the session; True if taken.
+
+        Never waits: while a save holds the sidecar, or when ``change`` is stale, nothing
+        is taken and the next poll reads again.
+        """
+        if not self._lock.acquire(blocking=False):
             return False
-        if changed:
-            if self.read_only:
-                self.state = SaveState(False, f"read-only: {self.read_only}")
-            self._changed()
-        return changed
+        try:
+            merged = self.sidecar.take_changes(change, self._state)
+        finally:
+            self._lock.release()
+        if merged is None:
+            return False
+        self._state = merged
+        if self.read_only:
+            self.state = SaveState(False, f"read-only: {self.read_only}")
+        self._changed()
+        return True

@@ -30,6 +30,7 @@ from reader.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
+    from annotations.store import DiskChange
     from annotations.tagset import Tagset
     from reader.text.layout import LayoutOptions
     from reader.tui.session import AnnotationSession, FileStamp, Reanchored
@@ -42,6 +43,9 @@ SYNC_LOAD_BYTES = 2_000_000  # larger articles load in a worker behind a preview
 SEARCH_HINT = "Search (Arabic-aware: hamza and alef forms, taa marbuta, harakat, tatweel ignored)"
 PREVIEW_BYTES = 256 * 1024
 SIDECAR_POLL_SECONDS = 2.0
+#: A sidecar up to this size is opened and re-read on the event loop (a few ms); a larger
+#: one in a worker thread, so that a 200 MB sidecar never freezes the screen.
+SYNC_SIDECAR_BYTES = 128 * 1024
 SESSION_DELAY = 0.02  # seconds: the first frame is painted before annotations load
 FULL_LOAD_DELAY = 0.25  # seconds
 STATUS_SEPARATOR = " · "
@@ -225,6 +229,7 @@ class ArticleScreen(Screen[None]):
         self.bidi_overrides = False  # the article holds bidi override/embedding/isolate controls
         self._status = ""  # what the status line says, logical (laid out again on resize)
         self._layout_timer: Timer | None = None
+        self._close_after_save = False  # q pressed while a save ran: leave once it ends
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="header")
@@ -363,7 +368,9 @@ class ArticleScreen(Screen[None]):
             before.append(BIDI_OVERRIDES)
         session = self.session
         if session is not None:
-            before.append(("● " if session.state.saved else "✗ ") + isolate(session.state.message))
+            state = session.state
+            mark = "○ " if state.saving else "● " if state.saved else "✗ "
+            before.append(mark + isolate(state.message))
         file_name = isolate(self.path.name)
         after.extend([file_name, f"offset {view.cursor}"])
         selection = view.selection
@@ -501,6 +508,10 @@ class ArticleScreen(Screen[None]):
                 self.app.pop_screen()
 
         session = self.session
+        if session is not None and session.saving:
+            self._close_after_save = True  # the save ends in the background, then we leave
+            self.set_status(self._describe())
+            return
         if session is None or not session.unsaved_changes:
             leave()
             return
@@ -512,9 +523,16 @@ class ArticleScreen(Screen[None]):
 
         self.app.push_screen(UnsavedChanges(session), answered)
 
+    def on_unmount(self) -> None:
+        """Leaving (or quitting): a save still under way ends, and edits since are written."""
+        session = self.session
+        if session is not None and session.saving:
+            session.flush()
+
     # -- annotations ----------------------------------------------------------------
     def _open_session(self, article: Article) -> None:
-        from reader.tui.session import AnnotationSession
+        """Open the annotations: on the event loop for a small sidecar, else in a worker."""
+        from annotations import sidecar_path
 
         app = self.app
         root = self.path.parent
@@ -522,6 +540,28 @@ class ArticleScreen(Screen[None]):
             library_root = getattr(screen, "root", None)
             if library_root is not None:
                 root = library_root
+        try:
+            size = sidecar_path(self.path, app.annotations_dir, root).stat().st_size
+        except OSError:
+            size = 0
+        if size <= SYNC_SIDECAR_BYTES:
+            self._session_opened(article, *self._new_session(article, root))
+            return
+        self.set_status(f"Reading annotations ({size / 1e6:.1f} MB)…")
+        self._open_session_in_worker(article, root)
+
+    @work(thread=True, exclusive=True, group="session")
+    def _open_session_in_worker(self, article: Article, root: Path) -> None:
+        opened = self._new_session(article, root)
+        self.app.call_from_thread(self._session_opened, article, *opened)
+
+    def _new_session(
+        self, article: Article, root: Path
+    ) -> tuple[AnnotationSession | None, str | None]:
+        """The session of ``article`` (reads its sidecar and tagset: safe in a worker)."""
+        from reader.tui.session import AnnotationSession
+
+        app = self.app
         try:
             session = AnnotationSession(
                 self.path,
@@ -532,8 +572,17 @@ class ArticleScreen(Screen[None]):
                 on_change=self._annotations_changed,
             )
         except Exception as error:  # a tagset or sidecar problem must not stop reading
-            display.notify(self, f"Annotations unavailable: {error}", severity="error", timeout=8)
+            return None, str(error)
+        return session, None
+
+    def _session_opened(
+        self, article: Article, session: AnnotationSession | None, problem: str | None
+    ) -> None:
+        if session is None:
+            display.notify(self, f"Annotations unavailable: {problem}", severity="error", timeout=8)
             return
+        session.background = self._run_save
+        session.on_saved = self._saved
         self.session = session
         if session.read_only:
             display.notify(self, session.read_only, severity="warning", timeout=8)
@@ -561,7 +610,8 @@ class ArticleScreen(Screen[None]):
 
         def answered(restore: bool | None) -> None:
             if restore:
-                session.restore(recovered)
+                with session.saving_in_background():
+                    session.restore(recovered)
                 self._after_edit(f"Restored {len(recovered.annotations)} annotations")
                 return
             try:
@@ -584,16 +634,66 @@ class ArticleScreen(Screen[None]):
             for widget in widgets:
                 widget.post_message(self.AnnotationsChanged(annotations, session.tagset))
 
+    def _run_save(self, job: Callable[[], Callable[[], None]]) -> None:
+        """The session's background runner: ``job`` in a worker, its answer on the loop."""
+
+        def save() -> None:
+            done = job()
+            try:
+                self.app.call_from_thread(done)
+            except RuntimeError:  # the app is closing: on_unmount flushes instead
+                pass
+
+        self.run_worker(save, thread=True, group="save", name="save", exit_on_error=False)
+
+    def _saved(self, state: object) -> None:
+        """A background save ended: the status line, a toast on failure, a pending close."""
+        session = self.session
+        if session is None:
+            return
+        self.set_status(self._describe())
+        if session.state.failed:
+            display.notify(self, session.state.message, severity="error", timeout=8)
+        if self._close_after_save and not session.saving:
+            self._close_after_save = False
+            self.action_close()
+
     def _poll_sidecar(self) -> None:
         """Every SIDECAR_POLL_SECONDS: has the article file changed (a stat; the text is
-        read in a worker only when the stat differs), then merge the sidecar's changes."""
+        read in a worker only when the stat differs), then has the sidecar (a stat too; a
+        large one is read in a worker), and merge its changes."""
         session = self.session
         if session is None:
             return
         stamp = session.article_changed()
         if stamp is not None:
             self._check_article(session, stamp)
-        if session.refresh():
+        if not session.sidecar_changed():
+            return
+        try:
+            size = session.sidecar.path.stat().st_size
+        except OSError:
+            size = 0
+        if size > SYNC_SIDECAR_BYTES or session.saving:
+            self._read_sidecar(session)
+        elif session.refresh():
+            display.notify(self, "Annotations changed on disk: merged", timeout=3)
+
+    @work(thread=True, exclusive=True, group="sidecar-watch")
+    def _read_sidecar(self, session: AnnotationSession) -> None:
+        """Read another process's version of the sidecar (off the event loop)."""
+        from annotations import SidecarError
+
+        try:
+            change = session.read_outside()
+        except SidecarError as error:
+            self.app.call_from_thread(self.set_status, f"not read: {error}")
+            return
+        if change is not None:
+            self.app.call_from_thread(self._sidecar_read, session, change)
+
+    def _sidecar_read(self, session: AnnotationSession, change: DiskChange) -> None:
+        if session is self.session and session.take_outside(change):
             display.notify(self, "Annotations changed on disk: merged", timeout=3)
 
     @work(thread=True, exclusive=True, group="article-watch")
@@ -631,7 +731,8 @@ class ArticleScreen(Screen[None]):
         elif article is None:
             session.keep_stamp(stamp)  # touched, or rewritten with the same text
         else:
-            session.reload(article, stamp)  # tells _article_reloaded, then saves
+            with session.saving_in_background():
+                session.reload(article, stamp)  # tells _article_reloaded, then saves
 
     def _article_reloaded(self, article: Article, moved: Reanchored) -> None:
         """The session follows the article to a new text: show it, say what moved.
@@ -693,7 +794,7 @@ class ArticleScreen(Screen[None]):
         return under[0] if under else None
 
     def _after_edit(self, message: str) -> None:
-        if self.session is not None and not self.session.state.saved:
+        if self.session is not None and self.session.state.failed:
             display.notify(self, self.session.state.message, severity="error", timeout=8)
         else:
             display.notify(self, message, timeout=2)
@@ -721,7 +822,8 @@ class ArticleScreen(Screen[None]):
             def create(tags: list[str] | None) -> None:
                 if tags is None:
                     return
-                annotation = session.add(selection.start, selection.end, tags)
+                with session.saving_in_background():
+                    annotation = session.add(selection.start, selection.end, tags)
                 view.clear_selection()
                 self._after_edit(f"Annotated {annotation.end - annotation.start} characters")
 
@@ -738,7 +840,8 @@ class ArticleScreen(Screen[None]):
 
         def retag(tags: list[str] | None) -> None:
             if tags is not None:
-                session.set_tags(target.id, tags)
+                with session.saving_in_background():
+                    session.set_tags(target.id, tags)
                 self._after_edit("Tags changed")
 
         self._pick_tags("Tags of this annotation", list(target.tags), retag)
@@ -759,10 +862,12 @@ class ArticleScreen(Screen[None]):
             if note is None:
                 return
             if target is not None:
-                session.set_note(target.id, note)
+                with session.saving_in_background():
+                    session.set_note(target.id, note)
                 self._after_edit("Note saved")
             elif selection is not None:
-                session.add(selection.start, selection.end, (), note)
+                with session.saving_in_background():
+                    session.add(selection.start, selection.end, (), note)
                 view.clear_selection()
                 self._after_edit("Annotated with a note")
 
@@ -778,7 +883,8 @@ class ArticleScreen(Screen[None]):
         if target is None:
             display.notify(self, "No annotation under the cursor", severity="warning")
             return
-        session.delete(target.id)
+        with session.saving_in_background():
+            session.delete(target.id)
         self._after_edit("Annotation deleted (u to undo)")
 
     def action_respan(self) -> None:
@@ -794,7 +900,8 @@ class ArticleScreen(Screen[None]):
                 severity="warning",
             )
             return
-        session.respan(target.id, selection.start, selection.end)
+        with session.saving_in_background():
+            session.respan(target.id, selection.start, selection.end)
         view.clear_selection()
         self._after_edit("Annotation moved to the selection")
 
@@ -813,7 +920,8 @@ class ArticleScreen(Screen[None]):
     def action_undo(self) -> None:
         session = self._editable()
         if session is not None:
-            label = session.undo()
+            with session.saving_in_background():
+                label = session.undo()
             if label:
                 self._after_edit(f"Undid {label}")
             else:
@@ -822,7 +930,8 @@ class ArticleScreen(Screen[None]):
     def action_redo(self) -> None:
         session = self._editable()
         if session is not None:
-            label = session.redo()
+            with session.saving_in_background():
+                label = session.redo()
             if label:
                 self._after_edit(f"Redid {label}")
             else:
@@ -847,7 +956,8 @@ class ArticleScreen(Screen[None]):
 
         def done(tags: list[str] | None) -> None:
             if tags is not None:
-                session.set_document(tags=tags)
+                with session.saving_in_background():
+                    session.set_document(tags=tags)
                 self._after_edit("Article tags saved")
 
         self._pick_tags("Tags of the whole article", list(session.annotations.document.tags), done)
@@ -859,7 +969,8 @@ class ArticleScreen(Screen[None]):
 
         def done(note: str | None) -> None:
             if note is not None:
-                session.set_document(note=note)
+                with session.saving_in_background():
+                    session.set_document(note=note)
                 self._after_edit("Article note saved")
 
         note = session.annotations.document.note
@@ -888,7 +999,8 @@ class ArticleScreen(Screen[None]):
     def on_annotation_panel_delete(self, message: AnnotationPanel.Delete) -> None:
         session = self._editable()
         if session is not None:
-            session.delete(message.annotation_id)
+            with session.saving_in_background():
+                session.delete(message.annotation_id)
             self._after_edit("Annotation deleted (u to undo)")
 
     def on_annotation_panel_reattach(self, message: AnnotationPanel.Reattach) -> None:
@@ -899,7 +1011,8 @@ class ArticleScreen(Screen[None]):
         if selection is None:
             display.notify(self, "Select the text to attach it to first", severity="warning")
             return
-        session.respan(message.annotation_id, selection.start, selection.end)
+        with session.saving_in_background():
+            session.respan(message.annotation_id, selection.start, selection.end)
         view.clear_selection()
         self._after_edit("Annotation re-attached")
 
@@ -934,7 +1047,8 @@ class ArticleScreen(Screen[None]):
             return
         selection = view.selection
         try:
-            session.add(selection.start, selection.end, [name])
+            with session.saving_in_background():
+                session.add(selection.start, selection.end, [name])
         except ValueError as problem:  # a tag the tagset refuses
             display.notify(self, str(problem), severity="error", timeout=8)
             return
