@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -171,6 +172,12 @@ class HamishApp(App[None]):
 
         if isinstance(self.screen, UnsavedChanges):
             return  # already asking
+        for screen in reversed(self.screen_stack):
+            session = screen.session if isinstance(screen, ArticleScreen) else None
+            if session is not None and session.saving:
+                # A save under way ends (and edits since are written) in a thread, so the
+                # screen keeps drawing; only then is "unsaved" known.
+                await asyncio.to_thread(session.flush)
         for screen in reversed(self.screen_stack):
             session = screen.session if isinstance(screen, ArticleScreen) else None
             if session is None or not session.unsaved_changes or id(session) in answered:

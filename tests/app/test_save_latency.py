@@ -152,3 +152,26 @@ def test_the_poll_reads_the_sidecar_only_when_its_stamp_changes(library, monkeyp
     assert len(reads) == 1
     assert session.annotations.get(theirs.id) is not None
     assert session.refresh() is False and len(reads) == 1
+
+
+async def test_ctrl_q_during_a_save_waits_without_freezing_the_screen(library, monkeypatch):
+    path = fresh(library)
+    ended, writing = slow_writes(monkeypatch)
+    ticks: list[float] = []
+    async with HamishApp(path, Settings(author="rana")).run_test(size=(100, 30)) as pilot:
+        _screen, view = await open_article(pilot)
+        view.focus()
+        view.select(0, 5)
+        await pilot.press("s")  # the sample tagset's key for "quote": saved in the background
+        assert writing.wait(2)
+        view.select(10, 20)
+        await pilot.press("s")  # waits for the next save
+        pilot.app.set_interval(0.02, lambda: ticks.append(time.monotonic()))
+        await pilot.press("ctrl+q")
+        started = time.monotonic()
+        while pilot.app.is_running and time.monotonic() - started < 5:
+            await pilot.pause(0.02)
+    assert sorted((r["start"], r["end"]) for r in records(path)) == [(0, 5), (10, 20)]
+    # The screen kept its timers running while the two slow saves ended.
+    during = [t for t in ticks if t < ended[-1]]
+    assert len(during) >= 10
