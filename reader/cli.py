@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast, get_args
 
@@ -33,7 +33,6 @@ from annotations.formats.registry import (
 if TYPE_CHECKING:
     from annotations.model import Status
     from reader.commands.doctor import UseChoice
-    from reader.settings import Settings
     from reader.terminal import BidiChoice, OutputMode
     from reader.text.layout import BidiMode, Direction
 
@@ -610,51 +609,26 @@ def open_command(
     )
     # The user chose the mode (a flag, or `hamish doctor --use`): no warning about it.
     chosen = bidi is not None or chosen_bidi() is not None
-    run_app(target, settings, Path(annotations_dir) if annotations_dir else None, chosen=chosen)
+    from reader.__main__ import launch_reader
+
+    launch_reader(
+        target, settings, Path(annotations_dir) if annotations_dir else None, chosen=chosen
+    )
 
 
-def run_app(
-    target: Path, settings: Settings, annotations_dir: Path | None, *, chosen: bool = False
-) -> None:
-    """Run the TUI; around it, BDSM explicit mode on terminals that reorder by themselves.
-
-    On a terminal known to scramble right-to-left text in the mode in use (and a mode the
-    user did not choose), the reader says so once, pointing at ``hamish doctor``.
-    """
-    import atexit
-
-    from reader.terminal import explicit_bidi, honours_bdsm, known_to_scramble
-    from reader.tui.app import HamishApp
-
-    stream = sys.__stdout__
-    bidi_mode: AbstractContextManager[None] = nullcontext()
-    if stream is not None and settings.bidi == "self" and stream.isatty() and honours_bdsm():
-        # The terminal's own bidi back at exit, even if we die inside the app.
-        atexit.register(_restore_implicit_bidi, stream)
-        bidi_mode = explicit_bidi(stream, True)
-    notice = known_to_scramble(mode=settings.bidi, chosen=chosen)
-    with bidi_mode:
-        HamishApp(target, settings, annotations_dir=annotations_dir, notice=notice).run()
-
-
-def _restore_implicit_bidi(stream: TextIO) -> None:
-    from reader.terminal import BDSM_IMPLICIT
-
-    stream.write(BDSM_IMPLICIT)
-    stream.flush()
-
-
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, run: Callable[[], Any] | None = None) -> None:
     """Entry point: run the CLI, turning errors into one line and an exit code.
 
     A reader of stdout that goes away (`hamish export … | head`) ends any command
     quietly with exit 0; a stdout that cannot be written (a full disk) is an error.
+    ``run`` stands for the command (reader/__main__.py's straight path to the reader
+    hands its error over that way, to be told as ``hamish open`` tells it).
     """
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
         # Without standalone mode, click returns a command's Exit code instead of raising.
-        code = cli.main(args=args, prog_name="hamish", standalone_mode=False)
+        code = run() if run else cli.main(args=args, prog_name="hamish", standalone_mode=False)
         _flush_stdout()  # what is still buffered goes now, where its errors are caught
     except click.exceptions.Exit as done:
         _exit(done.exit_code)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,6 +118,9 @@ class ParagraphLayout:
 _new_cell = tuple.__new__
 _CELL_PARTS: dict[str, tuple[str, int]] = {}
 _MARKED_CELL_PARTS: dict[str, tuple[str, int]] = {}  # with bidi markers shown
+# The glyphs whose cell part is (glyph, 1): they show themselves in one column.
+_PLAIN: set[str] = set()
+_MARKED_PLAIN: set[str] = set()
 
 
 def _cell_part(glyph: str, markers: bool = False) -> tuple[str, int]:
@@ -161,46 +164,16 @@ def layout_paragraph(
     glyphs = shape(text) if self_bidi else text
     hide_harakat = not options.harakat
 
-    # Cells in logical order, as parallel lists: first code point, base code point
-    # (whose level and class the cell takes), text, width.
-    cell_first: list[int] = []
-    cell_base: list[int] = []
-    cell_text: list[str] = []
-    cell_width: list[int] = []
-    # Invisible characters that still take part in reordering with a level of their
-    # own (isolate controls, LRM/RLM/ALM): their offsets join a neighbouring cell,
-    # but L2 must see them, or runs on both sides of them would merge.
-    phantoms: list[int] = []
-    pending = ""  # zero-width text met before any base character
     markers = options.bidi_markers
-    # This loop runs once per code point: plain dict lookups. A control's glyph is the
-    # control itself (shaping changes letters only), so markers are found by glyph.
-    parts = _MARKED_CELL_PARTS if markers else _CELL_PARTS
-    for i, glyph in enumerate(glyphs):
-        part = parts.get(glyph)
-        if part is None:
-            part = parts[glyph] = _cell_part(glyph, markers)
-        shown, width = part
-        if width:
-            cell_first.append(i if cell_first else 0)  # leading invisibles join the first cell
-            cell_base.append(i)
-            cell_text.append(shown + pending if pending else shown)
-            cell_width.append(width)
-            pending = ""
-            continue
-        if hide_harakat and shown and is_harakah(text[i]):
-            shown = ""
-        if self_bidi and _bidi_class(text[i]) in _PHANTOM_CLASSES:
-            phantoms.append(i)
-        if cell_first:
-            cell_text[-1] += shown
-        else:
-            pending += shown
-    if not cell_first:  # only invisible characters
-        cell_first.append(0)
-        cell_base.append(0)
-        cell_text.append(pending)
-        cell_width.append(0)
+    # Cells in logical order, as parallel lists: first code point, base code point
+    # (whose level and class the cell takes), text, width; and the phantoms: invisible
+    # characters that still take part in reordering with a level of their own (isolate
+    # controls, LRM/RLM/ALM): their offsets join a neighbouring cell, but L2 must see
+    # them, or runs on both sides of them would merge.
+    grouped = _plain_cells(text, glyphs, markers, hide_harakat, self_bidi)
+    if grouped is None:
+        grouped = _cells(text, glyphs, markers, hide_harakat, self_bidi)
+    cell_first, cell_base, cell_text, cell_width, phantoms = grouped
 
     def phantoms_in(first: int, end: int) -> list[int]:
         if not phantoms:
@@ -232,6 +205,84 @@ def layout_paragraph(
             col += cell_width[k]
         lines.append(VisualLine(index, rtl, start + line_start, start + line_end, tuple(cells)))
     return ParagraphLayout(index, start, start + len(text), rtl, tuple(lines))
+
+
+_Cells = tuple[list[int], list[int], list[str], list[int], list[int]]
+
+
+def _cells(
+    text: str, glyphs: Sequence[str], markers: bool, hide_harakat: bool, self_bidi: bool
+) -> _Cells:
+    """Group code points into cells, one glyph at a time (any text)."""
+    cell_first: list[int] = []
+    cell_base: list[int] = []
+    cell_text: list[str] = []
+    cell_width: list[int] = []
+    phantoms: list[int] = []
+    pending = ""  # zero-width text met before any base character
+    # This loop runs once per code point: plain dict lookups. A control's glyph is the
+    # control itself (shaping changes letters only), so markers are found by glyph.
+    parts = _MARKED_CELL_PARTS if markers else _CELL_PARTS
+    plain = _MARKED_PLAIN if markers else _PLAIN
+    for i, glyph in enumerate(glyphs):
+        part = parts.get(glyph)
+        if part is None:
+            part = parts[glyph] = _cell_part(glyph, markers)
+            if part == (glyph, 1):
+                plain.add(glyph)
+        shown, width = part
+        if width:
+            cell_first.append(i if cell_first else 0)  # leading invisibles join the first cell
+            cell_base.append(i)
+            cell_text.append(shown + pending if pending else shown)
+            cell_width.append(width)
+            pending = ""
+            continue
+        if hide_harakat and shown and is_harakah(text[i]):
+            shown = ""
+        if self_bidi and _bidi_class(text[i]) in _PHANTOM_CLASSES:
+            phantoms.append(i)
+        if cell_first:
+            cell_text[-1] += shown
+        else:
+            pending += shown
+    if not cell_first:  # only invisible characters
+        cell_first.append(0)
+        cell_base.append(0)
+        cell_text.append(pending)
+        cell_width.append(0)
+    return cell_first, cell_base, cell_text, cell_width, phantoms
+
+
+def _plain_cells(
+    text: str, glyphs: Sequence[str], markers: bool, hide_harakat: bool, self_bidi: bool
+) -> _Cells | None:
+    """``_cells`` for the common case, in bulk: every glyph either shows itself in one
+    column or takes no column (a mark, the alef of a lam-alef), and the first shows.
+    None when that does not hold, or a glyph is new (``_cells`` learns it)."""
+    plain = _MARKED_PLAIN if markers else _PLAIN
+    others = [i for i, glyph in enumerate(glyphs) if glyph not in plain]
+    if not others and glyphs:
+        bases = list(range(len(glyphs)))
+        return bases, bases, list(glyphs), [1] * len(bases), []
+    if not glyphs or others[0] == 0:
+        return None
+    parts = _MARKED_CELL_PARTS if markers else _CELL_PARTS
+    bases = [i for i, glyph in enumerate(glyphs) if glyph in plain]
+    cell_text = [glyphs[i] for i in bases]
+    phantoms: list[int] = []
+    for i in others:
+        part = parts.get(glyphs[i])
+        if part is None or part[1]:
+            return None
+        shown = part[0]
+        if hide_harakat and shown and is_harakah(text[i]):
+            shown = ""
+        if self_bidi and _bidi_class(text[i]) in _PHANTOM_CLASSES:
+            phantoms.append(i)
+        if shown:
+            cell_text[bisect_right(bases, i) - 1] += shown
+    return bases, bases, cell_text, [1] * len(bases), phantoms
 
 
 def _wrap(

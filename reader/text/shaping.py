@@ -34,6 +34,31 @@ _RESHAPER = ArabicReshaper(
     }
 )
 
+
+class _ReadConfiguration:
+    """The reshaper's settings, read once: ``reshape`` asks its configparser section for
+    six booleans on every call, which costs more than shaping a word."""
+
+    def __init__(self, section: object) -> None:
+        getboolean = section.getboolean  # type: ignore[attr-defined]
+        keys = list(section)  # type: ignore[call-overload]
+        self._booleans = {}
+        for key in keys:
+            try:
+                self._booleans[key] = getboolean(key)
+            except ValueError:  # not a boolean (the language, say)
+                pass
+        self._section = section
+
+    def getboolean(self, key: str) -> bool:
+        return self._booleans[key]
+
+    def get(self, key: str) -> object:
+        return self._section.get(key)  # type: ignore[attr-defined]
+
+
+_RESHAPER.configuration = _ReadConfiguration(_RESHAPER.configuration)
+
 # What may stand between a lam and the alef it joins: the reshaper skips the marks of
 # its HARAKAT_RE when joining, all of them Arabic marks or Quranic signs (checked in
 # tests/unit/test_script.py). Anything it does not skip breaks the join, so the lam is
@@ -77,6 +102,25 @@ def shape(text: str) -> list[str]:
     """
     if not needs_shaping(text):
         return list(text)
+    if " " not in text or ZWJ in text:
+        return _shape_whole(text)
+    # A space joins with nothing and the reshaper starts afresh after it, so each word
+    # shapes alone (ZWJ, which looks at its neighbours, keeps the whole paragraph): words
+    # repeat, and a word met before is not shaped again.
+    glyphs: list[str] = []
+    for word in text.split(" "):
+        glyphs += _shape_word(word)
+        glyphs.append(" ")
+    glyphs.pop()
+    return glyphs
+
+
+@lru_cache(maxsize=16_384)
+def _shape_word(word: str) -> tuple[str, ...]:
+    return tuple(_shape_whole(word)) if needs_shaping(word) else tuple(word)
+
+
+def _shape_whole(text: str) -> list[str]:
     reshaped = _RESHAPER.reshape(text)
     if len(reshaped) == len(text):
         glyphs = list(reshaped)
@@ -108,3 +152,8 @@ def _align(text: str, reshaped: str) -> list[str]:
     if j != len(reshaped):
         return list(text)
     return glyphs
+
+
+def clear_caches() -> None:
+    """Forget the words shaped so far (a benchmark run starts from nothing)."""
+    _shape_word.cache_clear()
