@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import arabic_reshaper
@@ -68,16 +66,6 @@ def sample_paragraphs() -> list[tuple[int, str]]:
         if path.suffix in (".txt", ".md") and path.name != "README.md":
             samples.extend(paragraphs_of(load_article(path).text))
     return samples
-
-
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    """Best of ``repeat`` sequential runs: still imported by store.py (until it pairs)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def measure(
