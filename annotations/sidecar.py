@@ -21,6 +21,7 @@ import json
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from annotations.errors import HamishError, one_line
 from annotations.model import VERSION, AnnotationSet
@@ -30,10 +31,13 @@ __all__ = [
     "ParsedSidecar",
     "SidecarError",
     "SidecarReadOnly",
+    "SidecarSummary",
     "SidecarWriteError",
     "parse_sidecar",
     "read_sidecar",
     "read_sidecar_bytes",
+    "read_sidecar_summary",
+    "summarize_sidecar_bytes",
 ]
 
 _UNTOUCHED = "left untouched (read-only)"
@@ -71,25 +75,67 @@ def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedS
     With ``article_file`` None (a listing that does not know it), the file name in the
     sidecar is not checked.
     """
+    checked = _checked(raw, article_file, name)
+    if checked.data is None:
+        return ParsedSidecar(None, checked.problem, checked.version)
+    loaded = AnnotationSet.from_json(checked.data)
+    if checked.problem is not None and checked.version is not None:
+        loaded = replace(loaded, version=checked.version)  # newer: kept read-only
+    return ParsedSidecar(loaded, checked.problem, checked.version)
+
+
+@dataclass(frozen=True, slots=True)
+class SidecarSummary:
+    """What a listing shows of a sidecar: counts and tags, the same verdict as the parser."""
+
+    count: int  # the annotations the reader shows
+    orphaned: int
+    tags: tuple[tuple[str, ...], ...]  # each annotation's tags, then the document's
+    problem: str | None = None
+
+
+def summarize_sidecar_bytes(raw: bytes, article_file: str | None, *, name: str) -> SidecarSummary:
+    """:func:`parse_sidecar`'s counts, without building the annotations: a library
+    listing reads every sidecar of the library and needs only these."""
+    checked = _checked(raw, article_file, name)
+    data = checked.data
+    if data is None:
+        return SidecarSummary(0, 0, (), checked.problem)
+    entries = data["annotations"]
+    tags = [tuple(entry.get("tags", ())) for entry in entries]
+    tags.append(tuple(data["document"].get("tags", ())))
+    orphaned = sum(1 for entry in entries if entry.get("status") == "orphaned")
+    return SidecarSummary(len(entries), orphaned, tuple(tags), checked.problem)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    data: dict[str, Any] | None  # validated sidecar data (as version 1), or None
+    problem: str | None = None
+    version: int | None = None
+
+
+def _checked(raw: bytes, article_file: str | None, name: str) -> _Checked:
+    """The parser's policy (this module's docstring) on ``raw``: the validated data or why not."""
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_not_json)
     except UnicodeDecodeError:
-        return ParsedSidecar(None, f"{name}: not UTF-8 text; {_UNTOUCHED}")
+        return _Checked(None, f"{name}: not UTF-8 text; {_UNTOUCHED}")
     except json.JSONDecodeError as error:
         reason = f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        return ParsedSidecar(None, one_line(f"{name}: {reason}; {_UNTOUCHED}"))
+        return _Checked(None, one_line(f"{name}: {reason}; {_UNTOUCHED}"))
     except RecursionError:
-        return ParsedSidecar(None, f"{name}: not valid JSON (nested too deeply); {_UNTOUCHED}")
+        return _Checked(None, f"{name}: not valid JSON (nested too deeply); {_UNTOUCHED}")
     except ValueError as error:  # NaN/Infinity, or a number of thousands of digits
         reason = str(error).split(";")[0]
-        return ParsedSidecar(None, one_line(f"{name}: not valid JSON ({reason}); {_UNTOUCHED}"))
+        return _Checked(None, one_line(f"{name}: not valid JSON ({reason}); {_UNTOUCHED}"))
     # JSON escapes can carry lone surrogates that UTF-8 cannot: such a file would open and
     # then refuse every save. Only a file with \\u escapes needs the check (hamish writes
     # none but for control characters), and one scan for them is cheap.
     if b"\\u" in raw:
         problem = unwritable(data)
         if problem is not None:
-            return ParsedSidecar(None, f"{name}: {problem}; {_UNTOUCHED}", sidecar_version(data))
+            return _Checked(None, f"{name}: {problem}; {_UNTOUCHED}", sidecar_version(data))
     version = sidecar_version(data)
     newer: str | None = None
     if version is not None and version > VERSION:
@@ -98,17 +144,14 @@ def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedS
     try:
         validate_sidecar(data)
     except SidecarInvalid as error:
-        return ParsedSidecar(None, newer or one_line(f"{name}: {error}; {_UNTOUCHED}"), version)
+        return _Checked(None, newer or one_line(f"{name}: {error}; {_UNTOUCHED}"), version)
     except RecursionError:  # valid JSON nested deeper than validation can walk
-        return ParsedSidecar(None, f"{name}: nested too deeply; {_UNTOUCHED}", version)
+        return _Checked(None, f"{name}: nested too deeply; {_UNTOUCHED}", version)
     document_file = data["document"]["file"]
     if article_file is not None and document_file != article_file:
         reason = f"belongs to '{document_file}', not '{article_file}'; {_UNTOUCHED}"
-        return ParsedSidecar(None, one_line(f"{name}: {reason}"), version)
-    loaded = AnnotationSet.from_json(data)
-    if newer is not None and version is not None:
-        loaded = replace(loaded, version=version)
-    return ParsedSidecar(loaded, newer, version)
+        return _Checked(None, one_line(f"{name}: {reason}"), version)
+    return _Checked(data, newer, version)
 
 
 def _not_json(constant: str) -> None:
@@ -151,3 +194,14 @@ def read_sidecar(path: Path, article_file: str | None) -> ParsedSidecar | None:
     if raw is None:
         return None
     return parse_sidecar(raw, article_file, name=path.name)
+
+
+def read_sidecar_summary(path: Path, article_file: str | None) -> SidecarSummary | None:
+    """:func:`read_sidecar`'s counts and verdict (:func:`summarize_sidecar_bytes`)."""
+    try:
+        raw = read_sidecar_bytes(path, name=path.name)
+    except SidecarError as error:
+        return SidecarSummary(0, 0, (), str(error))
+    if raw is None:
+        return None
+    return summarize_sidecar_bytes(raw, article_file, name=path.name)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotations.script import PARAGRAPH_BREAKS
-from annotations.sidecar import read_sidecar
+from annotations.sidecar import read_sidecar_summary
 from annotations.store import sidecar_path
 from reader.library import article as _article
 from reader.library.article import (
@@ -108,27 +108,22 @@ def summarize_sidecar(
 ) -> tuple[int, int, Counter[str], str | None]:
     """(annotations, orphaned, tag counts, error) of the sidecar at ``path``.
 
-    Parsed by :func:`annotations.sidecar.read_sidecar`, the one parser, so the listing
-    counts what the reader shows. A missing sidecar is ``(0, 0, Counter(), None)``. Tag
+    Checked by the one parser's policy (:func:`annotations.sidecar.read_sidecar_summary`,
+    which counts without building the annotations), so the listing counts what the
+    reader shows. A missing sidecar is ``(0, 0, Counter(), None)``. Tag
     counts add up the annotations' tags (once per annotation) and the document's own
     tags. ``error`` is the reason the reader would open the sidecar read-only; the counts
     are then those of what it would still show (a newer version that reads as version
     1), else 0. With ``article_file`` (the article's file name), a sidecar that names
     another article is refused too.
     """
-    parsed = read_sidecar(Path(path), article_file)
+    summary = read_sidecar_summary(Path(path), article_file)
     tags: Counter[str] = Counter()
-    if parsed is None:
+    if summary is None:
         return 0, 0, tags, None
-    if parsed.annotations is None:
-        return 0, 0, tags, parsed.problem
-    orphaned = 0
-    for annotation in parsed.annotations.annotations:
-        tags.update(dict.fromkeys(annotation.tags, 1))
-        if annotation.status == "orphaned":
-            orphaned += 1
-    tags.update(dict.fromkeys(parsed.annotations.document.tags, 1))
-    return len(parsed.annotations), orphaned, tags, parsed.problem
+    for each in summary.tags:
+        tags.update(dict.fromkeys(each, 1))
+    return summary.count, summary.orphaned, tags, summary.problem
 
 
 def _top_tags(tags: Counter[str]) -> tuple[tuple[str, int], ...]:

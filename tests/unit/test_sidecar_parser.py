@@ -141,3 +141,39 @@ def test_a_fifo_named_like_a_sidecar_is_refused_without_reading_it(tmp_path):
     parsed = read_sidecar(fifo, "x.txt")
     assert parsed is not None and parsed.annotations is None
     assert parsed.problem == "x.txt.annotations.json: not a regular file, not a sidecar"
+
+
+def _variants() -> list[tuple[str, bytes]]:
+    orphan = make_annotation(TEXT, 4, 10, tags=["claim", "topic/x"])
+    base = AnnotationSet.empty("x.txt", TEXT).added(make_annotation(TEXT, 0, 3, tags=["quote"]))
+    with_orphan = base.added(orphan).with_document(tags=("doc",)).to_json()
+    with_orphan["annotations"][1]["status"] = "orphaned"
+    return [
+        ("current", _sidecar_bytes()),
+        ("orphan and document tags", json.dumps(with_orphan).encode()),
+        ("newer, still version 1", _sidecar_bytes(version=7)),
+        ("newer, not version 1", _sidecar_bytes(version=7, annotations=5)),
+        ("another article's", _sidecar_bytes(document={**base.document.to_json(), "file": "y"})),
+        ("not JSON", b'{"format": '),
+        ("not UTF-8", b"\xff\xfe{}"),
+        ("lone surrogate", _sidecar_bytes().replace(b'"quote"]', b'"\\ud800"]')),
+        ("NaN", _sidecar_bytes().replace(b'"start": 0', b'"start": NaN')),
+        ("schema broken", _sidecar_bytes(annotations=[{"id": "a"}])),
+    ]
+
+
+@pytest.mark.parametrize(("case", "raw"), _variants(), ids=[c for c, _ in _variants()])
+def test_the_listing_summary_says_what_the_parser_says(case, raw):
+    from annotations.sidecar import summarize_sidecar_bytes
+
+    name = "x.txt.annotations.json"
+    parsed = parse_sidecar(raw, "x.txt", name=name)
+    summary = summarize_sidecar_bytes(raw, "x.txt", name=name)
+    assert summary.problem == parsed.problem
+    assert summary.count == parsed.count
+    if parsed.annotations is None:
+        assert (summary.orphaned, summary.tags) == (0, ())
+    else:
+        shown = parsed.annotations
+        assert summary.orphaned == sum(a.status == "orphaned" for a in shown.annotations)
+        assert summary.tags == (*(a.tags for a in shown.annotations), shown.document.tags)
