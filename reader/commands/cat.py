@@ -6,12 +6,17 @@ right-aligned where right-to-left; ``terminal``: logical and unshaped, for a ter
 reorders itself). In ``logical`` mode the lines break where ``self`` breaks them, and each
 is its logical range of the text: unshaped, in logical order, with no alignment padding
 and without the spaces the line broke after, sanitized as every mode is.
+
+Every mode streams: each paragraph is laid out, written and dropped before the next, so
+memory is the decoded text and its paragraph list (about the file's size, twice for
+Arabic held as UCS-2) whatever the article's length; ``--json`` writes the same document
+``json.dumps`` would write whole, one line record at a time.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from annotations.errors import HamishError
@@ -19,8 +24,9 @@ from annotations.script import BREAKABLE_SPACES
 from reader.commands.output import logical_text
 from reader.library.article import Article, load_article
 from reader.terminal import OutputMode, explicit_bidi, laid_out_by_hamish, output_width
-from reader.text.layout import Direction, LayoutOptions, VisualLine
-from reader.text.render import body_lines, header_layout, header_rule, header_texts
+from reader.text.layout import Direction, LayoutOptions, VisualLine, layout_paragraph
+from reader.text.paragraphs import Paragraph
+from reader.text.render import header_layout, header_rule, header_texts
 from reader.text.sanitize import is_harakah
 
 __all__ = ["write_cat"]
@@ -68,17 +74,23 @@ def write_cat(
         if header
         else []
     )
-    lines = body_lines(article.text, article.paragraphs(), options)
     if as_json:
-        document = _json_document(file, article, options.width, heading if header else None, lines)
-        out.write(json.dumps(document, ensure_ascii=False) + "\n")
+        _write_json(file, article, options, heading if header else None, out)
         return
     # A terminal that reorders by itself would reorder our reordered text again.
     with explicit_bidi(out, laid_out_by_hamish(bidi, out)):
         for text in heading:
             out.write(text + "\n")
-        for line in lines:
-            out.write(line.text + "\n")
+        for lines in _paragraph_lines(article.text, article.paragraphs(), options):
+            out.write("".join([line.text + "\n" for line in lines]))
+
+
+def _paragraph_lines(
+    text: str, paragraphs: Iterable[Paragraph], options: LayoutOptions
+) -> Iterator[tuple[VisualLine, ...]]:
+    """The visual lines of each paragraph in turn, laid out only when asked for."""
+    for p in paragraphs:
+        yield layout_paragraph(text[p.start : p.end], options, p.start, p.index).lines
 
 
 def _write_logical(article: Article, options: LayoutOptions, out: TextIO, *, header: bool) -> None:
@@ -91,8 +103,9 @@ def _write_logical(article: Article, options: LayoutOptions, out: TextIO, *, hea
         for flat, line in laid:
             out.write(_logical_line(flat, line, options.harakat) + "\n")
         out.write(header_rule(options) + "\n")
-    for line in body_lines(text, article.paragraphs(), options):
-        out.write(_logical_line(text, line, options.harakat) + "\n")
+    harakat = options.harakat
+    for lines in _paragraph_lines(text, article.paragraphs(), options):
+        out.write("".join([_logical_line(text, line, harakat) + "\n" for line in lines]))
 
 
 def _logical_line(text: str, line: VisualLine, harakat: bool) -> str:
@@ -102,28 +115,42 @@ def _logical_line(text: str, line: VisualLine, harakat: bool) -> str:
     return logical_text(piece).rstrip(_TRAILING_SPACES)
 
 
-def _json_document(
-    file: str, article: Article, width: int, heading: list[str] | None, lines: list[VisualLine]
-) -> dict[str, Any]:
-    """``hamish cat --json``: the file's layout, line by line and cell by cell."""
+def _write_json(
+    file: str, article: Article, options: LayoutOptions, heading: list[str] | None, out: TextIO
+) -> None:
+    """``hamish cat --json``: the file's layout, line by line and cell by cell.
+
+    The bytes are those of ``json.dumps(document, ensure_ascii=False)`` on the whole
+    document (default separators), written a paragraph's lines at a time.
+    """
     document: dict[str, Any] = {
         "file": file,
-        "width": width,
+        "width": options.width,
         "encoding": article.encoding,
         "body_start": article.body_start,
     }
     if heading is not None:
         document["header"] = heading
-    document["lines"] = [
-        {
-            "paragraph": line.paragraph,
-            "rtl": line.rtl,
-            "text": line.text,
-            "cells": [
-                {"col": c.col, "width": c.width, "text": c.text, "offsets": list(c.offsets)}
-                for c in line.cells
-            ],
-        }
-        for line in lines
-    ]
-    return document
+    document["lines"] = []
+    # Everything up to the list's "[": the document with no lines, less its "]}".
+    out.write(json.dumps(document, ensure_ascii=False)[: -len("]}")])
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    separator = ""
+    for lines in _paragraph_lines(article.text, article.paragraphs(), options):
+        if not lines:
+            continue
+        out.write(separator + ", ".join([dumps(_json_line(line)) for line in lines]))
+        separator = ", "
+    out.write("]}\n")
+
+
+def _json_line(line: VisualLine) -> dict[str, Any]:
+    return {
+        "paragraph": line.paragraph,
+        "rtl": line.rtl,
+        "text": line.text,
+        "cells": [
+            {"col": c.col, "width": c.width, "text": c.text, "offsets": list(c.offsets)}
+            for c in line.cells
+        ],
+    }

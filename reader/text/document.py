@@ -1,9 +1,23 @@
 """A whole article laid out lazily: visual lines on demand, an exact cell map, no Textual.
 
-Paragraphs are laid out when a line of theirs is asked for (and cached per width);
-until then each counts as an estimate of its line count, so opening a 50 MB article
-costs what its first screen costs. :meth:`DocumentLayout.layout_some` lets a
-background task make the estimates exact a chunk at a time.
+Paragraphs are laid out when a line of theirs is asked for; until then each counts as
+an estimate of its line count, so opening a 50 MB article costs what its first screen
+costs. :meth:`DocumentLayout.layout_some` lets a background task make the estimates
+exact a chunk at a time.
+
+Memory is bounded by what is shown, not by the article. Laid-out paragraphs (their
+cells: some 250 bytes each) are kept in a least-recently-used cache of
+:attr:`DocumentLayout.cache_rows` rows (the view sets it to a few screens: see
+``CACHE_SCREENS`` in ``reader/tui/widgets/article_view.py``), and never fewer than
+:attr:`DocumentLayout.cache_paragraphs` paragraphs, so every paragraph of a screen
+stays cached while it is drawn even when one of them alone is taller than the budget.
+What is kept of every paragraph is one small int in an array: its row count, an
+estimate until the paragraph has been laid out once (``_measured``), exact from then
+on, whether its cells are still cached or not. The background layout only measures:
+it lays a paragraph out, keeps its row count and drops its cells. A row's position is
+the sum of the counts above it, so rows shift when an estimate above them is
+corrected; the cell map of every row shown is always the engine's own, exact
+(docs/layout.md).
 
 Rows are a paragraph's visual lines, each paragraph's block led by the blank rows that
 :func:`reader.text.structure.spacing_before` puts before it (``VisualLine.spacing``: no
@@ -14,13 +28,16 @@ a heading is laid out like any paragraph and drawn in its own style by the reade
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from time import perf_counter
 
-from annotations.script import ATTACHED_MARKS, WORD_JOINERS, char_ranges
+from annotations.script import ATTACHED_MARKS, PARAGRAPH_BREAKS, WORD_JOINERS, char_ranges
+from reader.text.fold import find_folded, fold
 from reader.text.layout import Cell, LayoutOptions, ParagraphLayout, VisualLine, layout_paragraph
 from reader.text.paragraphs import Paragraph
 from reader.text.structure import (
@@ -35,6 +52,15 @@ from reader.text.structure import (
 # and joiners that belong inside Arabic and Hebrew words (\w holds no marks).
 WORD = re.compile(rf"[\w{char_ranges(ATTACHED_MARKS | WORD_JOINERS)}]+")
 
+#: Rows of laid-out paragraphs a document keeps when nobody says how many (a view sets
+#: its own from its height): five screens of 50 rows.
+DEFAULT_CACHE_ROWS = 250
+#: The fewest paragraphs the cache keeps, whatever their rows, when nobody says (a view
+#: sets its height and a few more): a screen's rows belong to at most that many
+#: paragraphs, so what is drawn is never laid out again while it is drawn, even when a
+#: single paragraph is taller than ``cache_rows``.
+DEFAULT_CACHE_PARAGRAPHS = 54
+
 
 @dataclass(frozen=True, slots=True)
 class Heading:
@@ -48,45 +74,123 @@ class Heading:
     text_start: int
 
 
+#: Characters of text folded at a time by :func:`find_matches` (about 2-4 MB of folded
+#: text and its map at once, instead of several copies of the whole article).
+SEARCH_CHUNK = 1 << 20
+
+
+def find_matches(
+    text: str,
+    query: str,
+    start: int = 0,
+    *,
+    limit: int = 100_000,
+    chunk: int = SEARCH_CHUNK,
+) -> list[tuple[int, int]]:
+    """The matches of ``query`` in ``text[start:]``, as :func:`reader.text.fold.find_all`
+    finds them in the whole text (the same spans, in order, at most ``limit``).
+
+    The text is folded about ``chunk`` characters at a time, each piece ending at a
+    paragraph break: folding never drops or makes a break, so a query without one never
+    matches across a break, and a match's trailing marks never follow one. Memory is a
+    piece's, whatever the text's length (a 50 MB article folded whole takes several times
+    its size). A query holding a paragraph break is searched in the whole text at once.
+    """
+    needle = fold(query).text
+    if not needle or limit <= 0:
+        return []
+    end = len(text)
+    if any(c in PARAGRAPH_BREAKS for c in needle):
+        piece = text[start:]
+        return [(s + start, e + start) for s, e in find_folded(fold(piece), needle, piece, limit)]
+    spans: list[tuple[int, int]] = []
+    pos = start
+    while pos < end and len(spans) < limit:
+        cut = end
+        if pos + chunk < end:
+            cut = max(text.rfind(c, pos, pos + chunk) for c in PARAGRAPH_BREAKS) + 1
+            if cut <= pos:  # a paragraph longer than a chunk: up to its end
+                found = [i for c in PARAGRAPH_BREAKS if (i := text.find(c, pos + chunk)) >= 0]
+                cut = min(found) + 1 if found else end
+        piece = text[pos:cut]
+        for s, e in find_folded(fold(piece), needle, piece, limit - len(spans)):
+            spans.append((s + pos, e + pos))
+        pos = cut
+    return spans
+
+
 class DocumentLayout:
     """Visual lines of an article's body at one width."""
 
-    def __init__(self, text: str, paragraphs: Sequence[Paragraph], options: LayoutOptions) -> None:
+    def __init__(
+        self,
+        text: str,
+        paragraphs: Sequence[Paragraph],
+        options: LayoutOptions,
+        *,
+        cache_rows: int = DEFAULT_CACHE_ROWS,
+        cache_paragraphs: int = DEFAULT_CACHE_PARAGRAPHS,
+    ) -> None:
         self.text = text
         self.paragraphs = list(paragraphs) or [Paragraph(0, len(text), len(text))]
         self._paragraph_starts = [p.start for p in self.paragraphs]
         self.options = options
-        self._layouts: dict[int, ParagraphLayout] = {}
-        self._lead: dict[int, int] = {}  # blank rows before a laid-out paragraph
-        self._headings: dict[int, Heading | None] = {}
+        #: The rows of laid-out paragraphs kept (see the module), and the fewest
+        #: paragraphs kept whatever their rows.
+        self.cache_rows = cache_rows
+        self.cache_paragraphs = cache_paragraphs
+        self._layouts: OrderedDict[int, ParagraphLayout] = OrderedDict()  # least recent first
+        self._held_rows = 0  # the lines of the paragraphs in _layouts
+        n = len(self.paragraphs)
+        self._measured = bytearray(n)  # 1: the paragraph's count is exact
+        self._measured_total = 0
+        self._lead = bytearray(n)  # blank rows before a measured paragraph
+        self._heading_known = bytearray(n)  # 1: heading(i) was worked out
+        self._headings: dict[int, Heading] = {}  # only the paragraphs that are headings
         # Until a paragraph is laid out, the blank row before it is a guess too.
         lead = 1 if options.paragraph_spacing and not options.markdown else 0
-        self._counts = [self._estimate(p) + lead for p in self.paragraphs]
+        width = max(options.width, 1)
+        self._counts = array(
+            "q", [max(1, -(-(p.end - p.start) // width)) + lead for p in self.paragraphs]
+        )
         if self._counts:
             self._counts[0] -= lead
         self._line_starts: list[int] | None = None
         self._next_unlaid = 0  # where layout_some goes on
 
     # -- sizes ---------------------------------------------------------------
-    def _estimate(self, paragraph: Paragraph) -> int:
-        length = paragraph.end - paragraph.start
-        return max(1, -(-length // max(self.options.width, 1)))
-
     @property
     def width(self) -> int:
         return self.options.width
 
     @property
     def exact(self) -> bool:
-        return len(self._layouts) == len(self.paragraphs)
+        """Whether every paragraph's row count is known (not an estimate)."""
+        return self._measured_total == len(self.paragraphs)
 
     @property
     def laid_out(self) -> int:
+        """How many paragraphs have been laid out (measured) at least once."""
+        return self._measured_total
+
+    @property
+    def cached_paragraphs(self) -> int:
+        """How many paragraphs' cells are held now."""
         return len(self._layouts)
+
+    @property
+    def cached_rows(self) -> int:
+        """The lines of the paragraphs whose cells are held now."""
+        return self._held_rows
+
+    @property
+    def cached_cells(self) -> int:
+        """The cells held now (what the cache's memory is made of)."""
+        return sum(len(line.cells) for layout in self._layouts.values() for line in layout.lines)
 
     def _starts(self) -> list[int]:
         if self._line_starts is None:
-            self._line_starts = [0, *accumulate(self._counts)]
+            self._line_starts = list(accumulate(self._counts, initial=0))
         return self._line_starts
 
     @property
@@ -94,18 +198,42 @@ class DocumentLayout:
         return self._starts()[-1]
 
     def with_width(self, width: int) -> DocumentLayout:
-        document = DocumentLayout(self.text, self.paragraphs, replace(self.options, width=width))
-        document._headings = self._headings  # headings do not depend on the width
+        document = DocumentLayout(
+            self.text,
+            self.paragraphs,
+            replace(self.options, width=width),
+            cache_rows=self.cache_rows,
+            cache_paragraphs=self.cache_paragraphs,
+        )
+        # Headings do not depend on the width.
+        document._headings = self._headings
+        document._heading_known = self._heading_known
         return document
 
     # -- paragraphs ----------------------------------------------------------
     def paragraph(self, index: int) -> ParagraphLayout:
-        layout = self._layouts.get(index)
-        if layout is None:
-            p = self.paragraphs[index]
-            layout = layout_paragraph(self.text[p.start : p.end], self.options, p.start, p.index)
-            self._layouts[index] = layout
+        """Paragraph ``index`` laid out (from the cache, or laid out and cached)."""
+        layouts = self._layouts
+        layout = layouts.get(index)
+        if layout is not None:
+            layouts.move_to_end(index)
+            return layout
+        layout = self._lay_out(index)
+        layouts[index] = layout
+        self._held_rows += len(layout.lines)
+        while self._held_rows > self.cache_rows and len(layouts) > self.cache_paragraphs:
+            _, dropped = layouts.popitem(last=False)
+            self._held_rows -= len(dropped.lines)
+        return layout
+
+    def _lay_out(self, index: int) -> ParagraphLayout:
+        """Lay paragraph ``index`` out and make its row count exact (not cached here)."""
+        p = self.paragraphs[index]
+        layout = layout_paragraph(self.text[p.start : p.end], self.options, p.start, p.index)
+        if not self._measured[index]:
             lead = self._lead[index] = self.spacing_rows(index)
+            self._measured[index] = 1
+            self._measured_total += 1
             if lead + len(layout.lines) != self._counts[index]:
                 self._counts[index] = lead + len(layout.lines)
                 self._line_starts = None
@@ -121,8 +249,8 @@ class DocumentLayout:
 
     def heading(self, index: int) -> Heading | None:
         """Paragraph ``index`` as a heading (reader.text.structure's rule), or None."""
-        if index in self._headings:
-            return self._headings[index]
+        if self._heading_known[index]:
+            return self._headings.get(index)
         p = self.paragraphs[index]
         line = self._line_text(index)
         found: Heading | None = None
@@ -136,7 +264,9 @@ class DocumentLayout:
             level = plain_heading_level(line, before, after)
             if level:
                 found = Heading(level, p.start)
-        self._headings[index] = found
+        if found is not None:
+            self._headings[index] = found
+        self._heading_known[index] = 1
         return found
 
     def spacing_rows(self, index: int) -> int:
@@ -159,13 +289,19 @@ class DocumentLayout:
         return self._starts()[index]
 
     def layout_some(self, seconds: float = 0.01) -> bool:
-        """Lay out paragraphs in order for about ``seconds``; True while some remain."""
+        """Measure paragraphs in order for about ``seconds``; True while some remain.
+
+        Each is laid out for its row count only: its cells are not kept (nor is the
+        cache disturbed, so what is on screen stays laid out).
+        """
         deadline = perf_counter() + seconds
         index = self._next_unlaid
+        measured = self._measured
         while index < len(self.paragraphs):
-            if index not in self._layouts:
-                self.paragraph(index)
+            if not measured[index]:
+                self._lay_out(index)
                 if perf_counter() >= deadline:
+                    index += 1
                     break
             index += 1
         self._next_unlaid = index

@@ -15,6 +15,13 @@ horizontal scrollbar unless a single cell is wider than the view.
 
 Blank rows between paragraphs and around headings (``VisualLine.spacing``) show no
 offset: cursor moves step over them and a click on one counts as on the line above.
+
+Memory: the document keeps the cells of ``CACHE_SCREENS`` screens of rows (and at least
+the paragraphs of one screen and a few more), whatever the article's size; every other
+paragraph is one row count (reader/text/document.py). ``G`` lays out the last paragraph
+only, so it reaches the last line before the background layout has measured the rest;
+pressed on a preview of a large article, the cursor goes on to the real end when the
+rest arrives (:meth:`ArticleView.replace_text`).
 """
 
 from __future__ import annotations
@@ -48,6 +55,15 @@ if TYPE_CHECKING:
 # The narrowest column that keeps its gutter: a narrower view gives the gutter to the text.
 MIN_COLUMN = 10
 GUTTER = 1  # blank columns each side of the reading column, when there is room
+# The rows of laid-out paragraphs a view keeps, in screens (of at least 24 rows): the
+# one shown and two pages above and below it, so page keys and scrolling back and forth
+# draw without laying out again; the cursor's or a match's paragraph off screen fits in
+# them too. At 24 rows and 80 columns that is at most some 10,000 cells, about 2.5 MB,
+# whatever the article's size (it was all of the article's cells: ~90 bytes a byte).
+CACHE_SCREENS = 5
+# Paragraphs kept, whatever their rows, beyond one per row of the screen (the cursor's,
+# a match's): every paragraph on screen stays cached while the screen is drawn.
+CACHE_EXTRA_PARAGRAPHS = 4
 _MARKER_SYMBOLS = frozenset(BIDI_MARKERS.values())
 _DEFAULT_SETTINGS = Settings()
 
@@ -171,6 +187,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._markdown = markdown
         self._options = options  # as given: the view adds width, spacing, markers, markdown
         self.document = DocumentLayout(text, paragraphs, self._full_options(reading_width))
+        self._at_bottom = False  # the cursor went to the end with G (and stays there)
         self._rows_shown = 0  # the view's height at the last layout (0: not shown yet)
         self.cursor = self.document.start
         self.selection_anchor: int | None = None  # where a growing selection started
@@ -272,6 +289,25 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=max(row - screen_row, 0), animate=False, immediate=True)
         self.refresh()
 
+    def _new_document(
+        self, text: str, paragraphs: Sequence[Paragraph], options: LayoutOptions
+    ) -> DocumentLayout:
+        """A document for this view: its cache sized to the view's height."""
+        height = max(self.scrollable_content_region.height, 24)
+        return DocumentLayout(
+            text,
+            paragraphs,
+            options,
+            cache_rows=CACHE_SCREENS * height,
+            cache_paragraphs=height + CACHE_EXTRA_PARAGRAPHS,
+        )
+
+    def _size_cache(self) -> None:
+        """Size the document's cache to the view's height now (see ``CACHE_SCREENS``)."""
+        height = max(self.scrollable_content_region.height, 24)
+        self.document.cache_rows = CACHE_SCREENS * height
+        self.document.cache_paragraphs = height + CACHE_EXTRA_PARAGRAPHS
+
     def _update_virtual_size(self) -> None:
         size = Size(self.document.width, self.document.line_count)
         if self.virtual_size != size:
@@ -280,6 +316,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _sync_layout(self) -> None:
         """Lay out again if the width there is for text has changed."""
         width = self.column_width
+        self._size_cache()
         if width != self.document.width:
             self._relayout(self.document.with_width(width))
         else:
@@ -292,7 +329,7 @@ class ArticleView(ScrollView, can_focus=True):
         # The app's settings and the screen's file are known now: take them in.
         options = self._full_options(self.column_width)
         if options != self.document.options:
-            self._relayout(DocumentLayout(self.text, self.document.paragraphs, options))
+            self._relayout(self._new_document(self.text, self.document.paragraphs, options))
 
     def on_resize(self, event: events.Resize) -> None:
         self._sync_layout()
@@ -313,16 +350,23 @@ class ArticleView(ScrollView, can_focus=True):
         if reading_width is not None:
             self.reading_width = reading_width
         self._options = options
-        document = DocumentLayout(
+        document = self._new_document(
             self.text, self.document.paragraphs, self._full_options(self.column_width)
         )
         self._relayout(document)
         self.scroll_to_cursor()
 
     def replace_text(self, text: str, paragraphs: Sequence[Paragraph]) -> None:
-        """The same article, more of it (a full load after a preview): cursor and scroll stay."""
+        """The same article, more of it (a full load after a preview): cursor and scroll stay.
+
+        A cursor sent to the end with ``G`` goes on to the new end.
+        """
         self.text = text
-        self.document = DocumentLayout(text, paragraphs, self.document.options)
+        self.document = self._new_document(text, paragraphs, self.document.options)
+        if self._at_bottom:
+            self.move_to(self.document.end)
+            self._at_bottom = True
+            return
         self.cursor = self.document.snap(self.cursor)
         self._update_virtual_size()
         self.refresh()
@@ -491,6 +535,7 @@ class ArticleView(ScrollView, can_focus=True):
     def move_to(self, offset: int, extend: bool = False, *, keep_goal: bool = False) -> None:
         """Put the cursor on ``offset`` (snapped to its cell); ``extend`` keeps the anchor."""
         had_selection = self.selection
+        self._at_bottom = False
         if extend or self.selecting:
             self._fixed = None
             if self.selection_anchor is None:
@@ -594,6 +639,7 @@ class ArticleView(ScrollView, can_focus=True):
     def action_move(self, how: str, extend: bool = False) -> None:
         keep_goal = how in ("up", "down", "page_up", "page_down")
         self.move_to(self._target(how, extend), extend, keep_goal=keep_goal)
+        self._at_bottom = how == "bottom" and not (extend or self.selecting)
 
     def action_toggle_selecting(self) -> None:
         if self.selecting:
