@@ -226,6 +226,7 @@ class ArticleScreen(Screen[None]):
         self.previewed = False  # a large article's beginning was shown before it all loaded
         self.session: AnnotationSession | None = None
         self.query_text = ""
+        self.searching = False  # a search runs in its worker: "no matches" is not known yet
         self.bidi_overrides = False  # the article holds bidi override/embedding/isolate controls
         self._status = ""  # what the status line says, logical (laid out again on resize)
         self._layout_timer: Timer | None = None
@@ -300,6 +301,8 @@ class ArticleScreen(Screen[None]):
         if article.encoding_detected:
             display.notify(self, f"Not UTF-8: decoded as {article.encoding}", timeout=5)
         self.set_status(self._describe())
+        if not partial and self.previewed and self.query_text:
+            self.start_search(self.query_text)  # a search made on the preview: now the whole
         if not partial and self.session is None:
             # Annotations (sidecar, tagset, re-anchoring) come right after the first frame.
             self.set_timer(SESSION_DELAY, lambda: self._open_session(article))
@@ -384,6 +387,8 @@ class ArticleScreen(Screen[None]):
         if view.matches:
             position = "" if view.current_match is None else f"{view.current_match + 1}/"
             after.append(f"{position}{len(view.matches)} matches for {query}")
+        elif self.query_text and self.searching:
+            after.append(f"searching for {query}…")
         elif self.query_text:
             after.append(f"no matches for {query}")
         document = view.document
@@ -438,24 +443,27 @@ class ArticleScreen(Screen[None]):
         view = self.view
         if view is not None:
             view.focus()
-            self.run_search(event.value)
+            self.start_search(event.value)
+
+    def start_search(self, query: str) -> None:
+        """Search in the worker; until it answers, the status line says it is searching."""
+        self.searching = bool(query)
+        self.set_status(self._describe())
+        self.run_search(query)
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
-        from reader.text.fold import find_all, fold
+        from reader.text.document import find_matches
 
         article = self.article
         if article is None:
             return
-        body = article.text
-        matches = (
-            [m for m in find_all(fold(body), query, body) if m[0] >= article.body_start]
-            if query
-            else []
-        )
+        # In chunks of the text, never a folded copy of all of it (a 50 MB article).
+        matches = find_matches(article.text, query, article.body_start) if query else []
         self.app.call_from_thread(self._show_matches, matches)
 
     def _show_matches(self, matches: list[tuple[int, int]]) -> None:
+        self.searching = False
         view = self.view
         if view is None:
             return
@@ -758,7 +766,7 @@ class ArticleScreen(Screen[None]):
         self.query_one("#header", ArticleHeader).show(article, self.app.layout_options(article))
         self.bidi_overrides = has_bidi_overrides(article.text)
         if self.query_text:
-            self.run_search(self.query_text)
+            self.start_search(self.query_text)
         what = moved.describe()
         display.notify(
             self,
