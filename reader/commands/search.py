@@ -1,18 +1,37 @@
-"""`hamish search`: Arabic-folded search over article text and annotations."""
+"""`hamish search`: Arabic-folded search over article text and annotations, from an index.
+
+The query is folded once (:func:`reader.text.fold.fold`). Each library's index
+(:mod:`reader.library.search_index`) is brought up to date (only changed articles are
+read again) and says which articles may hold it; only those are read, and the exact
+spans come from the real text (:func:`reader.text.fold.find_folded` with the stored fold
+when the file's bytes are those it was folded from, by CRC-32; else folded again).
+Annotation fields were folded when indexed. A hit's context is a slice of its line,
+flattened; it goes through the layout engine only when it is printed laid out
+(``--bidi self``) or as the ``display`` of ``--json``.
+"""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from itertools import groupby
+from pathlib import Path
 
-from reader.commands.output import cells, one_line
-from reader.library.article import split_paragraphs
-from reader.library.corpus import readable_articles
-from reader.library.find import find_articles
+from reader.library.search_index import (
+    Candidate,
+    Entry,
+    IndexedAnnotation,
+    SearchIndex,
+    build_record,
+    entries_for,
+    indexed_annotations,
+)
 from reader.terminal import OutputMode
-from reader.text.fold import find_all, fold
-from reader.text.render import visual_oneline
+from reader.text.fold import Folded, find_folded, fold
 
 CONTEXT = 30
 #: A context cut to fit a terminal row keeps at least this many cells, else it gets its own row.
@@ -29,14 +48,19 @@ class Hit:
     match: str  # the matched text as in the file
     context: str  # the surrounding text, logical order (as in the file)
     annotation: str | None = None  # the annotation id, for quote/tag/note hits
+    title: str = field(default="", compare=False)  # the article's title (not in --json)
 
     @property
     def display(self) -> str:
         """The context laid out for a terminal that does no bidi (shaped, ordered)."""
+        from reader.text.render import visual_oneline
+
         return visual_oneline(self.context, 2 * CONTEXT + 30)[0]
 
     def to_json(self) -> dict:
-        return {**asdict(self), "display": self.display}
+        record = asdict(self)
+        del record["title"]
+        return {**record, "display": self.display}
 
     def render(self, mode: OutputMode = "self", width: int | None = None) -> str:
         """``FILE:LINE:OFFSET: [annotation KIND] CONTEXT`` for ``mode``: the path and the
@@ -46,10 +70,15 @@ class Hit:
         logical end before it is reordered, so the terminal never wraps a reordered line
         (which would show its end above its start).
         """
-        where = f"{one_line(self.path, mode, direction='ltr')}:{self.line}:{self.offset}"
         label = "" if self.kind == "text" else f"[annotation {self.kind}] "
         if mode != "self":
-            return f"{where}: {label}{one_line(self.context, mode)}"
+            where = f"{_logical_path(self.path)}:{self.line}:{self.offset}"
+            return f"{where}: {label}{_logical(self.context)}"
+        from reader.commands.output import cells, one_line
+
+        where = f"{one_line(self.path, mode, direction='ltr')}:{self.line}:{self.offset}"
+        from reader.text.render import visual_oneline
+
         room = 2 * CONTEXT + 30
         head = f"{where}: {label}"
         if width is not None:
@@ -60,14 +89,52 @@ class Hit:
         return f"{head}{visual_oneline(self.context, room)[0]}"
 
 
-def _snippet(text: str, starts: list[int], start: int, end: int) -> str:
-    """The match with up to CONTEXT characters each side, within its line."""
-    paragraph = starts[bisect_right(starts, start) - 1]
+#: Characters that :func:`reader.commands.output.logical_text` sends as they are, as met.
+_UNCHANGED: set[str] = set()
+
+
+def _logical(text: str) -> str:
+    """``one_line(text, "logical")``: the same string, but a line whose characters were all
+    seen unchanged before is not sent through the sanitizer again, character by character."""
+    from reader.commands.output import logical_text
+
+    flat = " ".join(text.split())
+    seen = set(flat)
+    if seen <= _UNCHANGED:
+        return flat
+    new = seen - _UNCHANGED
+    for c in new:
+        if logical_text(c) != c:
+            return logical_text(flat)
+    _UNCHANGED.update(new)
+    return flat
+
+
+@lru_cache(maxsize=64)
+def _logical_path(path: str) -> str:
+    """An article's path for a pipe: the hits of one article repeat it."""
+    return _logical(path)
+
+
+def _snippet(text: str, paragraph: int, start: int, end: int) -> str:
+    """The match with up to CONTEXT characters each side, within its line (which starts
+    at ``paragraph``)."""
     following = text.find("\n", end)
     stop = len(text) if following < 0 else following
     left = max(paragraph, start - CONTEXT)
     piece = text[left : min(stop, end + CONTEXT)].rstrip("\r")
     return " ".join((("…" if left > paragraph else "") + piece).split())
+
+
+@dataclass(slots=True)
+class SearchStats:
+    """What the index did during a search (for tests and benchmarks)."""
+
+    reindexed: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    in_memory: bool = False
+    candidates: int = 0
 
 
 def search_corpus(
@@ -76,45 +143,193 @@ def search_corpus(
     *,
     annotations_dir: str | None = None,
     problems: list[str] | None = None,
+    stats: SearchStats | None = None,
 ) -> Iterator[Hit]:
-    """Hits in article text, then in annotation quotes, notes and tags, article by article."""
-    from annotations import SidecarError, open_sidecar, sidecar_path
-
-    if not fold(query).text.strip():
+    """Hits in article text, then in annotation quotes, notes and tags, article by article
+    (in the order of :func:`reader.library.find.find_articles`)."""
+    needle = fold(query).text
+    if not needle.strip():
         return
-    for article_path, root, article in readable_articles(find_articles(paths), problems):
-        text = article.text
-        starts = [p.start for p in split_paragraphs(text)]
-        path = article_path.as_posix()
-        for start, end in find_all(fold(text), query, text):
-            if start >= article.body_start:
-                line = bisect_right(starts, start)
-                context = _snippet(text, starts, start, end)
-                yield Hit(path, line, start, end, "text", text[start:end], context)
-        if not sidecar_path(article_path, annotations_dir, root).exists():
-            continue
+    if stats is None:
+        stats = SearchStats()
+    found = entries_for(paths, annotations_dir)
+    for (root, complete), group in groupby(found, key=lambda ec: (ec[0].root, ec[1])):
+        entries = [entry for entry, _ in group]
+        yield from _search_library(
+            root, complete, entries, needle, annotations_dir, problems, stats
+        )
+
+
+#: Candidates fetched from the index in one query.
+BATCH = 200
+
+
+def _search_library(
+    root: Path,
+    complete: bool,
+    entries: list[Entry],
+    needle: str,
+    annotations_dir: str | None,
+    problems: list[str] | None,
+    stats: SearchStats,
+) -> Iterator[Hit]:
+    index = SearchIndex(root)
+    try:
         try:
-            sidecar = open_sidecar(
-                article_path, text, annotations_dir=annotations_dir, library_root=root
-            )
-        except SidecarError as error:  # unreadable, or a folder named like a sidecar
-            if problems is not None:
-                problems.append(str(error))
-            continue
-        for annotation in sidecar.annotations.annotations:
-            fields = [("quote", annotation.quote), ("note", annotation.note)]
-            fields += [("tag", tag) for tag in annotation.tags]
-            for kind, value in fields:
-                if value and find_all(fold(value), query, value):
-                    context = " ".join(value.split())
-                    line = bisect_right(starts, annotation.start)
-                    yield Hit(
-                        path,
-                        line,
-                        annotation.start,
-                        annotation.end,
-                        kind,
-                        value,
-                        context,
-                        annotation.id,
+            ids = index.refresh(entries, annotations_dir, complete=complete)
+            matching = index.matching(needle)
+            troubled = index.problems()
+        except sqlite3.Error:  # the index cannot be used at all: read every article
+            ids, matching, troubled = {}, set(), {}
+        stats.reindexed += index.reindexed
+        stats.removed += index.removed
+        stats.rebuilt = stats.rebuilt or index.rebuilt
+        stats.in_memory = stats.in_memory or index.in_memory
+        pending: list[tuple[Entry, int | None]] = []  # in walk order, BATCH candidates at most
+        wanted: list[int] = []
+        for entry in entries:
+            id_ = ids.get(entry.key)
+            if id_ is not None and id_ not in matching and id_ not in troubled:
+                continue
+            pending.append((entry, id_))
+            if id_ is not None and id_ in matching:
+                wanted.append(id_)
+                if len(wanted) >= BATCH:
+                    yield from _flush(
+                        index, pending, wanted, troubled, needle, annotations_dir, problems, stats
                     )
+                    pending, wanted = [], []
+        yield from _flush(
+            index, pending, wanted, troubled, needle, annotations_dir, problems, stats
+        )
+    finally:
+        index.close()
+
+
+def _flush(
+    index: SearchIndex,
+    pending: list[tuple[Entry, int | None]],
+    wanted: list[int],
+    troubled: dict[int, list[str]],
+    needle: str,
+    annotations_dir: str | None,
+    problems: list[str] | None,
+    stats: SearchStats,
+) -> Iterator[Hit]:
+    try:
+        fetched = index.candidates(wanted, needle) if wanted else {}
+    except sqlite3.Error:
+        fetched = {}
+    stats.candidates += len(wanted)
+    for entry, id_ in pending:
+        if id_ is None:  # not indexed (a pipe), or no usable index: searched directly
+            yield from _search_directly(entry, needle, annotations_dir, problems)
+            continue
+        if id_ in troubled and problems is not None:
+            problems.extend(troubled[id_])
+        if id_ not in wanted:
+            continue
+        candidate = fetched.get(id_)
+        if candidate is None:
+            yield from _search_directly(entry, needle, annotations_dir, problems)
+        else:
+            yield from _candidate_hits(entry, candidate, needle, annotations_dir, problems)
+
+
+def _read_text(path: str, encoding: str) -> tuple[str, int] | None:
+    """The article's text as :func:`~reader.library.article.decode_bytes` gives it (a
+    file that decoded as UTF-8 when indexed is decoded so again: it passed the checks),
+    and the CRC-32 of its bytes."""
+    import zlib
+
+    from reader.library.article import ArticleError, decode_bytes
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        if encoding == "utf-8" and not data.startswith(_BOMS):
+            return data.decode("utf-8"), zlib.crc32(data)
+        return decode_bytes(data, path)[0], zlib.crc32(data)
+    except (OSError, ArticleError, UnicodeDecodeError):
+        return None
+
+
+# Byte-order marks: a file that starts with one is decoded by decode_bytes's rules.
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def _paragraph_starts(text: str) -> list[int] | None:
+    """The paragraphs' starts, or None when every break is a lone \\n (then lines are counted)."""
+    if "\r" in text or "\u2029" in text:
+        from reader.text.paragraphs import split_paragraphs
+
+        return [p.start for p in split_paragraphs(text)]
+    return None
+
+
+def _text_hits(
+    path: str, text: str, folded: Folded, needle: str, body_start: int, title: str
+) -> Iterator[Hit]:
+    spans = find_folded(folded, needle, text)
+    if not spans:
+        return
+    starts = _paragraph_starts(text)
+    line, counted = 1, 0  # lines before offset `counted` (when every break is \n)
+    for start, end in spans:
+        if start < body_start:
+            continue
+        if starts is None:
+            line += text.count("\n", counted, start)
+            counted = start
+            paragraph = text.rfind("\n", 0, start) + 1
+        else:
+            line = bisect_right(starts, start)
+            paragraph = starts[line - 1]
+        context = _snippet(text, paragraph, start, end)
+        yield Hit(path, line, start, end, "text", text[start:end], context, title=title)
+
+
+def _annotation_hits(
+    path: str, annotations: list[IndexedAnnotation], needle: str, title: str
+) -> Iterator[Hit]:
+    for id_, start, end, line, fields in annotations:
+        for kind, value, folded_value in fields:
+            if needle in folded_value:
+                context = " ".join(value.split())
+                yield Hit(path, line, start, end, kind, value, context, id_, title=title)
+
+
+def _candidate_hits(
+    entry: Entry,
+    candidate: Candidate,
+    needle: str,
+    annotations_dir: str | None,
+    problems: list[str] | None,
+) -> Iterator[Hit]:
+    path = entry.path
+    if needle in candidate.folded.text:
+        read = _read_text(entry.path, candidate.encoding)
+        if read is None:  # unreadable since it was indexed: report it as a direct read would
+            yield from _search_directly(entry, needle, annotations_dir, problems)
+            return
+        text, checksum = read
+        if checksum == candidate.checksum and len(text) == candidate.length:
+            folded = candidate.folded  # the very text that was folded: its spans are exact
+        else:
+            folded = fold(text)  # changed since it was indexed (and kept its stamp)
+        yield from _text_hits(path, text, folded, needle, candidate.body_start, candidate.title)
+    yield from _annotation_hits(path, candidate.annotations, needle, candidate.title)
+
+
+def _search_directly(
+    entry: Entry, needle: str, annotations_dir: str | None, problems: list[str] | None
+) -> Iterator[Hit]:
+    """Search one article without the index (a pipe, or an index that failed)."""
+    record = build_record(entry, annotations_dir)
+    if record.problems and problems is not None:
+        problems.extend(json.loads(record.problems))
+    if record.folded is None:  # the article could not be read
+        return
+    path = entry.path
+    yield from _text_hits(path, record.text, record.folded, needle, record.body_start, record.title)
+    yield from _annotation_hits(path, indexed_annotations(record.annotations), needle, record.title)

@@ -14,17 +14,49 @@ one regular expression, and the replacements are whole-string operations (``str.
 and one ``str.replace`` per mapped character actually present), which is several times
 faster than ``str.translate`` with a table on non-ASCII text (about 0.2 s instead of 0.6 s
 for 5 MB of Arabic).  The tests check that :func:`fold` agrees with :func:`fold_char`.
+
+The one fold, for an external engine
+------------------------------------
+Everything hamish searches (``hamish search``, its index ``search.sqlite``, the reader's
+``/``, the library filter, the tag picker) goes through :func:`fold`.  To configure another
+engine (Elasticsearch, Tantivy, a ``grep`` wrapper) to find exactly what hamish finds, apply
+the same three steps to both the documents and the queries, in this order:
+
+1. *Drop* every character of ``annotations.script.ATTACHED_MARKS`` (every combining
+   mark, category Mn, of the Arabic blocks: harakat U+064B–U+065F, superscript alef
+   U+0670, the Quranic marks, honorifics; the Quranic signs U+06DD U+06E5 U+06E6 U+08E2;
+   every Hebrew point and cantillation mark; tatweel U+0640) and of
+   ``annotations.script.INVISIBLE_FORMAT`` (the bidi marks and controls U+061C, U+200E–F,
+   U+202A–E, U+2066–9; soft hyphen, ZWSP, ZWNJ, ZWJ, word joiner, BOM).  Nothing else
+   is dropped: spaces, punctuation and line breaks stay.
+2. *Lower-case* character by character: a character whose ``str.lower()`` is one
+   character takes it (Σ always σ, never the final ς); İ, whose lower case is two
+   characters, stays.
+3. *Map* one character to one: أ إ آ ٱ ٲ ٳ → ا;  ة → ه;  ى ی (Farsi yeh) ئ → ي;
+   ؤ → و;  ک (keheh) → ك;  Arabic-Indic ٠–٩ and extended ۰–۹ digits → 0–9.
+
+A match is then a plain substring match of the folded query in the folded text (no
+word boundaries: Arabic attaches و ب ل ك ف ال to the word, so ``الامن`` must match
+``والأمن``), mapped back to the original with :meth:`Folded.to_original` and extended
+over the marks that follow its last letter (:func:`find_all`).  For Lucene-like engines
+that is a char filter doing steps 1–3 and an n-gram (e.g. trigram) tokenizer with no
+further normalisation; SQLite FTS5's ``trigram`` tokenizer with ``case_sensitive 1``
+over folded text is what :mod:`reader.library.search_index` uses.  Never let the engine
+strip diacritics or split words itself: FTS5's ``unicode61`` splits Arabic words at
+harakat and drops letters' hamza differently.  :func:`fingerprint` changes whenever
+these rules do, so an index built with other rules is rebuilt.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from annotations.script import ATTACHED_MARKS, INVISIBLE_FORMAT, char_ranges
 
-__all__ = ["Folded", "find_all", "fold", "fold_char"]
+__all__ = ["Folded", "find_all", "find_folded", "fingerprint", "fold", "fold_char"]
 
 
 # Marks that sit on the preceding letter (and tatweel, which stretches it).  A match is
@@ -129,7 +161,14 @@ def find_all(
     the harakat and tatweel that directly follow it.  An empty query, or one made only of
     ignored characters, matches nothing.
     """
-    needle = fold(query).text
+    return find_folded(folded, fold(query).text, original, limit)
+
+
+def find_folded(
+    folded: Folded, needle: str, original: str, limit: int = 100_000
+) -> list[tuple[int, int]]:
+    """:func:`find_all` for a query already folded (``needle = fold(query).text``): a
+    caller searching many texts for one query folds it once."""
     if not needle or limit <= 0:
         return []
     haystack = folded.text
@@ -147,3 +186,11 @@ def find_all(
             break
         pos = haystack.find(needle, fe)
     return spans
+
+
+def fingerprint() -> str:
+    """A short digest of the folding rules (dropped and mapped characters, the lower-case
+    exceptions): an index of folded text stores it and is rebuilt when it differs."""
+    rules = "".join(sorted(_IGNORED)) + "|" + "".join(f"{k}{v}" for k, v in sorted(_MAPPED.items()))
+    rules += "|" + _DOTTED_CAPITAL_I + _CAPITAL_SIGMA
+    return hashlib.sha256(rules.encode("utf-8", "surrogatepass")).hexdigest()[:16]

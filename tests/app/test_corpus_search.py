@@ -1,0 +1,111 @@
+"""The library's full-text search screen: typed query, hits from the index, Enter's result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group
+from textual import events
+from textual.app import App
+from textual.keys import _character_to_key
+from textual.widgets import OptionList
+
+from annotations import make_annotation, open_sidecar
+from reader.library.article import load_article
+from reader.library.search_index import index_path
+from reader.text.fold import fold
+from reader.tui import display
+from reader.tui.screens.corpus_search import CorpusSearch
+from reader.tui.widgets.rtl_input import RtlInput
+
+FIRST = "عنوان أول\nقال الوزير إن الأمن أولوية.\nوالامن مهم.\n"
+SECOND = "تقرير ثان\nلا شيء هنا عن الموضوع.\n"
+
+
+class Host(App[None]):
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(CorpusSearch(self.root), callback=self.results.append)
+
+
+def _library(tmp_path: Path) -> Path:
+    root = tmp_path / "library"
+    (root / "desk").mkdir(parents=True)
+    (root / "first.txt").write_text(FIRST, encoding="utf-8")
+    (root / "desk" / "second.txt").write_text(SECOND, encoding="utf-8")
+    path = root / "desk" / "second.txt"
+    text = load_article(path).text
+    start = text.index("الموضوع")
+    sidecar = open_sidecar(path, text)
+    sidecar.save(
+        sidecar.annotations.added(make_annotation(text, start, start + 7, tags=["موضوع/الأمن"]))
+    )
+    return root
+
+
+async def _type(pilot, text: str) -> None:
+    for char in text:
+        pilot.app.post_message(events.Key(_character_to_key(char), char))
+    await pilot.pause()
+
+
+async def _settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_typed_query_lists_folded_hits_laid_out_and_enter_gives_path_and_offset(tmp_path):
+    root = _library(tmp_path)
+    app = Host(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CorpusSearch)
+        await _type(pilot, "الامن")
+        await _settle(pilot)
+        assert screen.query_one("#query", RtlInput).value == "الامن"
+        listing = screen.query_one("#hits", OptionList)
+        hits = screen.hits
+        assert [(Path(h.path).name, h.kind, h.match) for h in hits] == [
+            ("first.txt", "text", "الأمن"),
+            ("first.txt", "text", "الامن"),
+            ("second.txt", "tag", "موضوع/الأمن"),
+        ]
+        assert listing.option_count == 3 and listing.highlighted == 0
+        # each hit shows the engine's layout of its context, never the logical string
+        prompt = listing.get_option_at_index(0).prompt
+        assert isinstance(prompt, Group)
+        shown = [renderable.plain for renderable in prompt.renderables]
+        assert shown[1] == display.line(hits[0].context, listing.content_region.width - 2).plain
+        assert hits[0].context not in shown[1]  # shaped and reordered
+        assert "first.txt:2" in shown[0]
+        assert index_path(root).is_file()  # the index was built in the worker
+
+        await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+    [(path, offset)] = app.results
+    text = (root / "first.txt").read_text(encoding="utf-8")
+    assert path == root / "first.txt"
+    assert fold(text[offset : offset + 5]).text == fold("الامن").text
+    assert text[offset:].startswith("الامن مهم")
+
+
+async def test_a_query_with_no_hit_says_so_and_escape_gives_none(tmp_path):
+    root = _library(tmp_path)
+    app = Host(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await _type(pilot, "zzz")
+        await _settle(pilot)
+        assert screen.query_one("#hits", OptionList).option_count == 0
+        assert "no matches" in str(screen.query_one("#status").render())
+        await pilot.press("enter")  # nothing to open: the screen stays
+        assert app.screen is screen
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
