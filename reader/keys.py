@@ -47,6 +47,7 @@ class Scope(StrEnum):
     HELP = "help"
     NOTE_EDITOR = "note editor"
     TAG_PICKER = "tag picker"
+    CORPUS_SEARCH = "library search"  # the library's search of every article's text
     UNSAVED = "unsaved changes"  # asked on quit or back when a save failed
     RECOVERY = "recovery"  # asked on open when a failed save left a recovery file
     INPUT = "input"  # a one-line text box (filters, search, tag picker), when it has focus
@@ -93,6 +94,7 @@ def _row(
 
 _A, _L, _R, _V, _P = Scope.APP, Scope.LIBRARY, Scope.ARTICLE, Scope.VIEW, Scope.PANEL
 _H, _N, _T = Scope.HELP, Scope.NOTE_EDITOR, Scope.TAG_PICKER
+_S = Scope.CORPUS_SEARCH
 _U, _W = Scope.UNSAVED, Scope.RECOVERY
 
 
@@ -162,8 +164,10 @@ def _editing_rows(scope: Scope, prefix: str, *, multiline: bool) -> tuple[KeyAct
 KEYS: tuple[KeyAction, ...] = (
     _row(_A, "?", "help", "Help", "app.help", footer=True),
     _row(_A, "ctrl+q", "quit", "Quit", "app.quit"),
-    # The library: every printable key types into the filter, so its commands are ctrl keys.
+    # The library: every printable key types into the filter, so its commands are ctrl keys,
+    # but for "/" when the filter is empty (library.py lets it through to this row).
     _row(_L, "enter", "open", "Open", "library.open", footer=True),
+    _row(_L, "/", "corpus_search", "Search text", "library.search", footer=True),
     _row(_L, "escape", "clear_filter", "Clear filter", "library.clear-filter", footer=True),
     _row(_L, "ctrl+q", "app.quit", "Quit", "library.quit", footer=True),
     _row(_L, "ctrl+r", "rescan", "Rescan", "library.rescan", footer=True),
@@ -233,6 +237,10 @@ KEYS: tuple[KeyAction, ...] = (
     _row(_T, "escape", "cancel", "Cancel", "tags.cancel", footer=True),
     _row(_T, "down", "cursor(1)", "Next", "tags.next"),
     _row(_T, "up", "cursor(-1)", "Previous", "tags.previous"),
+    # The library's search of every article (reader/tui/screens/corpus_search.py).
+    _row(_S, "escape", "cancel", "Cancel", "search.cancel", footer=True),
+    _row(_S, "down", "cursor(1)", "Next hit", "search.next"),
+    _row(_S, "up", "cursor(-1)", "Previous hit", "search.previous"),
     # Unsaved changes on quit (reader/tui/screens/unsaved.py); ctrl keys, so that a
     # path can be typed into the "save a copy" box.
     _row(_U, "ctrl+r", "retry", "Retry saving", "unsaved.retry", footer=True),

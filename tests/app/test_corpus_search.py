@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Group
 from textual import events
 from textual.app import App
 from textual.keys import _character_to_key
@@ -76,13 +75,15 @@ async def test_typed_query_lists_folded_hits_laid_out_and_enter_gives_path_and_o
             ("second.txt", "tag", "موضوع/الأمن"),
         ]
         assert listing.option_count == 3 and listing.highlighted == 0
-        # each hit shows the engine's layout of its context, never the logical string
-        prompt = listing.get_option_at_index(0).prompt
-        assert isinstance(prompt, Group)
-        shown = [renderable.plain for renderable in prompt.renderables]
-        assert shown[1] == display.line(hits[0].context, listing.content_region.width - 2).plain
-        assert hits[0].context not in shown[1]  # shaped and reordered
-        assert "first.txt:2" in shown[0]
+        # Each hit is drawn as two rows: where, then the engine's layout of its context
+        # (right-aligned, shaped and reordered), never the logical string.
+        shown = [listing.render_line(y).text for y in range(4)]
+        width = listing.content_region.width - 2
+        context = display.line(hits[0].context, width, fill=True).plain
+        assert shown[1].rstrip() == context.rstrip() and context.startswith(" ")
+        assert hits[0].context not in shown[1]
+        assert shown[0].startswith("first.txt:2 — ")
+        assert shown[2].startswith("first.txt:3 — ")
         assert index_path(root).is_file()  # the index was built in the worker
 
         await pilot.press("down")
@@ -109,3 +110,36 @@ async def test_a_query_with_no_hit_says_so_and_escape_gives_none(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]
+
+
+async def test_slash_in_the_library_searches_every_article_and_opens_the_hit(tmp_path):
+    from reader.settings import Settings
+    from reader.tui.app import HamishApp
+    from reader.tui.screens.article import ArticleScreen
+    from reader.tui.screens.library import LibraryScreen
+    from reader.tui.widgets.article_view import ArticleView
+
+    root = _library(tmp_path)
+    # A long article whose hit lies far below the first screen.
+    filler = "".join(f"فقرة رقم {n} لا تذكر الموضوع.\n\n" for n in range(200))
+    long_text = "مقال طويل\n\n" + filler + "وفي النهاية تحدث الوزير عن الاقتصاد.\n"
+    (root / "long.txt").write_text(long_text, encoding="utf-8")
+    async with HamishApp(root, Settings()).run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        assert isinstance(pilot.app.screen, LibraryScreen)
+        await pilot.press("slash")
+        await _settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CorpusSearch)
+        await _type(pilot, "الاقتصاد")
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.pause(0.1)
+        article = pilot.app.screen
+        assert isinstance(article, ArticleScreen) and article.path == root / "long.txt"
+        view = article.query_one(ArticleView)
+        offset = long_text.index("الاقتصاد")
+        assert view.cursor == offset
+        shown = [view.render_line(y).text for y in range(view.size.height)]
+        assert any(display.line("الاقتصاد", 40).plain.strip() in row for row in shown)

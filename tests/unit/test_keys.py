@@ -50,7 +50,8 @@ def test_digits_vi_keys_space_and_colon_are_free() -> None:
 
 def test_dialogs_and_the_library_reserve_nothing_while_reading() -> None:
     # The help's q and ?, the library's keys: not active while an article is read.
-    assert reserved_keys([Scope.LIBRARY]) == {}
+    assert reserved_keys([Scope.LIBRARY]) == {"/": "search text"}
+    assert "/" in reserved_keys()  # the article's own search
     assert set(reserved_keys([Scope.HELP])) == {"q", "?"}
 
 

@@ -217,9 +217,10 @@ class ArticleScreen(Screen[None]):
         annotations: AnnotationSet
         tagset: Tagset
 
-    def __init__(self, path: Path, *, standalone: bool = False) -> None:
+    def __init__(self, path: Path, *, standalone: bool = False, at: int | None = None) -> None:
         super().__init__()
         self.path = path
+        self._at = at  # open with the cursor at this offset (a search hit), once it is loaded
         self.standalone = standalone  # opened on a file: q/escape quit instead of going back
         self.article: Article | None = None
         self.partial = False  # showing the beginning of a large article while it loads
@@ -298,6 +299,12 @@ class ArticleScreen(Screen[None]):
             view.focus()
         self.query_one("#header", ArticleHeader).show(article, self.app.layout_options(article))
         self.bidi_overrides = has_bidi_overrides(article.text)
+        if self._at is not None and (not partial or self._at < len(article.text)):
+            at = min(self._at, len(article.text))
+            view.move_to(at)
+            self.call_after_refresh(view.move_to, at)  # scrolled to once the view has a size
+            if not partial:
+                self._at = None
         if article.encoding_detected:
             display.notify(self, f"Not UTF-8: decoded as {article.encoding}", timeout=5)
         self.set_status(self._describe())

@@ -16,7 +16,7 @@ from __future__ import annotations
 from itertools import islice
 from pathlib import Path
 
-from rich.console import Group
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -37,10 +37,6 @@ __all__ = ["CorpusSearch", "SearchResult"]
 LIMIT = 500
 
 SearchResult = tuple[Path, int]
-
-# Escape cancels, Up/Down move through the hits. Until reader/keys.py has a scope of its
-# own for this screen (CORPUS_SEARCH), the tag picker's rows are the same three keys.
-_SCOPE = getattr(Scope, "CORPUS_SEARCH", Scope.TAG_PICKER)
 
 
 class CorpusSearch(ModalScreen[SearchResult | None]):
@@ -68,7 +64,7 @@ class CorpusSearch(ModalScreen[SearchResult | None]):
     }
     """
 
-    KEY_SCOPE = _SCOPE
+    KEY_SCOPE = Scope.CORPUS_SEARCH
     BINDINGS = bindings(KEY_SCOPE)
 
     def __init__(
@@ -116,18 +112,27 @@ class CorpusSearch(ModalScreen[SearchResult | None]):
         width = self._width("#status")
         status.update(display.line(message, width, options=display.options_of(self)))
 
-    def _prompt(self, hit: Hit, width: int | None) -> Group:
+    def _prompt(self, hit: Hit, width: int | None) -> Text:
         options = display.options_of(self)
         try:
             where = Path(hit.path).relative_to(self.root).as_posix()
         except ValueError:
             where = hit.path
         label = "" if hit.kind == "text" else f" · {hit.kind}"
-        head = f"{display.isolate(hit.title or where)} — {display.isolate(where)}:{hit.line}{label}"
-        return Group(
-            display.line(head, width, direction="ltr", style="bold", options=options),
-            display.line(hit.context, width, options=options),
+        # Where first (it is what tells two hits apart), then the title, cut at its end.
+        head = f"{display.isolate(where)}:{hit.line}{label}"
+        if hit.title:
+            head += f" — {display.isolate(hit.title)}"
+        # One Text of two lines (Textual's OptionList gives a rich Group no height), each
+        # padded to the width by the engine, so a right-to-left line stays right-aligned.
+        prompt = display.line(
+            head, width, direction="ltr", style="bold", options=options, fill=width is not None
         )
+        prompt.append("\n")
+        prompt.append_text(
+            display.line(hit.context, width, options=options, fill=width is not None)
+        )
+        return prompt
 
     def _show(self, query: str, hits: list[Hit], more: bool, problems: int) -> None:
         if self.query_one("#query", RtlInput).value != query:

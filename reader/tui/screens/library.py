@@ -482,6 +482,8 @@ class LibraryScreen(Screen[None]):
         if not (table.has_focus and character and is_typed_text(character)):
             return
         filter_box = self.query_one("#filter", Input)
+        if character == "/" and not filter_box.value:
+            return  # the search of every article's text (its row in reader/keys.py)
         # A space never starts a filter, but within one it is text: keys typed ahead (SSH)
         # arrive together, before the focus has moved from the table to the box.
         if not character.isspace() or filter_box.value:
@@ -519,6 +521,22 @@ class LibraryScreen(Screen[None]):
         from reader.tui.screens.article import ArticleScreen
 
         self.app.push_screen(ArticleScreen(entry.path))
+
+    def action_corpus_search(self) -> None:
+        """Search the text and annotations of every article; a hit opens at its offset."""
+        from reader.tui.screens.corpus_search import CorpusSearch, SearchResult
+
+        def chosen(hit: SearchResult | None) -> None:
+            if hit is None:
+                return
+            from reader.tui.screens.article import ArticleScreen
+
+            path, offset = hit
+            self.app.push_screen(ArticleScreen(path, at=offset))
+
+        where = self.app.annotations_dir
+        search = CorpusSearch(self.root, annotations_dir=str(where) if where else None)
+        self.app.push_screen(search, chosen)
 
     def action_clear_filter(self) -> None:
         filter_box = self.query_one("#filter", Input)
