@@ -152,6 +152,14 @@ def main() -> int:
             "XDG_DATA_HOME": str(home / ".local" / "share"),
         }
         env.pop("PYTHONPATH", None)
+        # As installed, hamish's modules have their bytecode (pip compiles it), as Textual's
+        # do here: an environment that forbids writing it (PYTHONDONTWRITEBYTECODE) would
+        # time compiling hamish's source at every start instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        import compileall
+
+        for package in ("reader", "annotations"):
+            compileall.compile_dir(ROOT / package, quiet=1)
         hamish_env = {**env, "PYTHONPATH": str(hook)}
         hamish = hamish_command(args.module)
 

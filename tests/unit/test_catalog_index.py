@@ -166,3 +166,48 @@ def test_an_unwritable_cache_still_lists(library, tmp_path, monkeypatch):
     opened.close()
     assert listing(library) == list(scan_library(library))
     assert cache.read_text() == "not a folder"
+
+
+def _many(root: Path, count: int) -> None:
+    names = ["ar_economy.txt", "en_markets.txt", "ar_politics.txt", "he_tech.txt"]
+    for n in range(count):
+        name = names[n % len(names)]
+        shutil.copyfile(SAMPLES / name, root / f"{n:03d}-{name}")
+    shutil.copyfile(SAMPLES / ("ar_economy.txt" + SIDECAR), root / ("000-ar_economy.txt" + SIDECAR))
+    age(*root.rglob("*"))
+
+
+def test_a_cold_listing_summarised_in_worker_processes_equals_a_full_scan(tmp_path, monkeypatch):
+    root = tmp_path / "many"
+    root.mkdir()
+    _many(root, 120)
+    started: list[int] = []
+    real = catalog_index.ProcessPoolExecutor
+
+    def pool(workers, **kwargs):
+        started.append(workers)
+        return real(workers, **kwargs)
+
+    monkeypatch.setattr(catalog_index, "POOL_MIN", 20)
+    monkeypatch.setattr(catalog_index.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(catalog_index, "ProcessPoolExecutor", pool)
+    entries = [entry for batch in scan_catalog(root, batch=50) for entry in batch]
+    assert started == [2]  # one pool of two workers for the whole scan
+    assert entries == list(scan_library(root))  # the same entries, in the same order
+    again = [entry for batch in scan_catalog(root, batch=50) for entry in batch]
+    assert again == entries and started == [2]  # warm: nothing to summarise, no pool
+
+
+def test_a_pool_that_cannot_start_leaves_the_work_here(tmp_path, monkeypatch):
+    root = tmp_path / "many"
+    root.mkdir()
+    _many(root, 40)
+
+    def broken(*_args, **_kwargs):
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(catalog_index, "POOL_MIN", 5)
+    monkeypatch.setattr(catalog_index.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(catalog_index, "ProcessPoolExecutor", broken)
+    entries = [entry for batch in scan_catalog(root, batch=10) for entry in batch]
+    assert entries == list(scan_library(root))
