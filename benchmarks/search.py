@@ -103,6 +103,13 @@ def main() -> int:
     corpus = args.keep or work / "corpus"
     cache = work / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "LC_ALL": "C.UTF-8"}
+    # As installed, hamish's modules have their bytecode (pip compiles it): an environment
+    # that forbids writing it would time compiling hamish's source at every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    import compileall
+
+    for package in ("reader", "annotations"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     try:
         marker = corpus / f".generated-{count}"
         if not marker.exists():
