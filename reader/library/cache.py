@@ -21,7 +21,7 @@ import hashlib
 import re
 from pathlib import Path
 
-__all__ = ["APP_NAME", "library_cache_folder"]
+__all__ = ["APP_NAME", "is_busy", "library_cache_folder", "storable"]
 
 APP_NAME = "hamish"
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -35,3 +35,25 @@ def library_cache_folder(root: Path) -> Path:
     digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     name = _UNSAFE.sub("_", resolved.name)[:40] or "root"
     return platformdirs.user_cache_path(APP_NAME) / "libraries" / f"{name}-{digest}"
+
+
+# SQLite's "database is busy/locked" (another hamish holds it): never a reason to delete it.
+_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED (primary result codes)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` says another connection holds the database (not that it is bad)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _BUSY_CODES
+
+
+def storable(value: object) -> bool:
+    """Whether ``value`` (a row's field) can go into SQLite: text must be valid UTF-8,
+    which a file name holding undecodable bytes (surrogate escapes) is not."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -44,7 +44,7 @@ from typing import Any
 from annotations.store import sidecar_path
 from reader.library import article as _article
 from reader.library import catalog
-from reader.library.cache import library_cache_folder
+from reader.library.cache import is_busy, library_cache_folder, storable
 from reader.library.catalog import CatalogEntry, filter_text, summarise_entry
 from reader.library.find import find_articles
 
@@ -154,7 +154,10 @@ class CatalogIndex:
         if self.path is not None:
             try:
                 return self._open_file(self.path)
-            except (sqlite3.Error, OSError):
+            except (sqlite3.Error, OSError) as error:
+                if is_busy(error):  # another hamish is writing it: in memory, untouched
+                    self.path = None
+                    return self._memory()
                 self._delete_files(self.path)
                 self.rebuilt = True
                 try:
@@ -162,6 +165,9 @@ class CatalogIndex:
                 except (sqlite3.Error, OSError):
                     pass
         self.path = None
+        return self._memory()
+
+    def _memory(self) -> sqlite3.Connection:
         connection = sqlite3.connect(":memory:", check_same_thread=False)
         self._prepare(connection)
         return connection
@@ -260,6 +266,9 @@ class CatalogIndex:
 
     def _write(self, rows: list[tuple[Any, ...]]) -> bool:
         """Store ``rows`` in one transaction; False when the index cannot be written."""
+        # A file name with undecodable bytes cannot be a key: that article is listed from
+        # its file at every scan instead.
+        rows = [row for row in rows if all(storable(value) for value in row)]
         if not rows:
             return True
         try:
@@ -381,7 +390,7 @@ class _Summariser:
                     self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
                 chunk = max(1, len(jobs) // (4 * self._workers))
                 return list(self._pool.map(_summarise, jobs, chunksize=chunk))
-            except (OSError, BrokenProcessPool, pickle.PicklingError, ValueError):
+            except (OSError, RuntimeError, BrokenProcessPool, pickle.PicklingError, ValueError):
                 self._failed = True
         return [_summarise(job) for job in jobs]
 

@@ -39,11 +39,13 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.library.cache import is_busy, storable
 from reader.library.find import is_article_name
 from reader.text.fold import Folded, fingerprint, fold
 
@@ -132,7 +134,24 @@ def _entry(
         return Entry(path, root, key, "", sidecar)  # a pipe given by name: read it directly
     side = _stat(sidecar) if sidecar_known is not False else None
     stamp = f"{_stamp_of(st)}|{sidecar}|{_stamp_of(side)}"
+    if not (storable(key) and storable(stamp)):
+        # A name with undecodable bytes cannot be an SQLite key: searched directly.
+        return Entry(path, root, key, "", sidecar)
+    if _recent(st) or _recent(side):
+        # Changed within the file system's timestamp granularity: a same-size rewrite in
+        # that instant would keep this stamp, so the stored one is marked never to match
+        # and the article is read again by the next search.
+        stamp = RACY_MARK + stamp
     return Entry(path, root, key, stamp, sidecar)
+
+
+#: An article or sidecar changed less than this long ago is indexed, and read again next time.
+RACY_SECONDS = 2.0
+RACY_MARK = "racy|"
+
+
+def _recent(st: os.stat_result | None) -> bool:
+    return st is not None and time.time() - st.st_mtime < RACY_SECONDS
 
 
 def entries_for(
@@ -360,9 +379,9 @@ class SearchIndex:
                     return self._open_file(where)
                 except _Newer:
                     break
-                except (sqlite3.Error, OSError):
-                    if attempt:
-                        break
+                except (sqlite3.Error, OSError) as error:
+                    if attempt or is_busy(error):
+                        break  # another search is writing it: in memory, never deleted
                     self.rebuilt = True
                     _remove(where)
         self.in_memory = True
@@ -442,7 +461,12 @@ class SearchIndex:
             key: (id_, stamp)
             for id_, key, stamp in db.execute("SELECT id, key, stamp FROM articles")
         }
-        changed = [e for e in entries if e.stamp and known.get(e.key, (0, None))[1] != e.stamp]
+        changed = [
+            e
+            for e in entries
+            if e.stamp
+            and (e.stamp.startswith(RACY_MARK) or known.get(e.key, (0, None))[1] != e.stamp)
+        ]
         changed = list({e.key: e for e in changed}.values())  # a file named twice
         gone: list[int] = []
         if complete:

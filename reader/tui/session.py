@@ -390,6 +390,9 @@ class AnnotationSession:
                 merged = self.sidecar.save(snapshot)
             except SidecarError as error:
                 self._finished = _Finished(generation, snapshot, None, False, error)
+            except Exception as error:  # any failure is a failed save, never a wedged one
+                failure = SidecarError(f"{self.sidecar.path.name}: not saved: {error}")
+                self._finished = _Finished(generation, snapshot, None, False, failure)
             else:
                 self._written = generation
                 outside = self.sidecar.merged_on_save

@@ -175,3 +175,31 @@ async def test_ctrl_q_during_a_save_waits_without_freezing_the_screen(library, m
     # The screen kept its timers running while the two slow saves ended.
     during = [t for t in ticks if t < ended[-1]]
     assert len(during) >= 10
+
+
+async def test_a_save_that_fails_unexpectedly_is_a_failed_save_not_a_wedged_one(
+    library, monkeypatch
+):
+    import annotations.store as store
+    from reader.tui.screens.unsaved import UnsavedChanges
+
+    path = fresh(library)
+
+    def broken(path, data):
+        raise RuntimeError("disk controller on fire")
+
+    monkeypatch.setattr(store, "atomic_write", broken)
+    async with HamishApp(path, Settings(author="rana")).run_test(size=(100, 30)) as pilot:
+        screen, view = await open_article(pilot)
+        view.focus()
+        view.select(0, 5)
+        await pilot.press("s")  # saved in the background: it fails
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if screen.session is not None and not screen.session.saving:
+                break
+        assert screen.session is not None and not screen.session.saving
+        assert "not saved" in screen._status
+        await pilot.press("q")  # asks about the unsaved work instead of waiting forever
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, UnsavedChanges)

@@ -13,6 +13,7 @@ Escape dismisses it with ``None``.
 
 from __future__ import annotations
 
+import threading
 from itertools import islice
 from pathlib import Path
 
@@ -37,6 +38,8 @@ __all__ = ["CorpusSearch", "SearchResult"]
 LIMIT = 500
 
 SearchResult = tuple[Path, int]
+
+_ONE_SEARCH = threading.Lock()
 
 
 class CorpusSearch(ModalScreen[SearchResult | None]):
@@ -177,14 +180,20 @@ class CorpusSearch(ModalScreen[SearchResult | None]):
     def _search(self, query: str) -> None:
         worker = get_current_worker()
         problems: list[str] = []
-        found = search_corpus(
-            [str(self.root)], query, annotations_dir=self.annotations_dir, problems=problems
-        )
-        hits = []
-        for hit in islice(found, LIMIT + 1):
+        # One search at a time: a first search builds the library's index, and a search
+        # per keystroke running beside it would build it again (in memory). Those typed
+        # meanwhile wait, and only the newest still runs; it finds the index built.
+        with _ONE_SEARCH:
             if worker.is_cancelled:
                 return
-            hits.append(hit)
+            found = search_corpus(
+                [str(self.root)], query, annotations_dir=self.annotations_dir, problems=problems
+            )
+            hits = []
+            for hit in islice(found, LIMIT + 1):
+                if worker.is_cancelled:
+                    return
+                hits.append(hit)
         more = len(hits) > LIMIT
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, query, hits[:LIMIT], more, len(problems))
