@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
@@ -46,6 +47,7 @@ DOCUMENT_KEYS = ("file", "sha256", "length", "tags", "note")
 TOP_KEYS = ("format", "version", "document", "annotations")
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_SORT_KEY = attrgetter("start", "end", "id")  # Annotation.sort_key, without a call per item
 _ANNOTATION_KEY_SET = frozenset(ANNOTATION_KEYS)
 _DOCUMENT_KEY_SET = frozenset(DOCUMENT_KEYS)
 _TOP_KEY_SET = frozenset(TOP_KEYS)
@@ -116,7 +118,8 @@ class Annotation:
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tags", tuple(self.tags))
+        if type(self.tags) is not tuple:
+            object.__setattr__(self, "tags", tuple(self.tags))
         if self.original_quote and self.original_quote == self.quote:
             object.__setattr__(self, "original_quote", "")  # the text went back: nothing to keep
         if not isinstance(self.extra, MappingProxyType) or not _ANNOTATION_KEY_SET.isdisjoint(
@@ -173,21 +176,22 @@ class Annotation:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Annotation:
         """From a validated sidecar entry (see :mod:`annotations.validate`)."""
+        get = data.get  # positional, in field order: this runs for every stored annotation
         return cls(
-            id=data["id"],
-            start=data["start"],
-            end=data["end"],
-            quote=data["quote"],
-            prefix=data.get("prefix", ""),
-            suffix=data.get("suffix", ""),
-            tags=tuple(data.get("tags", ())),
-            note=data.get("note", ""),
-            author=data.get("author", ""),
-            created=data.get("created", ""),
-            modified=data.get("modified", ""),
-            status=data.get("status", "anchored"),
-            original_quote=data.get("original_quote", ""),
-            extra=_extra(data, _ANNOTATION_KEY_SET),
+            data["id"],
+            data["start"],
+            data["end"],
+            data["quote"],
+            get("prefix", ""),
+            get("suffix", ""),
+            tuple(get("tags", ())),
+            get("note", ""),
+            get("author", ""),
+            get("created", ""),
+            get("modified", ""),
+            get("status", "anchored"),
+            get("original_quote", ""),
+            _extra(data, _ANNOTATION_KEY_SET),
         )
 
 
@@ -299,7 +303,7 @@ class AnnotationSet:
     version: int = VERSION
 
     def __post_init__(self) -> None:
-        ordered = tuple(sorted(self.annotations, key=lambda a: a.sort_key))
+        ordered = tuple(sorted(self.annotations, key=_SORT_KEY))  # Annotation.sort_key
         ids = [a.id for a in ordered]
         if len(set(ids)) != len(ids):
             duplicates = sorted({i for i in ids if ids.count(i) > 1})

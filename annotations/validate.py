@@ -153,44 +153,49 @@ def _validate_document(document: Any) -> int:
 _OPTIONAL_STRINGS = ("prefix", "suffix", "note", "author", "created", "modified", "original_quote")
 
 
-def _validate_annotation(entry: Any, index: int, length: int, seen: set[str]) -> None:
-    # The success path builds no strings: JSON paths are only made for an error.
-    def at(key: str = "") -> str:
-        return f"$.annotations[{index}]" + (f".{key}" if key else "")
+def _at(index: int, key: str) -> str:
+    return f"$.annotations[{index}]" + (f".{key}" if key else "")
 
+
+def _validate_annotation(entry: Any, index: int, length: int, seen: set[str]) -> None:
+    # The success path builds no strings (and no closure): JSON paths only for an error.
     if type(entry) is not dict:
-        raise SidecarInvalid(at(), f"expected an object, got {_kind(entry)}")
+        raise SidecarInvalid(_at(index, ""), f"expected an object, got {_kind(entry)}")
     try:
         annotation_id, start, end, quote = entry["id"], entry["start"], entry["end"], entry["quote"]
     except KeyError as missing:
-        raise SidecarInvalid(at(), f"missing required key '{missing.args[0]}'") from None
+        raise SidecarInvalid(_at(index, ""), f"missing required key '{missing.args[0]}'") from None
     if type(annotation_id) is not str or not annotation_id:
-        raise SidecarInvalid(at("id"), "expected a non-empty string")
+        raise SidecarInvalid(_at(index, "id"), "expected a non-empty string")
     if annotation_id in seen:
-        raise SidecarInvalid(at("id"), f"duplicate id '{annotation_id}'")
+        raise SidecarInvalid(_at(index, "id"), f"duplicate id '{annotation_id}'")
     seen.add(annotation_id)
     if type(start) is not int or start < 0:
-        raise SidecarInvalid(at("start"), "expected an integer >= 0")
+        raise SidecarInvalid(_at(index, "start"), "expected an integer >= 0")
     if type(end) is not int or end < start:
-        raise SidecarInvalid(at("end"), "expected an integer >= start")
+        raise SidecarInvalid(_at(index, "end"), "expected an integer >= start")
     # An orphan keeps its last offsets, into the text as it was (DESIGN §2.2): after the
     # article was shortened they may lie past its end, and the file is still valid.
     if end > length and entry.get("status") != "orphaned":
-        raise SidecarInvalid(at("end"), f"{end} is past the document's length {length}")
+        raise SidecarInvalid(_at(index, "end"), f"{end} is past the document's length {length}")
     if type(quote) is not str:
-        raise SidecarInvalid(at("quote"), f"expected a string, got {_kind(quote)}")
+        raise SidecarInvalid(_at(index, "quote"), f"expected a string, got {_kind(quote)}")
     if len(quote) != end - start:
-        raise SidecarInvalid(at("quote"), f"has {len(quote)} characters, the span {end - start}")
+        raise SidecarInvalid(
+            _at(index, "quote"), f"has {len(quote)} characters, the span {end - start}"
+        )
+    get = entry.get
     for key in _OPTIONAL_STRINGS:
-        value = entry.get(key, "")
-        if type(value) is not str:
-            raise SidecarInvalid(at(key), f"expected a string, got {_kind(value)}")
+        if type(get(key, "")) is not str:
+            raise SidecarInvalid(_at(index, key), f"expected a string, got {_kind(get(key))}")
     if "tags" in entry:
         tags = entry["tags"]
         if type(tags) is not list:
-            raise SidecarInvalid(at("tags"), f"expected an array of strings, got {_kind(tags)}")
+            raise SidecarInvalid(
+                _at(index, "tags"), f"expected an array of strings, got {_kind(tags)}"
+            )
         for n, tag in enumerate(tags):
             if type(tag) is not str or not tag:
-                raise SidecarInvalid(f"{at('tags')}[{n}]", "expected a non-empty string")
+                raise SidecarInvalid(f"{_at(index, 'tags')}[{n}]", "expected a non-empty string")
     if entry.get("status", "anchored") not in STATUSES:
-        raise SidecarInvalid(at("status"), f"expected one of {', '.join(STATUSES)}")
+        raise SidecarInvalid(_at(index, "status"), f"expected one of {', '.join(STATUSES)}")
