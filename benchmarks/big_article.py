@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -41,34 +40,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pairs import compare, report  # noqa: E402
 
-WORDS = (
-    "قال الرئيس إن الحكومة ستواصل العمل على تعزيز الأمن والاستقرار في المنطقة "
-    "وأضاف أن الاقتصاد الوطني سجل نموا بنسبة خلال العام الماضي مع ارتفاع أسعار النفط "
-    "وأكد الوزير لا بديل عن الحوار بين الأطراف السلام الإقليمي ممكن إن شاء الله "
-    "البنك المركزي الصادرات الواردات الاستثمار التضخم الموازنة العامة المؤتمر الصحفي"
-).split()
-EXTRAS = ["2024", "4.5%", "2023-2024", "(IMF)", "«السلام»", "OPEC+", "12:30", "عُقِدَ", "الـــقـــمة"]
 #: A word only the last paragraph holds: the TUI case searches for it.
 LAST_WORD = "الختاميّة"
 MB = 1_000_000
 
 
 def generated_article(size: int, seed: int = 7) -> str:
-    """About ``size`` bytes of UTF-8 Arabic news prose: paragraphs of 40–120 words, with
-    digits, Latin, brackets, harakat and tatweel; the last paragraph holds LAST_WORD."""
-    rng = random.Random(seed)
-    paragraphs: list[str] = []
-    total = 0
-    while total < size:
-        words = [
-            rng.choice(EXTRAS) if rng.random() < 0.08 else rng.choice(WORDS)
-            for _ in range(rng.randint(40, 120))
-        ]
-        paragraph = " ".join(words) + "."
-        paragraphs.append(paragraph)
-        total += len(paragraph.encode("utf-8")) + 1
-    paragraphs.append(f"وفي الكلمة {LAST_WORD} قال الوزير إن العمل مستمر.")
-    return "\n".join(paragraphs) + "\n"
+    """About ``size`` bytes of UTF-8 Arabic news prose (benchmarks/layout.py's); the last
+    paragraph holds LAST_WORD."""
+    from layout import generated_article as prose  # not in the children: what they import
+
+    body = prose(size, seed, measure=lambda paragraph: len(paragraph.encode("utf-8")))
+    return f"{body}\nوفي الكلمة {LAST_WORD} قال الوزير إن العمل مستمر.\n"
 
 
 # -- the children ---------------------------------------------------------------------

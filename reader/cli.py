@@ -244,7 +244,7 @@ def cat_command(
     with _writing_stdout():
         write_cat(
             file,
-            out=cast("TextIO", _JsonEscapingOut(sys.stdout)) if as_json else sys.stdout,
+            out=_json_escaping(sys.stdout) if as_json else sys.stdout,
             warn=_warn,
             width=width,
             direction=direction,
@@ -367,7 +367,7 @@ def export_command(
         paths,
         entry,
         output=output,
-        stdout=cast("TextIO", _ControlsShownOut(sys.stdout)) if shown else sys.stdout,
+        stdout=_controls_shown(sys.stdout) if shown else sys.stdout,
         filters=Filters(tag=tag, author=author, status=status),
         options=entry.chosen("export", given),
         annotations_dir=annotations_dir,
@@ -677,34 +677,33 @@ def _json_text(value: Any, indent: int | None = None) -> str:
     return dumps_for_terminals(value, indent=indent)
 
 
-class _JsonEscapingOut:
-    """``out`` for a command writing JSON text: C1 and bidi controls go as ``\\u`` escapes."""
+class _TransformedOut:
+    """``out`` with every write passed through ``transform`` first: the JSON escapes of a
+    command writing JSON text, or the controls shown of data written to a terminal."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, transform: Callable[[str], str]) -> None:
         self._out = out
+        self._transform = transform
 
     def write(self, text: str) -> int:
-        from annotations.formats.base import escape_for_terminals
-
-        return self._out.write(escape_for_terminals(text))
+        return self._out.write(self._transform(text))
 
     def __getattr__(self, name: str) -> Any:  # isatty, fileno, flush, encoding, …
         return getattr(self._out, name)
 
 
-class _ControlsShownOut:
+def _json_escaping(out: TextIO) -> TextIO:
+    """``out`` for JSON text: C1 and bidi controls go as ``\\u`` escapes."""
+    from annotations.formats.base import escape_for_terminals
+
+    return cast("TextIO", _TransformedOut(out, escape_for_terminals))
+
+
+def _controls_shown(out: TextIO) -> TextIO:
     """``out`` on a terminal for data written as it is: controls shown, not obeyed."""
+    from reader.commands.output import controls_shown
 
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-
-    def write(self, text: str) -> int:
-        from reader.commands.output import controls_shown
-
-        return self._out.write(controls_shown(text))
-
-    def __getattr__(self, name: str) -> Any:  # isatty, fileno, flush, encoding, …
-        return getattr(self._out, name)
+    return cast("TextIO", _TransformedOut(out, controls_shown))
 
 
 def _print(text: str, end: str = "\n") -> None:

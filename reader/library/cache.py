@@ -21,7 +21,7 @@ import hashlib
 import re
 from pathlib import Path
 
-__all__ = ["APP_NAME", "is_busy", "library_cache_folder", "storable"]
+__all__ = ["APP_NAME", "RACY_SECONDS", "is_busy", "library_cache_folder", "storable"]
 
 APP_NAME = "hamish"
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -35,6 +35,12 @@ def library_cache_folder(root: Path) -> Path:
     digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     name = _UNSAFE.sub("_", resolved.name)[:40] or "root"
     return platformdirs.user_cache_path(APP_NAME) / "libraries" / f"{name}-{digest}"
+
+
+#: A stamp (size, mtime, inode) taken this soon after the file's last change is not trusted
+#: by the catalog or the search index: a same-size rewrite within the file system's
+#: timestamp granularity (FAT: 2 s) would keep it, so such a file is read again next time.
+RACY_SECONDS = 2.0
 
 
 # SQLite's "database is busy/locked" (another hamish holds it): never a reason to delete it.

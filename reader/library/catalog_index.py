@@ -44,7 +44,7 @@ from typing import Any
 from annotations.store import sidecar_path
 from reader.library import article as _article
 from reader.library import catalog
-from reader.library.cache import is_busy, library_cache_folder, storable
+from reader.library.cache import RACY_SECONDS, is_busy, library_cache_folder, storable
 from reader.library.catalog import CatalogEntry, filter_text, summarise_entry
 from reader.library.find import find_articles
 
@@ -63,8 +63,6 @@ SCHEMA_VERSION = 1
 SUMMARY_VERSION = 1
 #: Rows per batch (and per write transaction).
 BATCH = 200
-#: A stamp taken this soon after the file changed is checked again on the next scan.
-RACY_SECONDS = 2.0
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode; MISSING when the file is absent
 MISSING: Stamp = (-1, -1, -1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from annotations.errors import HamishError
@@ -47,17 +48,30 @@ def find_articles(
         if path.is_file() or path.is_fifo():
             yield path, path.parent
         elif path.is_dir():
-            for folder, files in _walk(path, non_regular):
-                for name in files:
-                    yield folder / name, path
+            for listing in walk_folders(path.as_posix(), non_regular=non_regular):
+                folder = Path(listing.folder)
+                for entry in listing.articles:
+                    yield folder / entry.name, path
         elif path.exists():
             raise LibraryError(f"{path}: not a file or folder")
         else:
             raise LibraryError(f"{path}: no such file or folder")
 
 
-def _walk(top: Path, non_regular: bool) -> Iterator[tuple[Path, list[str]]]:
-    """(folder, its article names, sorted) top-down, subfolders sorted; unreadable ones skipped."""
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One folder of a walk: its articles (as scandir gave them, sorted by name, their
+    ``stat`` cached where the system allows) and every name in it (which sidecars exist)."""
+
+    folder: str  # its path, "/"-separated, as the walk's top was given
+    prefix: str  # its path under the top: "" or "desk/2024/"
+    articles: list[os.DirEntry[str]]
+    names: frozenset[str]
+
+
+def walk_folders(top: str, *, non_regular: bool = False, prefix: str = "") -> Iterator[Listing]:
+    """The folders under ``top`` (itself first), top-down, subfolders sorted, with the rules
+    of :func:`find_articles`; a folder that cannot be listed is skipped."""
     try:
         with os.scandir(top) as entries:
             listed = list(entries)
@@ -72,12 +86,20 @@ def _walk(top: Path, non_regular: bool) -> Iterator[tuple[Path, list[str]]]:
                 if not name.startswith(".") and not entry.is_symlink():
                     subfolders.append(name)
             elif is_article_name(name) and (non_regular or _regular_or_broken(entry)):
-                files.append(name)
+                files.append(entry)
         except OSError:  # vanished or unreadable while listed
             continue
-    yield top, sorted(files)
+    files.sort(key=lambda entry: entry.name)
+    yield Listing(top, prefix, files, frozenset(entry.name for entry in listed))
     for name in sorted(subfolders):
-        yield from _walk(top / name, non_regular)
+        yield from walk_folders(
+            join_posix(top, name), non_regular=non_regular, prefix=f"{prefix}{name}/"
+        )
+
+
+def join_posix(folder: str, name: str) -> str:
+    """``(Path(folder) / name).as_posix()``, without making a Path."""
+    return name if folder == "." else f"{folder}/{name}"
 
 
 def _regular_or_broken(entry: os.DirEntry[str]) -> bool:

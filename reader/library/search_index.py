@@ -45,8 +45,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.library.cache import is_busy, storable
-from reader.library.find import is_article_name
+from reader.library.cache import RACY_SECONDS, is_busy, storable
+from reader.library.find import join_posix, walk_folders
 from reader.text.fold import Folded, fingerprint, fold
 
 __all__ = [
@@ -145,8 +145,6 @@ def _entry(
     return Entry(path, root, key, stamp, sidecar)
 
 
-#: An article or sidecar changed less than this long ago is indexed, and read again next time.
-RACY_SECONDS = 2.0
 RACY_MARK = "racy|"
 
 
@@ -162,8 +160,8 @@ def entries_for(
     walked recursively, sorted per folder, hidden folders, non-articles and non-regular
     files skipped), each with its stamp.
 
-    The walk is this module's own so that it can tell which sidecars exist from the
-    folder listing it already has (one ``stat`` per article, none for absent sidecars).
+    The walk is find.py's (:func:`~reader.library.find.walk_folders`), whose listings
+    tell which sidecars exist (one ``stat`` per article, none for absent sidecars).
     """
     from annotations import sidecar_path
     from reader.library.find import LibraryError
@@ -175,7 +173,7 @@ def entries_for(
             posix = path.as_posix()
             yield _entry(posix, _stat(posix), path.parent, path.name, side, None), False
         elif path.is_dir():
-            for entry in _walk(path.as_posix(), path, "", annotations_dir):
+            for entry in _walk(path.as_posix(), path, annotations_dir):
                 yield entry, True
         elif path.exists():
             raise LibraryError(f"{path}: not a file or folder")
@@ -183,50 +181,25 @@ def entries_for(
             raise LibraryError(f"{path}: no such file or folder")
 
 
-def _walk(top: str, root: Path, prefix: str, annotations_dir: str | None) -> Iterator[Entry]:
+def _walk(top: str, root: Path, annotations_dir: str | None) -> Iterator[Entry]:
+    """The entries of every article under ``top``, walked by find.py's rules; a sidecar
+    beside its article is known present or absent from the folder's own listing."""
     from annotations import sidecar_path
 
-    try:
-        with os.scandir(top) as scanned:
-            listed = list(scanned)
-    except OSError:
-        return
-    names = {entry.name for entry in listed}
-    subfolders: list[str] = []
-    files: list[os.DirEntry[str]] = []
-    for entry in listed:
-        name = entry.name
-        try:
-            if entry.is_dir():
-                if not name.startswith(".") and not entry.is_symlink():
-                    subfolders.append(name)
-            elif is_article_name(name) and (
-                entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
-            ):
-                files.append(entry)
-        except OSError:  # vanished or unreadable while listed
-            continue
-    files.sort(key=lambda entry: entry.name)
-    for found in files:
-        name = found.name
-        path = _join(top, name)
-        try:
-            st: os.stat_result | None = found.stat()  # cached by scandir where it can be
-        except OSError:  # a broken link: loading it says so
-            st = None
-        if annotations_dir is None:
-            side = path + _SIDECAR_SUFFIX
-            known: bool | None = (name + _SIDECAR_SUFFIX) in names
-        else:
-            side, known = sidecar_path(path, annotations_dir, root).as_posix(), None
-        yield _entry(path, st, root, prefix + name, side, known)
-    for name in sorted(subfolders):
-        yield from _walk(_join(top, name), root, f"{prefix}{name}/", annotations_dir)
-
-
-def _join(folder: str, name: str) -> str:
-    """``(Path(folder) / name).as_posix()``, without making a Path."""
-    return name if folder == "." else f"{folder}/{name}"
+    for listing in walk_folders(top):
+        for found in listing.articles:
+            name = found.name
+            path = join_posix(listing.folder, name)
+            try:
+                st: os.stat_result | None = found.stat()  # cached by scandir where it can be
+            except OSError:  # a broken link: loading it says so
+                st = None
+            if annotations_dir is None:
+                side = path + _SIDECAR_SUFFIX
+                known: bool | None = (name + _SIDECAR_SUFFIX) in listing.names
+            else:
+                side, known = sidecar_path(path, annotations_dir, root).as_posix(), None
+            yield _entry(path, st, root, listing.prefix + name, side, known)
 
 
 # --------------------------------------------------------------------------- records

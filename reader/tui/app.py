@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # modules (catalog, annotations), and start-up stays close to a bare Textual app.
 
 WIDTH_STEP = 10
+SAVE_WAIT_STEP = 0.02  # seconds between looks at a save under way, when quitting
 
 # Settings are validated when loaded; these turn their strings into the layout's literals.
 _DIRECTIONS: dict[str, Direction] = {"auto": "auto", "rtl": "rtl", "ltr": "ltr"}
@@ -174,10 +175,11 @@ class HamishApp(App[None]):
             return  # already asking
         for screen in reversed(self.screen_stack):
             session = screen.session if isinstance(screen, ArticleScreen) else None
-            if session is not None and session.saving:
-                # A save under way ends (and edits since are written) in a thread, so the
-                # screen keeps drawing; only then is "unsaved" known.
-                await asyncio.to_thread(session.flush)
+            while session is not None and session.saving:
+                # The save under way ends in its worker, and the edits since get the next
+                # one, as they always do; the screen keeps drawing (and the session is only
+                # touched on this thread). Only then is "unsaved" known.
+                await asyncio.sleep(SAVE_WAIT_STEP)
         for screen in reversed(self.screen_stack):
             session = screen.session if isinstance(screen, ArticleScreen) else None
             if session is None or not session.unsaved_changes or id(session) in answered:

@@ -16,6 +16,7 @@ from reader.tui.app import HamishApp
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.session import AnnotationSession, Reanchored, follow_offset
 from reader.tui.widgets.article_view import ArticleView
+from tests.app.pilots import open_article
 
 FIRST = "Port workers met the ministry on Sunday morning to discuss wages."
 SECOND = "The minister said the strike would end by Thursday if talks continue."
@@ -40,15 +41,6 @@ def rewrite(path: Path, text: str) -> None:
     before = path.stat().st_mtime_ns
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(before + 5_000_000_000, before + 5_000_000_000))
-
-
-async def open_article(pilot) -> tuple[ArticleScreen, ArticleView]:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause(0.05)  # the session opens just after the first frame
-    screen = pilot.app.screen
-    assert isinstance(screen, ArticleScreen) and screen.session is not None
-    return screen, screen.query_one(ArticleView)
 
 
 async def poll(pilot, screen: ArticleScreen) -> None:

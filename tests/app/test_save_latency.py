@@ -10,9 +10,8 @@ from pathlib import Path
 from annotations import make_annotation, open_sidecar, sidecar_path
 from reader.settings import Settings
 from reader.tui.app import HamishApp
-from reader.tui.screens.article import ArticleScreen
 from reader.tui.session import AnnotationSession
-from reader.tui.widgets.article_view import ArticleView
+from tests.app.pilots import open_article
 
 SLOW = 0.5  # seconds a save's write takes here
 
@@ -43,15 +42,6 @@ def slow_writes(monkeypatch) -> tuple[list[float], threading.Event]:
 
     monkeypatch.setattr(store, "atomic_write", atomic_write)
     return ended, writing
-
-
-async def open_article(pilot) -> tuple[ArticleScreen, ArticleView]:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause(0.05)
-    screen = pilot.app.screen
-    assert isinstance(screen, ArticleScreen) and screen.session is not None
-    return screen, screen.query_one(ArticleView)
 
 
 def records(path: Path) -> list[dict]:

@@ -20,8 +20,8 @@ from reader.settings import Settings
 from reader.tui.app import HamishApp
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.unsaved import RecoveryOffer, UnsavedChanges
-from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.rtl_input import RtlInput
+from tests.app.pilots import open_article
 
 
 @pytest.fixture(autouse=True)
@@ -52,15 +52,6 @@ def refuse_saves(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr("annotations.store.tempfile.mkstemp", mkstemp)
-
-
-async def open_article(pilot) -> tuple[ArticleScreen, ArticleView]:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause(0.05)
-    screen = pilot.app.screen
-    assert isinstance(screen, ArticleScreen) and screen.session is not None
-    return screen, screen.query_one(ArticleView)
 
 
 async def unsaved_annotation(pilot, monkeypatch):
