@@ -272,15 +272,22 @@ _RUNS: dict[re.Pattern[str], re.Pattern[str]] = {}
 
 
 def _count(regex: re.Pattern[str], text: str) -> int:
-    """How many characters of ``text`` the one-character class ``regex`` matches.
+    """How many characters of ``text`` the one-character class ``regex`` (which never
+    matches a space) matches.
 
-    Matching runs (``[...]+``) and adding their lengths is several times faster than
-    a list of one-character matches.
+    The runs matched take the spaces between words along (``[...](?:[...]| )*``: a run
+    starts with a letter, so the spaces of another script's text match nothing),
+    and their spaces are then subtracted: a run is a phrase rather than a word, so there
+    are a few match objects instead of one per word, five times faster on Arabic prose
+    than runs of letters alone, and many times faster than one match per character.
     """
     runs = _RUNS.get(regex)
     if runs is None:
-        runs = _RUNS[regex] = re.compile(f"(?:{regex.pattern})+")
-    return sum(map(len, runs.findall(text)))
+        assert regex.match(" ") is None, "a class with the space would count it"
+        letter = f"(?:{regex.pattern})"
+        runs = _RUNS[regex] = re.compile(f"{letter}(?:{letter}| )*")
+    matched = "".join(runs.findall(text))
+    return len(matched) - matched.count(" ")
 
 
 # Hebrew, the other right-to-left scripts and the letters that tell Urdu and Persian

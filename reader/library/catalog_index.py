@@ -32,16 +32,16 @@ import pickle
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from annotations.store import sidecar_path
+from annotations.store import SIDECAR_SUFFIX, sidecar_path
 from reader.library import article as _article
 from reader.library import catalog
 from reader.library.cache import RACY_SECONDS, is_busy, library_cache_folder, storable
@@ -120,7 +120,7 @@ def _fingerprint() -> str:
     )
 
 
-def _stamp(path: Path) -> tuple[Stamp, float, bool]:
+def _stamp(path: Path | str) -> tuple[Stamp, float, bool]:
     """(stamp, mtime in seconds, whether a regular file) of ``path``; MISSING if it cannot
     be stat'ed."""
     try:
@@ -247,11 +247,20 @@ class CatalogIndex:
         seen: set[str] = set()
         with _Summariser() as summarise:
             found = find_articles([self.root], non_regular=True)
-            while chunk := list(islice(found, batch)):
-                entries, rows = self._batch(chunk, annotations_dir, stored, summarise)
-                seen.update(entry.relative for entry in entries)
-                writable = writable and self._write(rows)
-                yield entries
+            # One batch ahead: its stamps are taken and its summaries start in the
+            # workers while this process finishes, stores and hands on the one before.
+            ahead: _Pending | None = None
+            while True:
+                chunk = list(islice(found, batch))
+                current = self._start(chunk, annotations_dir, stored, summarise) if chunk else None
+                if ahead is not None:
+                    entries, rows = self._finish(ahead)
+                    seen.update(entry.relative for entry in entries)
+                    writable = writable and self._write(rows)
+                    yield entries
+                if current is None:
+                    break
+                ahead = current
         gone = [relative for relative in stored if relative not in seen]
         if writable and gone:
             try:
@@ -266,7 +275,7 @@ class CatalogIndex:
         """Store ``rows`` in one transaction; False when the index cannot be written."""
         # A file name with undecodable bytes cannot be a key: that article is listed from
         # its file at every scan instead.
-        rows = [row for row in rows if all(storable(value) for value in row)]
+        rows = [row for row in rows if storable("\0".join(v for v in row if type(v) is str))]
         if not rows:
             return True
         try:
@@ -276,33 +285,39 @@ class CatalogIndex:
             return False
         return True
 
-    def _batch(
+    def _start(
         self,
         chunk: list[tuple[Path, Path]],
         annotations_dir: str | Path | None,
         stored: dict[str, tuple[Any, ...]],
         summarise: _Summariser,
-    ) -> tuple[list[CatalogEntry], list[tuple[Any, ...]]]:
-        """The entries of ``chunk`` (from their rows when the stamps are unchanged, else
-        summarised, maybe in other processes) and the rows to store."""
+    ) -> _Pending:
+        """Take the stamps of ``chunk``'s articles, and start summarising those whose
+        stamps changed (maybe in other processes)."""
         looked = [self._lookup(path, root, annotations_dir, stored) for path, root in chunk]
         todo = [lookup for lookup in looked if lookup.entry is None]
         started = time.time()
-        done = summarise([(t.article_path, t.library_root, annotations_dir) for t in todo])
+        jobs = [(t.article_path, t.library_root, annotations_dir) for t in todo]
+        return _Pending(looked, todo, started, summarise.start(jobs))
+
+    def _finish(self, pending: _Pending) -> tuple[list[CatalogEntry], list[tuple[Any, ...]]]:
+        """The entries of a started batch (from their rows when the stamps were
+        unchanged, else as summarised) and the rows to store."""
         rows = []
-        for lookup, entry in zip(todo, done, strict=True):
+        for lookup, entry in zip(pending.todo, pending.summaries(), strict=True):
             lookup.entry = entry
             # A regular file whose stamps were both taken well after their last change can
             # be trusted next time; an unreadable, odd or just-written one is looked at again.
+            # The stamps were taken before the files were read: a change since gives them
+            # another mtime (the last one lies RACY_SECONDS back), so the next scan reads
+            # them again; no second stat is needed.
             trusted = (
                 lookup.a_stamp != MISSING
                 and lookup.regular
-                and started - max(lookup.a_mtime, lookup.s_mtime) >= RACY_SECONDS
-                and _stamp(lookup.article_path)[0] == lookup.a_stamp
-                and _stamp(lookup.side)[0] == lookup.s_stamp
+                and pending.started - max(lookup.a_mtime, lookup.s_mtime) >= RACY_SECONDS
             )
-            rows.append(_to_row(entry, lookup.a_stamp, str(lookup.side), lookup.s_stamp, trusted))
-        entries = [lookup.entry for lookup in looked if lookup.entry is not None]
+            rows.append(_to_row(entry, lookup.a_stamp, lookup.side, lookup.s_stamp, trusted))
+        entries = [lookup.entry for lookup in pending.looked if lookup.entry is not None]
         return entries, rows
 
     def _lookup(
@@ -314,22 +329,31 @@ class CatalogIndex:
     ) -> _Lookup:
         """One article's stamps, and its entry from its row when they are unchanged."""
         a_stamp, a_mtime, regular = _stamp(article_path)
-        side = sidecar_path(article_path, annotations_dir, library_root)
+        # Paths as strings where it is the same (a listing makes 20,000 of them): the
+        # sidecar beside its article, and the relative path of one under its root.
+        path, top = str(article_path), str(library_root)
+        if annotations_dir is None:
+            side = path + SIDECAR_SUFFIX
+        else:
+            side = str(sidecar_path(article_path, annotations_dir, library_root))
         s_stamp, s_mtime, _ = _stamp(side)
         lookup = _Lookup(
             article_path, library_root, side, a_stamp, a_mtime, regular, s_stamp, s_mtime
         )
-        try:
-            relative = article_path.relative_to(library_root).as_posix()
-        except ValueError:
-            relative = article_path.name
+        if os.sep == "/" and path.startswith(top + "/") and top not in (".", ""):
+            relative = path[len(top) + 1 :]
+        else:
+            try:
+                relative = article_path.relative_to(library_root).as_posix()
+            except ValueError:
+                relative = article_path.name
         row = stored.get(relative)
         if (
             row is not None
             and row[8]  # trusted
             and a_stamp != MISSING
             and tuple(row[1:4]) == a_stamp
-            and row[4] == str(side)
+            and row[4] == side
             and tuple(row[5:8]) == s_stamp
         ):
             lookup.entry = _from_row(row, article_path)
@@ -337,10 +361,21 @@ class CatalogIndex:
 
 
 @dataclass(slots=True)
+class _Pending:
+    """A batch whose summaries were started: its lookups, those to summarise, when their
+    stamps were taken, and what gives the summaries (waiting for the workers)."""
+
+    looked: list[_Lookup]
+    todo: list[_Lookup]
+    started: float
+    summaries: Callable[[], Iterable[CatalogEntry]]
+
+
+@dataclass(slots=True)
 class _Lookup:
     article_path: Path
     library_root: Path
-    side: Path
+    side: str  # the sidecar's path
     a_stamp: Stamp
     a_mtime: float
     regular: bool
@@ -358,6 +393,20 @@ POOL_MAX = 4
 
 def _summarise(job: tuple[Path, Path, str | Path | None]) -> CatalogEntry:
     return summarise_entry(*job)
+
+
+#: The fields of an entry a worker sends back: all but the path, which the scan has (a
+#: tuple of plain values pickles several times faster than a dataclass holding a Path).
+_SENT = tuple(f.name for f in fields(CatalogEntry) if f.name != "path")
+
+
+def _summarise_remote(job: tuple[Path, Path, str | Path | None]) -> tuple[Any, ...]:
+    entry = summarise_entry(*job)
+    return tuple(getattr(entry, name) for name in _SENT)
+
+
+def _received(values: tuple[Any, ...], article_path: Path) -> CatalogEntry:
+    return CatalogEntry(article_path, *values)
 
 
 class _Summariser:
@@ -380,17 +429,32 @@ class _Summariser:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def __call__(self, jobs: list[tuple[Path, Path, str | Path | None]]) -> list[CatalogEntry]:
+    def start(
+        self, jobs: list[tuple[Path, Path, str | Path | None]]
+    ) -> Callable[[], Iterable[CatalogEntry]]:
+        """Start summarising ``jobs``; the returned function gives their entries in order
+        (waiting for them). Few jobs, or no pool: summarised here when asked for."""
         if len(jobs) >= POOL_MIN and self._workers > 1 and not self._failed:
             try:
                 if self._pool is None:
                     context = multiprocessing.get_context("forkserver")
                     self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
                 chunk = max(1, len(jobs) // (4 * self._workers))
-                return list(self._pool.map(_summarise, jobs, chunksize=chunk))
+                results = self._pool.map(_summarise_remote, jobs, chunksize=chunk)
             except (OSError, RuntimeError, BrokenProcessPool, pickle.PicklingError, ValueError):
                 self._failed = True
-        return [_summarise(job) for job in jobs]
+            else:
+                return lambda: self._collect(results, jobs)
+        return lambda: [_summarise(job) for job in jobs]
+
+    def _collect(
+        self, results: Iterator[tuple[Any, ...]], jobs: list[tuple[Path, Path, str | Path | None]]
+    ) -> list[CatalogEntry]:
+        try:
+            return [_received(values, job[0]) for values, job in zip(results, jobs, strict=True)]
+        except (OSError, RuntimeError, BrokenProcessPool, pickle.PicklingError, ValueError):
+            self._failed = True  # the pool broke: this batch, and the next, done here
+            return [_summarise(job) for job in jobs]
 
 
 def _to_row(
