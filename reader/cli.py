@@ -467,7 +467,7 @@ def import_command(
     "sections",
     multiple=True,
     type=OwnedChoice(_stats_sections),
-    help="Which counts (repeatable); default all.",
+    help="Which counts (repeatable); default all. article-tag counts articles by their own tags.",
 )
 @click.option("--chart", is_flag=True, help="Draw horizontal bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
@@ -481,7 +481,8 @@ def stats_command(
     bidi: BidiChoice,
     annotations_dir: str | None,
 ) -> None:
-    """Count annotations by tag, tag prefix, author, article and status."""
+    """Count annotations by tag, tag prefix, author, article and status, and articles by
+    article tag; the totals count the articles with article tags and with a note."""
     from reader.commands.stats import SECTIONS, corpus_stats, render_stats
     from reader.terminal import output_width
 
@@ -512,8 +513,14 @@ def search_command(
 
     Each hit prints as FILE:LINE:OFFSET with its context. Exit 1 when nothing is found.
     """
+    import gc
+
     from reader.commands.search import search_corpus
 
+    # A search makes and drops ~10^5 small objects (hits, annotation lists); the cyclic
+    # collector's passes over them cost as much as the search, and nothing here makes
+    # cycles worth collecting before the process ends.
+    gc.disable()
     *paths, query = args
     _require_paths(paths)
     problems: list[str] = []

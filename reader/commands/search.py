@@ -2,9 +2,10 @@
 
 The query is folded once (:func:`reader.text.fold.fold`). Each library's index
 (:mod:`reader.library.search_index`) is brought up to date (only changed articles are
-read again) and says which articles may hold it; only those are read, and the exact
-spans come from the real text (:func:`reader.text.fold.find_folded` with the stored fold
-when the file's bytes are those it was folded from, by CRC-32; else folded again).
+read again) and says, by scanning the folded text it keeps, which articles hold it;
+only those are read, and the exact spans come from the real text
+(:func:`reader.text.fold.find_folded` with the stored fold when the file's bytes are
+those it was folded from, by CRC-32; else folded again).
 Annotation fields were folded when indexed. A hit's context is a slice of its line,
 flattened; it goes through the layout engine only when it is printed laid out
 (``--bidi self``) or as the ``display`` of ``--json``.
@@ -179,8 +180,9 @@ def _search_library(
             ids = index.refresh(entries, annotations_dir, complete=complete)
             matching = index.matching(needle)
             troubled = index.problems()
-        except sqlite3.Error:  # the index cannot be used at all: read every article
-            ids, matching, troubled = {}, set(), {}
+        except (sqlite3.Error, OSError):  # the index cannot be used at all: read every article
+            ids, matching, troubled = {}, {}, {}
+        unreadable = index.unreadable  # their segment is gone: read directly
         stats.reindexed += index.reindexed
         stats.removed += index.removed
         stats.rebuilt = stats.rebuilt or index.rebuilt
@@ -189,6 +191,8 @@ def _search_library(
         wanted: list[int] = []
         for entry in entries:
             id_ = ids.get(entry.key)
+            if id_ in unreadable:
+                id_ = None
             if id_ is not None and id_ not in matching and id_ not in troubled:
                 continue
             pending.append((entry, id_))
@@ -196,11 +200,19 @@ def _search_library(
                 wanted.append(id_)
                 if len(wanted) >= BATCH:
                     yield from _flush(
-                        index, pending, wanted, troubled, needle, annotations_dir, problems, stats
+                        index,
+                        pending,
+                        wanted,
+                        matching,
+                        troubled,
+                        needle,
+                        annotations_dir,
+                        problems,
+                        stats,
                     )
                     pending, wanted = [], []
         yield from _flush(
-            index, pending, wanted, troubled, needle, annotations_dir, problems, stats
+            index, pending, wanted, matching, troubled, needle, annotations_dir, problems, stats
         )
     finally:
         index.close()
@@ -210,6 +222,7 @@ def _flush(
     index: SearchIndex,
     pending: list[tuple[Entry, int | None]],
     wanted: list[int],
+    matching: dict[int, tuple[bool, bool]],
     troubled: dict[int, list[str]],
     needle: str,
     annotations_dir: str | None,
@@ -217,8 +230,8 @@ def _flush(
     stats: SearchStats,
 ) -> Iterator[Hit]:
     try:
-        fetched = index.candidates(wanted, needle) if wanted else {}
-    except sqlite3.Error:
+        fetched = index.candidates(wanted, matching) if wanted else {}
+    except (sqlite3.Error, OSError):
         fetched = {}
     stats.candidates += len(wanted)
     for entry, id_ in pending:

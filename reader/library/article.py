@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import os
 import re
 import stat
 import unicodedata
@@ -62,7 +63,9 @@ __all__ = [
     "load_article",
     "load_article_head",
     "os_reason",
+    "read_article_bytes",
     "split_paragraphs",
+    "title_of",
 ]
 
 #: File name suffixes the library scanner treats as articles.  ``load_article`` itself opens a
@@ -140,6 +143,23 @@ def _control_share_too_high(text: str) -> bool:
         if count > limit:
             return True
     return False
+
+
+# The controls _control_share_too_high counts, as UTF-8 bytes: C0 (but the text controls)
+# and DEL are single bytes, C1 controls are \xc2\x80-\xc2\x9f.
+_C0_AND_DELETE_BYTES = bytes(b for b in range(0x20) if chr(b) not in TEXT_CONTROLS) + b"\x7f"
+_C1_UTF8_RE = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _check_utf8(data: bytes, text: str, name: str) -> None:
+    """:func:`_check_text` of ``text``, decoded from the UTF-8 ``data`` (which holds no
+    NUL), counting the controls in the bytes: two C-speed passes instead of a regular
+    expression over every character (a library's first search decodes every article)."""
+    count = len(data) - len(data.translate(None, _C0_AND_DELETE_BYTES))
+    if b"\xc2" in data:
+        count += len(_C1_UTF8_RE.findall(data))
+    if count > _MAX_CONTROL_SHARE * len(text):
+        raise _fail(name, "binary file (control characters), not an article")
 
 
 def _check_text(text: str, name: str) -> None:
@@ -243,7 +263,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str, bool]:
     except UnicodeDecodeError:
         pass
     else:
-        _check_text(text, name)
+        _check_utf8(data, text, name)
         return text, "utf-8", False
 
     import charset_normalizer
@@ -424,6 +444,8 @@ _CUT_TITLE_CHARS = 80
 # followed by a space or the end of the line ("3.2" is a number), after closing quotes or
 # brackets if any.
 _SENTENCE_ENDS = frozenset(".!?\u2026\u061e\u061f\u06d4\u2e2e\u3002\uff01\uff0e\uff1f")
+# Finds the next of them in one call (a title's first line is scanned for one).
+_SENTENCE_END_RE = re.compile("[" + re.escape("".join(sorted(_SENTENCE_ENDS))) + "]")
 # A "." after one of these words (any case) is an abbreviation's, not a sentence's; so is
 # one after a single letter (initials, "U.S.", Arabic "د." for doctor) or a list number.
 _ABBREVIATIONS = frozenset(
@@ -502,10 +524,10 @@ def _first_sentence_end(line: str, limit: int) -> int | None:
     at most ``limit``; ``None`` when no sentence ends by then."""
     i = 0
     while i < limit and i < len(line):
-        if line[i] not in _SENTENCE_ENDS:
-            i += 1
-            continue
-        run = i
+        found = _SENTENCE_END_RE.search(line, i, min(limit, len(line)))
+        if found is None:
+            return None
+        i = run = found.start()
         while i < len(line) and line[i] in _SENTENCE_ENDS:
             i += 1
         single_dot = line[run:i] == "."
@@ -702,6 +724,24 @@ class Article:
         return list(cached)
 
 
+def title_of(text: str, path: str | Path) -> tuple[str, int]:
+    """(title, body_start) of an article's text, as :func:`article_from_text` finds them
+    (the front matter's ``title``, else the first line's, else the file name's stem),
+    without the rest of the article: the search index keeps only these."""
+    meta, body_start = _parse_front_matter(text, [])
+    return _title(meta, text, body_start, path, []), body_start
+
+
+def _title(
+    meta: dict[Any, Any], text: str, body_start: int, path: str | Path, warnings: list[str]
+) -> str:
+    title = _meta_text(meta, "title", warnings)
+    if title is None:
+        line = _first_nonblank_line(text, body_start)
+        title = (_title_from_line(line) if line is not None else None) or Path(path).stem
+    return title
+
+
 def article_from_text(
     text: str,
     path: str | Path = "<text>",
@@ -712,11 +752,7 @@ def article_from_text(
     path = Path(path)
     warnings: list[str] = []
     meta, body_start = _parse_front_matter(text, warnings)
-
-    title = _meta_text(meta, "title", warnings)
-    if title is None:
-        line = _first_nonblank_line(text, body_start)
-        title = (_title_from_line(line) if line is not None else None) or path.stem
+    title = _title(meta, text, body_start, path, warnings)
 
     source = _meta_text(meta, "source", warnings)
     if source is None:
@@ -762,11 +798,19 @@ def os_reason(error: OSError, doing: str = "open") -> str:
 
 def load_article(path: str | Path) -> Article:
     """Read, decode and parse an article file.  Raises ArticleError with a one-line reason."""
+    data = read_article_bytes(path)
+    text, encoding, detected = decode_bytes(data, str(path))
+    return article_from_text(text, Path(path), encoding, detected)
+
+
+def read_article_bytes(path: str | Path) -> bytes:
+    """The bytes of an article file, read once (a folder, a file over the size limit or
+    one that cannot be read raises ArticleError); :func:`decode_bytes` then
+    :func:`article_from_text` make the article of them, as :func:`load_article` does."""
     name = str(path)
-    p = Path(path)
     limit = MAX_ARTICLE_BYTES
     try:
-        st = p.stat()
+        st = os.stat(path)
     except OSError as e:
         raise _fail(name, os_reason(e)) from None
     if stat.S_ISDIR(st.st_mode):
@@ -776,7 +820,7 @@ def load_article(path: str | Path) -> Article:
         raise _fail(name, f"file too large ({too_large})")
     try:
         # Pipes (e.g. `hamish <(curl ...)`) are read too, with the same size limit.
-        with p.open("rb") as f:
+        with open(path, "rb") as f:
             # A regular file is read whole (its size was checked); read(n) would first
             # reserve n bytes, i.e. the size limit, for every article.
             data = f.read() if stat.S_ISREG(st.st_mode) else f.read(limit + 1)
@@ -784,8 +828,7 @@ def load_article(path: str | Path) -> Article:
         raise _fail(name, os_reason(e, "read")) from None
     if len(data) > limit:
         raise _fail(name, f"file too large (more than {_format_size(limit)})")
-    text, encoding, detected = decode_bytes(data, name)
-    return article_from_text(text, p, encoding, detected)
+    return data
 
 
 # --------------------------------------------------------------------------------------------

@@ -102,15 +102,17 @@ class Folded:
 
     text: str
     deleted: list[int] = field(repr=False)
-    _shift: list[int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # shift[j]: how many kept characters precede the j-th deleted one.
-        object.__setattr__(self, "_shift", [d - j for j, d in enumerate(self.deleted)])
+    #: shift[j]: how many kept characters precede the j-th deleted one; made on the first
+    #: :meth:`to_original` (a search makes thousands of Folded and maps few of them).
+    _shift: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_original(self, i: int) -> int:
         """The original index of folded index ``i`` (``len(text)`` maps to the original's)."""
-        return i + bisect_right(self._shift, i)
+        shift = self._shift
+        if shift is None:
+            shift = [d - j for j, d in enumerate(self.deleted)]
+            object.__setattr__(self, "_shift", shift)
+        return i + bisect_right(shift, i)
 
     def is_deleted(self, original_index: int) -> bool:
         """True when the original character at ``original_index`` was folded away."""

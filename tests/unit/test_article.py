@@ -510,10 +510,11 @@ def test_folder_refused(tmp_path, monkeypatch):
 def test_permission_denied(tmp_path, monkeypatch):
     path = write(tmp_path, "secret.txt", b"hello")
 
-    def deny(self, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", str(self))
+    def deny(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(Path, "open", deny)
+    # The module's own name `open` shadows the builtin (tests run as root: chmod cannot).
+    monkeypatch.setattr(article_mod, "open", deny, raising=False)
     with pytest.raises(ArticleError) as info:
         load_article(path)
     assert str(info.value) == f"{path}: permission denied"

@@ -137,7 +137,7 @@ def test_folded_variants_are_found(library, query, expected):
     assert {h.match for h in hits if h.kind == "text"} == expected
 
 
-def test_a_query_shorter_than_a_trigram_scans_the_stored_text(library):
+def test_a_query_of_two_characters_is_found(library):
     hits, _, _ = search([library], "2٠")
     assert [(Path(h.path).name, h.match) for h in hits] == [
         ("economy.txt", "٢٠"),
@@ -282,13 +282,13 @@ def test_the_index_opens_in_memory_without_a_cache_location(library):
     index.close()
 
 
-def test_a_first_search_of_many_articles_reads_and_writes_in_two_threads_alike(
+def test_a_first_search_of_many_articles_in_worker_processes_finds_the_same(
     library, monkeypatch
 ):
     import reader.library.search_index as search_index
 
     expected, _, _ = search([library], "الامن")
     index_path(library).unlink()
-    monkeypatch.setattr(search_index, "_PIPELINE_FROM", 1)
+    monkeypatch.setattr(search_index, "POOL_FROM", 1)
     hits, stats, _ = search([library], "الامن")
     assert hits == expected and stats.reindexed == 3 and not stats.in_memory
