@@ -28,8 +28,12 @@ Decisions worth knowing:
 * The core reserves no key and knows no colours: the caller passes the keys its program
   binds (``reserved``, key -> what it does) and a colour check. The reader's are in
   :mod:`reader.tagsets`; ``hamish.toml`` read without them accepts any key and colour.
-* :func:`load_tagset_report` keeps only the entries without any problem; duplicates are
-  reported against the later entry, and the earlier one is kept if it is otherwise valid.
+* A problem drops only the field it is in, never the tag: a reserved, duplicate or
+  unprintable key leaves the tag without a key, a colour the check refuses leaves it without
+  a colour, a description that is not a string leaves it without one, an unknown field is
+  ignored. So with ``strict = true`` a tag with a bad key can still be applied. Only an
+  entry without a usable name (missing, invalid, or a duplicate, reported against the later
+  entry) is dropped, as there is no tag to keep; its key is then not taken either.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ __all__ = [
     "Tagset",
     "TagsetError",
     "find_tagset",
+    "find_tagset_file",
     "load_tagset",
     "load_tagset_report",
     "normalize_tag",
@@ -284,17 +289,11 @@ def load_tagset(
     return tagset
 
 
-def find_tagset(
-    start: str | Path,
-    *,
-    reserved: Mapping[str, str] = _NOTHING_RESERVED,
-    check_color: ColorCheck | None = None,
-) -> Tagset:
+def find_tagset_file(start: str | Path) -> Path | None:
     """The first ``hamish.toml`` in ``start`` (or its folder, if a file) and its parents.
 
-    The walk stops after the filesystem root or a folder containing ``.git``; with no file
-    found, the tagset is empty. A file that is found but broken raises :class:`TagsetError`.
-    ``reserved`` and ``check_color`` are as for :func:`load_tagset`.
+    The walk stops after the filesystem root or a folder containing ``.git``: None if no
+    file was found there. The reader and ``hamish check`` both find the tagset this way.
     """
     folder = Path(start).resolve()
     if not folder.is_dir():
@@ -302,10 +301,27 @@ def find_tagset(
     while True:
         candidate = folder / TAGSET_FILE
         if candidate.is_file():
-            return load_tagset(candidate, reserved=reserved, check_color=check_color)
+            return candidate
         if (folder / ".git").exists() or folder.parent == folder:
-            return Tagset()
+            return None
         folder = folder.parent
+
+
+def find_tagset(
+    start: str | Path,
+    *,
+    reserved: Mapping[str, str] = _NOTHING_RESERVED,
+    check_color: ColorCheck | None = None,
+) -> Tagset:
+    """The tagset of :func:`find_tagset_file` (empty if there is none).
+
+    A file that is found but broken raises :class:`TagsetError`. ``reserved`` and
+    ``check_color`` are as for :func:`load_tagset`.
+    """
+    found = find_tagset_file(start)
+    if found is None:
+        return Tagset()
+    return load_tagset(found, reserved=reserved, check_color=check_color)
 
 
 def load_tagset_report(
@@ -441,14 +457,14 @@ class _Builder:
         return strict
 
     def entry(self, index: int, entry: object) -> TagDef | None:
-        """The entry's TagDef, or None if it has any problem (all of them reported)."""
+        """The entry's TagDef without the fields that have a problem (each one reported), or
+        None if it has no usable name."""
         if not isinstance(entry, dict):
             self.add(
                 self.where.entry_line(index),
                 f"tag entry {index + 1} must be a table, not {_type_name(entry)}",
             )
             return None
-        before = len(self.errors)
 
         def line_of(name: str) -> int | None:
             return self.where.field_line(index, name)
@@ -458,24 +474,32 @@ class _Builder:
                 self.add(line_of(unknown), _unknown_field_message(unknown))
         name = self._name(index, entry, line_of)
         key = self._key(entry, line_of, name)
-        color = entry.get("color")
-        if color is not None:
-            if not isinstance(color, str):
-                self.add(line_of("color"), f"color must be a string, not {_type_name(color)}")
-            else:
-                color = color.strip()
-                problem = self.check_color(color) if self.check_color is not None else None
-                if problem is not None:
-                    self.add(line_of("color"), problem)
+        color = self._color(entry, line_of)
         description = entry.get("description", "")
         if not isinstance(description, str):
             self.add(
                 line_of("description"),
                 f"description must be a string, not {_type_name(description)}",
             )
-        if len(self.errors) != before or name is None:
+            description = ""
+        if name is None:
             return None
-        return TagDef(name=name, key=key, color=color or None, description=description)
+        return TagDef(name=name, key=key, color=color, description=description)
+
+    def _color(self, entry: dict[str, Any], line_of: Callable[[str], int | None]) -> str | None:
+        """The entry's colour, or None if it has none or it is refused (and reported)."""
+        color = entry.get("color")
+        if color is None:
+            return None
+        if not isinstance(color, str):
+            self.add(line_of("color"), f"color must be a string, not {_type_name(color)}")
+            return None
+        color = color.strip()
+        problem = self.check_color(color) if self.check_color is not None else None
+        if problem is not None:
+            self.add(line_of("color"), problem)
+            return None
+        return color or None
 
     def _name(
         self, index: int, entry: dict[str, Any], line_of: Callable[[str], int | None]
@@ -520,8 +544,8 @@ class _Builder:
             first, owner = self.first_key[key]
             at = f"line {first}, " if first is not None else ""
             self.add(line, f"duplicate key {key!r} (first at {at}tag {owner!r})")
-        else:
-            self.first_key[key] = (line, name if name is not None else str(entry.get("name")))
+        elif name is not None:  # a dropped entry takes no key away from a later one
+            self.first_key[key] = (line, name)
             return key
         return None
 

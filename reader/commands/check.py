@@ -13,7 +13,7 @@ from annotations.anchoring import anchor
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from annotations.model import PLACEMENTS, Annotation
 from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
-from annotations.tagset import TAGSET_FILE
+from annotations.tagset import find_tagset_file
 from reader.commands.output import cells, column, one_line
 from reader.library.article import ArticleError, load_article
 from reader.library.find import LibraryError, find_articles
@@ -130,10 +130,12 @@ def check_paths(
                     entry = SidecarReport(str(article), str(stray))
                     entry.errors.append(f"{stray.name}: its article {article.name} is missing")
                     report.files.append(entry)
-    for root in sorted(roots):
-        if (root / TAGSET_FILE).is_file():
-            _, errors = reader_tagset_report(root)
-            report.problems.extend(str(e) for e in errors)
+    # The tagset each root's articles are read with (found as the reader finds it, so a
+    # hamish.toml in a parent folder counts), each file once however many roots share it.
+    tagsets = {found for root in roots if (found := find_tagset_file(root)) is not None}
+    for tagset_file in sorted(tagsets):
+        _, errors = reader_tagset_report(tagset_file)
+        report.problems.extend(str(e) for e in errors)
     return report
 
 

@@ -33,6 +33,7 @@ READING = {
     "a": "panel",
     "T": "article tags",
     "C": "article note",
+    ".": "repeat last tags",
     "g": "top",
     "G": "bottom",
     "v": "select",
@@ -114,7 +115,7 @@ def test_a_colour_rich_cannot_draw_is_refused(tmp_path: Path) -> None:
         tmp_path, '[[tags]]\nname = "a"\ncolor = "reddish"\n[[tags]]\nname = "b"\ncolor = "red"\n'
     )
     tagset, problems = reader_tagset_report(tmp_path)
-    assert tagset.names() == ["b"]
+    assert tagset.tags == (TagDef("a"), TagDef("b", color="red"))  # "a" kept, without a colour
     assert [(p.line, p.message) for p in problems] == [
         (
             3,

@@ -431,7 +431,7 @@ def test_a_colour_check_reports_its_message_at_the_colour_line(tmp_path: Path) -
     text = '[[tags]]\nname = "a"\ncolor = "red"\n[[tags]]\nname = "b"\n\ncolor = " blue "\n'
     write(tmp_path, text)
     tagset, errors = load_tagset_report(tmp_path, check_color=only_red)
-    assert tagset.names() == ["a"]
+    assert tagset.tags == (TagDef("a", color="red"), TagDef("b"))  # b kept, without its colour
     assert [(e.line, e.message) for e in errors] == [(7, "color 'blue': only red here")]
 
 
@@ -441,7 +441,7 @@ def test_every_reserved_key_is_refused_and_explained(tmp_path: Path) -> None:
     text = "".join(f'[[tags]]\nname = "t{i}"\nkey = "{key}"\n' for i, key in enumerate(keys))
     write(tmp_path, text)
     tagset, errors = load_tagset_report(tmp_path, reserved=reserved)
-    assert tagset.tags == ()
+    assert tagset.tags == tuple(TagDef(f"t{i}") for i in range(len(keys)))  # kept, keyless
     assert [e.line for e in errors] == [3 * i + 3 for i in range(len(keys))]
     for key, error in zip(keys, errors, strict=True):
         assert reserved[key]
@@ -547,7 +547,13 @@ def test_report_collects_every_error_and_keeps_valid_entries(tmp_path: Path) -> 
         (21, "duplicate key 'Q' (first at line 5, tag 'quote')"),
     ]
     assert all(e.path == path for e in errors)
-    assert tagset.names() == ["quote", "speaker/official"]
+    # Only the entries without a usable name go (the duplicate "quote", "topic//economy");
+    # "claim" stays without its reserved key, and its unknown field is ignored.
+    assert tagset.tags == (
+        TagDef("quote", key="Q"),
+        TagDef("claim"),
+        TagDef("speaker/official", color="blue"),
+    )
     assert tagset.strict is False
     assert tagset.path == path
     with pytest.raises(TagsetError) as info:

@@ -27,6 +27,7 @@ from reader.tui.display import isolate
 from reader.tui.keys import bindings
 from reader.tui.widgets.annotation_panel import AnnotationPanel
 from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.label_bar import LabelBar
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
@@ -232,10 +233,13 @@ class ArticleScreen(Screen[None]):
         self._status = ""  # what the status line says, logical (laid out again on resize)
         self._layout_timer: Timer | None = None
         self._close_after_save = False  # q pressed while a save ran: leave once it ends
+        #: The tags last applied to a selection or added by a key (``.`` applies them again).
+        self.last_tags: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="header")
         yield Vertical(id="body")
+        yield LabelBar(id="labels")
         yield Static("", id="status", markup=False)
         yield Footer()
 
@@ -601,8 +605,12 @@ class ArticleScreen(Screen[None]):
         self.session = session
         if session.read_only:
             display.notify(self, session.read_only, severity="warning", timeout=8)
-        for problem in session.tagset_problems[:3]:
-            display.notify(self, f"Tagset: {problem}", severity="warning", timeout=10)
+        # The tagset's problems stay on screen, in the label bar, until it is closed: each
+        # one changes what a key does (the tag is kept without its bad key or colour).
+        labels = self.query_one("#labels", LabelBar)
+        labels.show_tagset(session.tagset, session.tagset_problems)
+        if session.tagset_problems:
+            labels.add_class("visible")
         self._offer_recovery(session)
         self._annotations_changed(session.annotations)
         session.on_reload = self._article_reloaded
@@ -839,6 +847,7 @@ class ArticleScreen(Screen[None]):
                     return
                 with session.saving_in_background():
                     annotation = session.add(selection.start, selection.end, tags)
+                self._remember_tags(annotation.tags)
                 view.clear_selection()
                 self._after_edit(f"Annotated {annotation.end - annotation.start} characters")
 
@@ -857,6 +866,7 @@ class ArticleScreen(Screen[None]):
             if tags is not None:
                 with session.saving_in_background():
                     session.set_tags(target.id, tags)
+                self._remember_tags(tags)
                 self._after_edit("Tags changed")
 
         self._pick_tags("Tags of this annotation", list(target.tags), retag)
@@ -1031,8 +1041,21 @@ class ArticleScreen(Screen[None]):
         view.clear_selection()
         self._after_edit("Annotation re-attached")
 
+    def action_toggle_labels(self) -> None:
+        """Show or hide the label bar (the tagset's keys, colours and names)."""
+        labels = self.query_one("#labels", LabelBar)
+        session = self.session
+        if session is not None and not labels.has_class("visible"):
+            labels.show_tagset(session.tagset, labels.problems)
+        labels.toggle_class("visible")
+
+    def _remember_tags(self, tags: tuple[str, ...] | list[str]) -> None:
+        if tags:
+            self.last_tags = tuple(tags)
+
     def on_key(self, event: events.Key) -> None:
-        """A tagset key applies its tag to the selection at once."""
+        """A tagset key tags the selection at once; with no selection, it adds its tag to
+        the annotation under the cursor, or takes it off if it is there."""
         session, view = self.session, self.view
         character = event.character
         if session is None or view is None or not character or not view.has_focus:
@@ -1042,20 +1065,55 @@ class ArticleScreen(Screen[None]):
             return
         event.stop()
         event.prevent_default()
-        if view.selection is None:
+        if view.selection is not None:
+            self.tag_selection(tag.name)
+            return
+        target = self._target()
+        if target is None:
             display.notify(
                 self,
-                f"Select text first: {isolate(character)} tags it {isolate(tag.name)}",
+                f"Select text, or put the cursor on an annotation: {isolate(character)} "
+                f"tags it {isolate(tag.name)}",
                 timeout=3,
             )
             return
-        self.tag_selection(tag.name)
+        self.toggle_tag(target, tag.name)
 
-    def tag_selection(self, name: str) -> None:
-        """Tag the selection ``name`` at once (a tagset key, or the command palette)."""
+    def toggle_tag(self, target: Annotation, name: str) -> None:
+        """Add ``name`` to ``target``'s tags, or take it off if it has it: one undo step."""
+        session = self._editable()
+        if session is None:
+            return
+        adding = name not in target.tags
+        tags = [*target.tags, name] if adding else [t for t in target.tags if t != name]
+        try:
+            with session.saving_in_background():
+                session.set_tags(target.id, tags)
+        except ValueError as problem:  # a tag the strict tagset refuses (an older one)
+            display.notify(self, str(problem), severity="error", timeout=8)
+            return
+        if adding:
+            self._remember_tags((name,))
+        self._after_edit(f"{'Tagged' if adding else 'Untagged'} {isolate(name)} (u to undo)")
+
+    def action_repeat_tags(self) -> None:
+        """Tag the selection with the tags last applied (``.``): one undo step."""
+        view = self.view
+        if not self.last_tags:
+            display.notify(self, "Nothing to repeat yet: tag a selection first", timeout=3)
+            return
+        shown = ", ".join(isolate(tag) for tag in self.last_tags)
+        if view is None or view.selection is None:
+            display.notify(self, f"Select text first to tag it {shown} again", timeout=3)
+            return
+        self.tag_selection(*self.last_tags)
+
+    def tag_selection(self, *names: str) -> None:
+        """Tag the selection ``names`` at once (a tagset key, ``.``, or the command palette)."""
+        shown = ", ".join(isolate(name) for name in names)
         view = self.view
         if view is None or view.selection is None:
-            display.notify(self, f"Select text first to tag it {isolate(name)}", timeout=3)
+            display.notify(self, f"Select text first to tag it {shown}", timeout=3)
             return
         session = self._editable()
         if session is None:
@@ -1063,9 +1121,10 @@ class ArticleScreen(Screen[None]):
         selection = view.selection
         try:
             with session.saving_in_background():
-                session.add(selection.start, selection.end, [name])
+                annotation = session.add(selection.start, selection.end, names)
         except ValueError as problem:  # a tag the tagset refuses
             display.notify(self, str(problem), severity="error", timeout=8)
             return
+        self._remember_tags(annotation.tags)
         view.clear_selection()
-        self._after_edit(f"Tagged {isolate(name)}")
+        self._after_edit(f"Tagged {shown}")
