@@ -164,13 +164,19 @@ def _editing_rows(scope: Scope, prefix: str, *, multiline: bool) -> tuple[KeyAct
 KEYS: tuple[KeyAction, ...] = (
     _row(_A, "?", "help", "Help", "app.help", footer=True),
     _row(_A, "ctrl+q", "quit", "Quit", "app.quit"),
-    # The library: every printable key types into the filter, so its commands are ctrl keys,
-    # but for "/" when the filter is empty (library.py lets it through to this row).
+    # The library: a letter or digit starts the filter and, once started, every printable key
+    # types into it, so its commands are ctrl keys; but "/" (with the filter empty) and "?"
+    # reach their rows from the table (library.py lets them through). Enter, up and down
+    # work from the filter box too: Enter opens the highlighted row.
     _row(_L, "enter", "open", "Open", "library.open", footer=True),
     _row(_L, "/", "corpus_search", "Search text", "library.search", footer=True),
     _row(_L, "escape", "clear_filter", "Clear filter", "library.clear-filter", footer=True),
     _row(_L, "ctrl+q", "app.quit", "Quit", "library.quit", footer=True),
     _row(_L, "ctrl+r", "rescan", "Rescan", "library.rescan", footer=True),
+    _row(_L, "ctrl+s", "sort_next", "Sort by the next column", "library.sort"),
+    _row(_L, "ctrl+o", "sort_reverse", "Reverse the sort", "library.sort-reverse"),
+    _row(_L, "up", "highlight(-1)", "Previous article", "library.previous"),
+    _row(_L, "down", "highlight(1)", "Next article", "library.next"),
     # The article screen.
     _row(_R, "/", "search", "Search", "article.search", footer=True),
     _row(_R, "n", "next_match", "Next match", "article.next-match", footer=True),
@@ -188,6 +194,10 @@ KEYS: tuple[KeyAction, ...] = (
     _row(_R, "a", "toggle_panel", "Panel", "annotate.panel", footer=True),
     _row(_R, "T", "document_tags", "Article tags", "annotate.document-tags"),
     _row(_R, "C", "document_note", "Article note", "annotate.document-note"),
+    # "." as in vi: the tags last applied, again, on the selection (takes "." from tagsets).
+    _row(_R, ".", "repeat_tags", "Repeat last tags", "annotate.repeat"),
+    # A ctrl key, so that no printable key is taken from tagsets for showing them.
+    _row(_R, "ctrl+l", "toggle_labels", "Label bar", "annotate.labels"),
     # The article's text: the cursor moves in visual directions, the selection in logical order.
     _row(_V, "left", "move('left')", "Left", "cursor.left"),
     _row(_V, "right", "move('right')", "Right", "cursor.right"),
@@ -228,6 +238,7 @@ KEYS: tuple[KeyAction, ...] = (
     # The annotations panel.
     _row(_P, "d", "delete", "Delete", "panel.delete", footer=True),
     _row(_P, "R", "reattach", "Re-attach to selection", "panel.reattach", footer=True),
+    _row(_P, "/", "focus_filter", "Search", "panel.filter", footer=True),
     # Dialogs.
     _row(_H, "escape", "dismiss", "Close", "help.close", footer=True),
     _row(_H, "q", "dismiss", "Close", "help.close-q"),

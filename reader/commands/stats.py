@@ -1,4 +1,10 @@
-"""`hamish stats`: annotation counts by tag, tag prefix, author and article."""
+"""`hamish stats`: annotation counts by tag, tag prefix, author, article and status, and
+article counts by article tag (the sidecar's ``document.tags``).
+
+An article's own tags and note are the analyst's work as much as its annotations: the
+totals count the articles that have article tags and those with a note, and
+``--by article-tag`` counts, for each article tag, the articles that carry it.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,9 @@ from reader.commands.output import cells, column, one_line
 from reader.library.find import find_articles
 from reader.terminal import OutputMode
 
-SECTIONS = ("tag", "prefix", "author", "article", "status")
+SECTIONS = ("tag", "prefix", "author", "article", "status", "article-tag")
+"""The ``--by`` choices, in the order they print; ``article-tag`` counts articles, the
+others annotations. JSON names each ``by_<section>`` with ``-`` as ``_``."""
 BAR = "█"
 
 
@@ -22,6 +30,8 @@ class CorpusStats:
     articles: int = 0
     annotated: int = 0
     annotations: int = 0
+    tagged: int = 0  # articles with at least one article tag
+    noted: int = 0  # articles with an article note (not blank)
     counts: dict[str, Counter[str]] = field(
         default_factory=lambda: {s: Counter() for s in SECTIONS}
     )
@@ -29,6 +39,11 @@ class CorpusStats:
 
     def add(self, article: str, annotations: AnnotationSet) -> None:
         self.annotated += bool(annotations.annotations)
+        document = annotations.document
+        self.tagged += bool(document.tags)
+        self.noted += bool(document.note.strip())
+        for tag in dict.fromkeys(document.tags):  # a tag written twice is one article
+            self.counts["article-tag"][tag] += 1
         for annotation in annotations.annotations:
             self.annotations += 1
             self.counts["article"][article] += 1
@@ -50,9 +65,16 @@ class CorpusStats:
             "articles": self.articles,
             "annotated_articles": self.annotated,
             "annotations": self.annotations,
-            **{f"by_{s}": dict(self.counts[s].most_common()) for s in sections},
+            "tagged_articles": self.tagged,
+            "noted_articles": self.noted,
+            **{json_key(s): dict(self.counts[s].most_common()) for s in sections},
             "problems": self.problems,
         }
+
+
+def json_key(section: str) -> str:
+    """The JSON key of a ``--by`` section: ``by_tag``, ``by_article_tag``."""
+    return "by_" + section.replace("-", "_")
 
 
 def corpus_stats(paths: Iterable[str], *, annotations_dir: str | None = None) -> CorpusStats:
@@ -87,9 +109,12 @@ def render_stats(
     mode: OutputMode = "self",
 ) -> str:
     """The counts as text in ``mode`` (tags, authors and paths laid out or logical)."""
-    lines = [
+    head = (
         f"{stats.articles} articles, {stats.annotated} annotated, {stats.annotations} annotations"
-    ]
+    )
+    if stats.tagged or stats.noted:
+        head += f"; {stats.tagged} with article tags, {stats.noted} with an article note"
+    lines = [head]
     for section in sections:
         counter = stats.counts[section]
         if not counter:

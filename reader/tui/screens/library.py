@@ -1,9 +1,17 @@
-"""The library screen: every article of a folder with its metadata and annotations."""
+"""The library screen: every article of a folder with its metadata and annotations.
+
+From the keyboard: a letter or digit (of any script) in the table starts the filter, and
+then every printable key types into it; "?" (help) and, with the filter empty, "/" (the
+search of every article's text) are commands. Up, Down and Enter work from the filter box
+as from the table: Enter opens the highlighted row, however many rows match. ctrl+s sorts
+by the next column shown, ctrl+o reverses the order; the command palette has "Sort by:"
+each column, as a click on its header does.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +22,7 @@ from rich.text import Text
 from textual import events, getters, work
 from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
@@ -111,6 +120,11 @@ def fit_columns(width: int, natural: Mapping[str, int]) -> dict[str, int]:
         title += give
     cells["title"] = max(1, title)
     return {key: cells[key] for key in COLUMNS if key in cells}
+
+
+#: Columns sorted largest first when first chosen (the most annotated, the latest worked on);
+#: the others A to Z.
+DESCENDING_FIRST = frozenset({"annotations", "modified"})
 
 
 def _tags_text(entry: CatalogEntry) -> str:
@@ -269,6 +283,46 @@ class LibraryTable(DataTable[LazyCell]):
         self.virtual_size = Size(width, len(self.rows) + header_height)
 
 
+class SortCommands(Provider):
+    """The command palette's "Sort by: COLUMN", one command a column (shown or not).
+
+    Column names are the table's own headers (plain ASCII): nothing from an article is in
+    these commands.
+    """
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        screen = self.screen
+        if not isinstance(screen, LibraryScreen):
+            return []
+        return [
+            (f"Sort by: {column}", _sort_help(column), _sorter(screen, column))
+            for column in COLUMNS
+        ]
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+
+
+def _sort_help(column: str) -> str:
+    order = "descending" if column in DESCENDING_FIRST else "ascending"
+    return f"{order}; again to reverse"
+
+
+def _sorter(screen: LibraryScreen, column: str) -> Callable[[], None]:
+    def run() -> None:
+        screen.sort_by(column)
+
+    return run
+
+
 class LibraryScreen(Screen[None]):
     """Pick an article: type to filter by title or tag, click a header to sort, Enter opens."""
 
@@ -290,9 +344,10 @@ class LibraryScreen(Screen[None]):
     }
     """
 
-    # Every printable key types into the filter, so the commands are on ctrl keys.
+    # A letter or digit starts the filter, so the commands are on ctrl keys (and ? and /).
     KEY_SCOPE = Scope.LIBRARY
     BINDINGS = bindings(KEY_SCOPE)
+    COMMANDS = {SortCommands}
 
     def __init__(self, root: Path) -> None:
         super().__init__()
@@ -470,36 +525,71 @@ class LibraryScreen(Screen[None]):
             self.refill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter opens the highlighted row, however many rows match (Up and
+        Down move the highlight from the box); with none it goes back to the table."""
         table = self.query_one(DataTable)
         table.focus()
-        if table.row_count == 1:  # the filter found one article: open it
+        if table.row_count:
             self.action_open()
 
     def on_key(self, event: events.Key) -> None:
-        """Type-to-filter: a printable key in the table goes to the filter box."""
+        """Type-to-filter: a letter or digit in the table starts the filter, and once it is
+        started every printable key goes on into the box, but "?" (help)."""
         table = self.query_one(DataTable)
         character = event.character
         if not (table.has_focus and character and is_typed_text(character)):
             return
+        if character == "?":
+            return  # help (its row in reader/keys.py), even with a filter typed
         filter_box = self.query_one("#filter", Input)
-        if character == "/" and not filter_box.value:
-            return  # the search of every article's text (its row in reader/keys.py)
-        # A space never starts a filter, but within one it is text: keys typed ahead (SSH)
-        # arrive together, before the focus has moved from the table to the box.
-        if not character.isspace() or filter_box.value:
+        # Punctuation never starts a filter: "/" searches every article's text (its row in
+        # reader/keys.py). A space does not either, but within a filter it is text: keys
+        # typed ahead (SSH) arrive together, before the focus has moved to the box.
+        if filter_box.value or character.isalnum():
             filter_box.focus()
             filter_box.insert_text_at_cursor(character)
             event.prevent_default()
             event.stop()
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
-        if column == self.sort_column:
-            self.sort_reverse = not self.sort_reverse
-        else:
-            self.sort_column, self.sort_reverse = column, column in ("annotations", "modified")
+        self.sort_by(str(event.column_key.value))
+
+    def sort_by(self, column: str, reverse: bool | None = None) -> None:
+        """Sort the rows by ``column``; by default the other way round when it is already the
+        sort column, else in its first order (:data:`DESCENDING_FIRST`). The highlighted
+        row stays highlighted."""
+        if reverse is None:
+            reverse = not self.sort_reverse if column == self.sort_column else None
+        if reverse is None:
+            reverse = column in DESCENDING_FIRST
+        self.sort_column, self.sort_reverse = column, reverse
         self._sorted = None
         self.refill()
+
+    def action_sort_next(self) -> None:
+        """Sort by the column right of the sort column among those shown (the first after
+        the last, and the first when the sort column is not shown)."""
+        shown = list(self._widths) or list(COLUMNS)
+        at = shown.index(self.sort_column) + 1 if self.sort_column in shown else 0
+        column = shown[at % len(shown)]
+        self.sort_by(column, column in DESCENDING_FIRST)
+        self._say_sort()
+
+    def action_sort_reverse(self) -> None:
+        self.sort_by(self.sort_column, not self.sort_reverse)
+        self._say_sort()
+
+    def _say_sort(self) -> None:
+        # The headers do not show the order (their cells are the column names): a toast does.
+        order = "descending" if self.sort_reverse else "ascending"
+        display.notify(self, f"Sorted by {self.sort_column}, {order}", timeout=2)
+
+    def action_highlight(self, step: int) -> None:
+        """Move the highlight ``step`` rows (Up and Down from the filter box)."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            row = min(max(table.cursor_row + step, 0), table.row_count - 1)
+            table.move_cursor(row=row)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
