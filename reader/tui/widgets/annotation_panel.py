@@ -1,7 +1,16 @@
-"""The annotations panel: every annotation in text order, orphans last; filter by tag."""
+"""The annotations panel: every annotation in text order, orphans last, and a filter.
+
+Opening the panel (`a`) puts the focus on its list, so Up/Down, Enter and the panel's
+keys work at once; `/` there goes to the filter, Enter in the filter back to the list.
+The filter keeps an annotation when its folded text (:func:`reader.text.fold.fold`: no
+harakat or tatweel, one alef, case-insensitive) contains the folded query anywhere in a
+tag name, the note or the quote — so ``امن`` finds the quote ``الأمن`` and ``econ`` the
+tag ``topic/economy``. Whitespace runs count as one space on both sides.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.keys import Scope
+from reader.text.fold import fold
 from reader.text.render import visual_oneline
 from reader.tui.keys import bindings
 
@@ -20,6 +30,19 @@ if TYPE_CHECKING:
     from reader.tui.screens.article import ArticleScreen
 
 PANEL_WIDTH = 44
+
+
+def folded_for_filter(text: str) -> str:
+    """``text`` as the filter compares it: NFC, whitespace runs as one space, folded."""
+    return fold(" ".join(unicodedata.normalize("NFC", text).split())).text
+
+
+def filter_haystack(annotation: Annotation) -> str:
+    """What the filter searches in ``annotation``: its tags, note and quote, folded, one a
+    line (a line break is never in a folded query, so no match spans two of them)."""
+    return "\n".join(
+        folded_for_filter(part) for part in (*annotation.tags, annotation.note, annotation.quote)
+    )
 
 
 def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Text:
@@ -50,8 +73,8 @@ def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Te
 
 
 class AnnotationPanel(Vertical):
-    """Toggle with `a`. Enter jumps to an annotation; on an orphan, R re-attaches it to
-    the current selection and d deletes it."""
+    """Toggle with `a` (the list has the focus at once). Enter jumps to an annotation; on
+    an orphan, R re-attaches it to the current selection and d deletes it; `/` filters."""
 
     DEFAULT_CSS = f"""
     AnnotationPanel {{
@@ -94,39 +117,49 @@ class AnnotationPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.annotations: AnnotationSet | None = None
+        # Folded tags, note and quote by annotation id, with the annotation they were made
+        # from (a changed annotation is a new object): a keystroke folds only the query.
+        self._haystacks: dict[str, tuple[Annotation, str]] = {}
 
     def compose(self) -> ComposeResult:
         from reader.tui.widgets.rtl_input import RtlInput  # the panel opens after the first frame
 
         yield Static("Annotations", id="panel-title")
-        yield RtlInput(placeholder="filter by tag (or prefix)…", id="panel-filter")
+        yield RtlInput(placeholder="filter: tag, note or quote…", id="panel-filter")
         yield OptionList(id="panel-list")
 
     def on_article_screen_annotations_changed(
         self, message: ArticleScreen.AnnotationsChanged
     ) -> None:
         self.annotations = message.annotations
+        ids = {a.id for a in message.annotations.annotations}
+        self._haystacks = {k: v for k, v in self._haystacks.items() if k in ids}
         self._refill()
 
     def on_mount(self) -> None:
         self._refill()
+        # Opened to be used: the list takes the focus (no Tab), so its keys work at once.
+        self.query_one("#panel-list", OptionList).focus()
 
     @property
-    def tag_filter(self) -> str:
-        from annotations.tagset import normalize_tag
+    def filter_text(self) -> str:
+        """What is typed in the filter, as typed."""
+        return self.query_one("#panel-filter", Input).value
 
-        return normalize_tag(self.query_one("#panel-filter", Input).value)
+    def _haystack(self, annotation: Annotation) -> str:
+        cached = self._haystacks.get(annotation.id)
+        if cached is None or cached[0] is not annotation:
+            cached = (annotation, filter_haystack(annotation))
+            self._haystacks[annotation.id] = cached
+        return cached[1]
 
     def shown_annotations(self) -> list[Annotation]:
-        """The annotations the list shows: those the tag filter lets through, in text order."""
+        """The annotations the list shows: those the filter lets through, in text order."""
         if self.annotations is None:
             return []
-        wanted = self.tag_filter
+        needle = folded_for_filter(self.filter_text)
         items = [
-            a
-            for a in self.annotations.annotations
-            if not wanted
-            or any(t == wanted or t.startswith(wanted.rstrip("/") + "/") for t in a.tags)
+            a for a in self.annotations.annotations if not needle or needle in self._haystack(a)
         ]
         # Text order, orphans (no place in the text any more) at the end.
         return sorted(items, key=lambda a: (a.status == "orphaned", a.start, a.end, a.id))
@@ -150,6 +183,9 @@ class AnnotationPanel(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.query_one("#panel-list", OptionList).focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#panel-filter", Input).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

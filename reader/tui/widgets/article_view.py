@@ -22,6 +22,18 @@ paragraph is one row count (reader/text/document.py). ``G`` lays out the last pa
 only, so it reaches the last line before the background layout has measured the rest;
 pressed on a preview of a large article, the cursor goes on to the real end when the
 rest arrives (:meth:`ArticleView.replace_text`).
+
+Highlights: an annotation's cells take its first tag's colour as their background,
+with black or white text, whichever contrasts more. A cell under more than one tag —
+an annotation with several tags, or annotations that overlap — is underlined and
+striped: its background cycles through the colours of every tag on it, innermost
+annotation first, :data:`STRIPE_CELLS` columns a colour (the terminal shows each cell
+where hamish puts it, so stripes need no bidi from it and never move the text, unlike
+inserted markers, which would shift every offset of the cell map). The selection is the
+body's own colours swapped (its text colour as background, bold), a style no tag colour
+gives. On a 16-colour terminal the tagset's colours, in tagset order, each take the
+nearest unused one of :data:`TAG_BACKGROUNDS_16`, so distinct tags stay distinct
+(:func:`sixteen_color_backgrounds`).
 """
 
 from __future__ import annotations
@@ -31,6 +43,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+# The palettes Rich matches a colour against when it downgrades to 16 colours (no public
+# name: taking a colour from them makes Rich send exactly that colour's number).
+from rich._palettes import STANDARD_PALETTE, WINDOWS_PALETTE
+from rich.color import Color, ColorParseError, ColorTriplet
+from rich.palette import Palette
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -50,6 +67,7 @@ from reader.text.structure import is_markdown
 from reader.tui.keys import bindings
 
 if TYPE_CHECKING:
+    from annotations.tagset import Tagset
     from reader.tui.screens.article import ArticleScreen
 
 # The narrowest column that keeps its gutter: a narrower view gives the gutter to the text.
@@ -66,16 +84,102 @@ CACHE_SCREENS = 5
 CACHE_EXTRA_PARAGRAPHS = 4
 _MARKER_SYMBOLS = frozenset(BIDI_MARKERS.values())
 _DEFAULT_SETTINGS = Settings()
+# Columns of one colour in the stripes of a cell under several tags: two, so each colour
+# shows as a band wider than one letter, and a two-tag word of three letters shows both.
+STRIPE_CELLS = 2
+# The backgrounds a tag may take on a 16-colour terminal: every hue at both intensities.
+# Not 0 (black: the body's background), nor 7, 8, 15 (the greys and white: what several
+# distinct tag colours all collapse to, and the selection's swapped look), so the first
+# twelve colours of a tagset never share a background or look like the selection.
+TAG_BACKGROUNDS_16 = (1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14)
+# Rich's names of the colour systems with 16 colours, and the palette each one draws from.
+_SIXTEEN_COLOR_PALETTES = {"standard": STANDARD_PALETTE, "windows": WINDOWS_PALETTE}
+# A highlight's background when the theme gives none (never in Textual's themes): blue.
+_DEFAULT_HIGHLIGHT = ColorTriplet(0, 0, 170)
+_BLACK = ColorTriplet(0, 0, 0)
+_WHITE = ColorTriplet(255, 255, 255)
+
+
+def _luminance(color: ColorTriplet) -> float:
+    """WCAG 2 relative luminance (0 black … 1 white)."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.red) + 0.7152 * channel(color.green) + 0.0722 * channel(color.blue)
+    )
+
+
+def contrast_ratio(a: ColorTriplet, b: ColorTriplet) -> float:
+    """WCAG 2 contrast ratio of two colours (1 … 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable_text(background: ColorTriplet) -> ColorTriplet:
+    """Black or white, whichever contrasts more with ``background`` (at least 4.58:1)."""
+    if contrast_ratio(background, _BLACK) >= contrast_ratio(background, _WHITE):
+        return _BLACK
+    return _WHITE
+
+
+def _distance(a: ColorTriplet, b: ColorTriplet) -> float:
+    """How far apart two colours look ("redmean": RGB weighted by how red they are)."""
+    mean_red = (a.red + b.red) / 2
+    dr, dg, db = a.red - b.red, a.green - b.green, a.blue - b.blue
+    return (
+        (2 + mean_red / 256) * dr * dr + 4 * dg * dg + (2 + (255 - mean_red) / 256) * db * db
+    ) ** 0.5
+
+
+def sixteen_color_palette(color_system: str | None) -> Palette | None:
+    """The palette of a 16-colour terminal, by Rich's name of its colour system (a
+    console's ``color_system``); None for one with more colours (or none)."""
+    return _SIXTEEN_COLOR_PALETTES.get(color_system or "")
+
+
+def sixteen_color_backgrounds(
+    colors: Sequence[ColorTriplet], palette: Palette = STANDARD_PALETTE
+) -> list[int]:
+    """The 16-colour background (a colour number) of each of ``colors``, in order: each
+    takes the nearest of :data:`TAG_BACKGROUNDS_16` that an earlier one has not taken;
+    only when all twelve are taken do colours share (the nearest again). Whatever else
+    shows tag colours (a legend) passes the tagset's colours in its order and gets the
+    body's choices."""
+    free = list(TAG_BACKGROUNDS_16)
+    chosen: list[int] = []
+    for color in colors:
+        candidates = free or list(TAG_BACKGROUNDS_16)
+        best = min(candidates, key=lambda number: _distance(color, palette[number]))
+        chosen.append(best)
+        if best in free:
+            free.remove(best)
+    return chosen
 
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
-    """An annotated range to draw: its colour (None: the default highlight)."""
+    """An annotated range to draw: its first tag's colour (None: the default highlight)
+    and the colours of its other tags (distinct from ``color`` and each other)."""
 
     start: int
     end: int
     color: str | None
     key: str
+    more_colors: tuple[str | None, ...] = ()
+
+    @property
+    def colors(self) -> tuple[str | None, ...]:
+        return (self.color, *self.more_colors)
+
+
+def tag_colors(tagset: Tagset, tags: Sequence[str]) -> tuple[str | None, ...]:
+    """The distinct colours of ``tags`` in their order (None for a tag with none); at least
+    one (an annotation without tags shows the default highlight)."""
+    colors = tuple(dict.fromkeys(tagset.color_of(tag) for tag in tags))
+    return colors or (None,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +224,9 @@ class ArticleView(ScrollView, can_focus=True):
         text-style: bold;
     }
     ArticleView > .article-view--selection {
-        background: $primary 60%;
-        color: $foreground;
+        background: $foreground;
+        color: $surface;
+        text-style: bold;
     }
     ArticleView > .article-view--match {
         background: $warning 35%;
@@ -199,6 +304,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._highlight_starts: list[int] = []
         self._longest_highlight = 0
         self._highlight_styles: dict[str | None, Style] = {}
+        self._sixteen: dict[str | None, ColorTriplet] | None = None  # None: not worked out yet
+        # The tagset's colours in its order: on 16 colours they share out the backgrounds.
+        self.tagset_colors: tuple[str, ...] = ()
         self.matches: list[Span] = []
         self._match_starts: list[int] = []
         self.current_match: int | None = None
@@ -410,7 +518,9 @@ class ArticleView(ScrollView, can_focus=True):
         match_style = self.get_component_rich_style("article-view--match")
         current_style = self.get_component_rich_style("article-view--match-current")
         current = self.matches[self.current_match] if self.current_match is not None else None
-        overlap_style = self.get_component_rich_style("article-view--overlap")
+        # Its attributes only: the component's style carries the view's colours too, which
+        # would paint over the tag colours it is added to.
+        overlap_style = self.get_component_rich_style("article-view--overlap").without_color
         heading = self.document.heading(line.paragraph)
         line_style = base
         if heading is not None:
@@ -429,9 +539,12 @@ class ArticleView(ScrollView, can_focus=True):
                 style = style + marker_style
             covering = self._highlights_of(cell)
             if covering:
-                # The innermost (shortest) annotation is on top; overlaps are underlined.
-                style = style + self._highlight_style(covering[0].color)
-                if len(covering) > 1:
+                # The innermost (shortest) annotation's tags first, then the outer ones';
+                # under several tags the cell is underlined and its colour is its stripe's.
+                colors = list(dict.fromkeys(c for h in covering for c in h.colors))
+                stripe = (cell.col // STRIPE_CELLS) % len(colors)
+                style = style + self._highlight_style(colors[stripe])
+                if len(covering) > 1 or len(colors) > 1:
                     style = style + overlap_style
             match = self._match_of(cell)
             if match is not None:
@@ -456,19 +569,20 @@ class ArticleView(ScrollView, can_focus=True):
     ) -> None:
         """Draw the open article's annotations; an orphan has no place in the text."""
         tagset = message.tagset
-        self.set_highlights(
-            [
-                Highlight(a.start, a.end, tagset.first_color(a.tags), a.id)
-                for a in message.annotations.annotations
-                if a.status != "orphaned"
-            ]
-        )
+        self.tagset_colors = tuple(dict.fromkeys(tag.color for tag in tagset if tag.color))
+        highlights = []
+        for a in message.annotations.annotations:
+            if a.status != "orphaned":
+                first, *more = tag_colors(tagset, a.tags)
+                highlights.append(Highlight(a.start, a.end, first, a.id, tuple(more)))
+        self.set_highlights(highlights)
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         self.highlights = sorted(highlights, key=lambda h: (h.start, h.end))
         self._highlight_starts = [h.start for h in self.highlights]
         self._longest_highlight = max((h.end - h.start for h in self.highlights), default=0)
         self._highlight_styles = {}
+        self._sixteen = None
         self.refresh()
 
     def _highlights_of(self, cell: Cell) -> list[Highlight]:
@@ -480,17 +594,41 @@ class ArticleView(ScrollView, can_focus=True):
         return sorted(hits, key=lambda h: h.end - h.start)
 
     def _highlight_style(self, color: str | None) -> Style:
+        """The background and text of a cell highlighted in ``color`` (None: the theme's)."""
         style = self._highlight_styles.get(color)
         if style is None:
-            if color is None:
-                style = self.get_component_rich_style("article-view--highlight")
-            else:
-                try:
-                    style = Style(bgcolor=color, color="black")
-                except Exception:  # a colour Rich cannot parse: the default highlight
-                    style = self.get_component_rich_style("article-view--highlight")
+            if self._sixteen is None:
+                self._sixteen = self._sixteen_colors()
+            mapped = self._sixteen.get(color)
+            background = Color.from_triplet(mapped) if mapped else self._parse_color(color)
+            text = readable_text(background.get_truecolor())
+            style = Style(bgcolor=background, color=Color.from_triplet(text))
             self._highlight_styles[color] = style
         return style
+
+    def _parse_color(self, color: str | None) -> Color:
+        """``color`` as Rich's; the theme's highlight for None or a colour Rich cannot parse."""
+        if color is not None:
+            try:
+                return Color.parse(color)
+            except ColorParseError:
+                pass
+        default = self.get_component_rich_style("article-view--highlight").bgcolor
+        return default if default is not None else Color.from_triplet(_DEFAULT_HIGHLIGHT)
+
+    def _sixteen_colors(self) -> dict[str | None, ColorTriplet]:
+        """On a 16-colour terminal, the background each colour of the tagset (and the
+        default highlight, last) is drawn with; elsewhere nothing (colours as they are)."""
+        try:
+            palette = sixteen_color_palette(self.app.console.color_system)
+        except RuntimeError:  # no app: not drawn on a terminal yet
+            palette = None
+        if palette is None:
+            return {}
+        colors: list[str | None] = [*self.tagset_colors, None]
+        triplets = [self._parse_color(color).get_truecolor() for color in colors]
+        numbers = sixteen_color_backgrounds(triplets, palette)
+        return {color: palette[number] for color, number in zip(colors, numbers, strict=True)}
 
     def _match_of(self, cell: Cell) -> Span | None:
         if not self.matches:
