@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import groupby
-from pathlib import Path
 
 from reader.library.search_index import (
     Candidate,
+    EarlyScan,
     Entry,
     IndexedAnnotation,
     SearchIndex,
@@ -74,7 +74,7 @@ class Hit:
         label = "" if self.kind == "text" else f"[annotation {self.kind}] "
         if mode != "self":
             where = f"{_logical_path(self.path)}:{self.line}:{self.offset}"
-            return f"{where}: {label}{_logical(self.context)}"
+            return f"{where}: {label}{_logical(self.context, flat=True)}"
         from reader.commands.output import cells, one_line
 
         where = f"{one_line(self.path, mode, direction='ltr')}:{self.line}:{self.offset}"
@@ -94,21 +94,22 @@ class Hit:
 _UNCHANGED: set[str] = set()
 
 
-def _logical(text: str) -> str:
+def _logical(text: str, *, flat: bool = False) -> str:
     """``one_line(text, "logical")``: the same string, but a line whose characters were all
-    seen unchanged before is not sent through the sanitizer again, character by character."""
+    seen unchanged before is not sent through the sanitizer again, character by character.
+    ``flat``: ``text`` is one line already (a hit's context is made so)."""
     from reader.commands.output import logical_text
 
-    flat = " ".join(text.split())
-    seen = set(flat)
+    line = text if flat else " ".join(text.split())
+    seen = set(line)
     if seen <= _UNCHANGED:
-        return flat
+        return line
     new = seen - _UNCHANGED
     for c in new:
         if logical_text(c) != c:
-            return logical_text(flat)
+            return logical_text(line)
     _UNCHANGED.update(new)
-    return flat
+    return line
 
 
 @lru_cache(maxsize=64)
@@ -155,10 +156,17 @@ def search_corpus(
         stats = SearchStats()
     found = entries_for(paths, annotations_dir)
     for (root, complete), group in groupby(found, key=lambda ec: (ec[0].root, ec[1])):
-        entries = [entry for entry, _ in group]
-        yield from _search_library(
-            root, complete, entries, needle, annotations_dir, problems, stats
-        )
+        index = SearchIndex(root)
+        try:
+            # A library walked whole: its index is scanned (in another process) while
+            # the walk goes on, and the answer kept if the walk finds nothing changed.
+            early = index.scan_early(needle) if complete else None
+            entries = [entry for entry, _ in group]
+            yield from _search_library(
+                index, complete, entries, needle, annotations_dir, problems, stats, early
+            )
+        finally:
+            index.close()
 
 
 #: Candidates fetched from the index in one query.
@@ -166,56 +174,53 @@ BATCH = 200
 
 
 def _search_library(
-    root: Path,
+    index: SearchIndex,
     complete: bool,
     entries: list[Entry],
     needle: str,
     annotations_dir: str | None,
     problems: list[str] | None,
     stats: SearchStats,
+    early: EarlyScan | None,
 ) -> Iterator[Hit]:
-    index = SearchIndex(root)
     try:
-        try:
-            ids = index.refresh(entries, annotations_dir, complete=complete)
-            matching = index.matching(needle)
-            troubled = index.problems()
-        except (sqlite3.Error, OSError):  # the index cannot be used at all: read every article
-            ids, matching, troubled = {}, {}, {}
-        unreadable = index.unreadable  # their segment is gone: read directly
-        stats.reindexed += index.reindexed
-        stats.removed += index.removed
-        stats.rebuilt = stats.rebuilt or index.rebuilt
-        stats.in_memory = stats.in_memory or index.in_memory
-        pending: list[tuple[Entry, int | None]] = []  # in walk order, BATCH candidates at most
-        wanted: list[int] = []
-        for entry in entries:
-            id_ = ids.get(entry.key)
-            if id_ in unreadable:
-                id_ = None
-            if id_ is not None and id_ not in matching and id_ not in troubled:
-                continue
-            pending.append((entry, id_))
-            if id_ is not None and id_ in matching:
-                wanted.append(id_)
-                if len(wanted) >= BATCH:
-                    yield from _flush(
-                        index,
-                        pending,
-                        wanted,
-                        matching,
-                        troubled,
-                        needle,
-                        annotations_dir,
-                        problems,
-                        stats,
-                    )
-                    pending, wanted = [], []
-        yield from _flush(
-            index, pending, wanted, matching, troubled, needle, annotations_dir, problems, stats
-        )
-    finally:
-        index.close()
+        ids = index.refresh(entries, annotations_dir, complete=complete)
+        matching = index.matching(needle, early)
+        troubled = index.problems()
+    except (sqlite3.Error, OSError):  # the index cannot be used at all: read every article
+        ids, matching, troubled = {}, {}, {}
+    unreadable = index.unreadable  # their segment is gone: read directly
+    stats.reindexed += index.reindexed
+    stats.removed += index.removed
+    stats.rebuilt = stats.rebuilt or index.rebuilt
+    stats.in_memory = stats.in_memory or index.in_memory
+    pending: list[tuple[Entry, int | None]] = []  # in walk order, BATCH candidates at most
+    wanted: list[int] = []
+    for entry in entries:
+        id_ = ids.get(entry.key)
+        if id_ in unreadable:
+            id_ = None
+        if id_ is not None and id_ not in matching and id_ not in troubled:
+            continue
+        pending.append((entry, id_))
+        if id_ is not None and id_ in matching:
+            wanted.append(id_)
+            if len(wanted) >= BATCH:
+                yield from _flush(
+                    index,
+                    pending,
+                    wanted,
+                    matching,
+                    troubled,
+                    needle,
+                    annotations_dir,
+                    problems,
+                    stats,
+                )
+                pending, wanted = [], []
+    yield from _flush(
+        index, pending, wanted, matching, troubled, needle, annotations_dir, problems, stats
+    )
 
 
 def _flush(

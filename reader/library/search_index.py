@@ -67,6 +67,7 @@ from reader.text.fold import Folded, fingerprint, fold
 
 __all__ = [
     "Candidate",
+    "EarlyScan",
     "Entry",
     "IndexedAnnotation",
     "SearchIndex",
@@ -222,19 +223,33 @@ def _walk(top: str, root: Path, annotations_dir: str | None) -> Iterator[Entry]:
     from annotations import sidecar_path
 
     for listing in walk_folders(top):
+        names, folder, prefix = listing.names, listing.folder, listing.prefix
         for found in listing.articles:
             name = found.name
-            path = join_posix(listing.folder, name)
+            path = join_posix(folder, name)
             try:
                 st: os.stat_result | None = found.stat()  # cached by scandir where it can be
             except OSError:  # a broken link: loading it says so
                 st = None
             if annotations_dir is None:
                 side = path + _SIDECAR_SUFFIX
-                known: bool | None = (name + _SIDECAR_SUFFIX) in listing.names
+                if (
+                    st is not None
+                    and (name + _SIDECAR_SUFFIX) not in names
+                    and stat.S_ISREG(st.st_mode)
+                    and name.isascii()
+                    and time.time() - st.st_mtime >= RACY_SECONDS
+                ):
+                    # The common case, without the general path's checks: a settled
+                    # regular file with an ASCII name (always storable) and no sidecar.
+                    stamp = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_mode:o}|{side}|-"
+                    if side.isascii() or storable(side):
+                        yield Entry(path, root, prefix + name, stamp, side)
+                        continue
+                known: bool | None = (name + _SIDECAR_SUFFIX) in names
             else:
                 side, known = sidecar_path(path, annotations_dir, root).as_posix(), None
-            yield _entry(path, st, root, listing.prefix + name, side, known)
+            yield _entry(path, st, root, prefix + name, side, known)
 
 
 # --------------------------------------------------------------------------- records
@@ -631,26 +646,25 @@ class SearchIndex:
         self, entries: list[Entry], annotations_dir: str | None, complete: bool
     ) -> dict[str, int]:
         db = self._db
-        known = {
-            key: (id_, stamp)
-            for id_, key, stamp in db.execute("SELECT id, key, stamp FROM articles")
-        }
+        # Dicts built from the rows by C code: 20,000 rows are read at every search.
+        stamps: dict[str, str] = dict(db.execute("SELECT key, stamp FROM articles"))
+        ids: dict[str, int] = dict(db.execute("SELECT key, id FROM articles"))
+        get = stamps.get
         changed = [
             e
             for e in entries
-            if e.stamp
-            and (e.stamp.startswith(RACY_MARK) or known.get(e.key, (0, None))[1] != e.stamp)
+            if e.stamp and (get(e.key) != e.stamp or e.stamp.startswith(RACY_MARK))
         ]
         changed = list({e.key: e for e in changed}.values())  # a file named twice
         gone: list[int] = []
         if complete:
             present = {e.key for e in entries}
-            gone = [id_ for key, (id_, _) in known.items() if key not in present]
+            gone = [id_ for key, id_ in ids.items() if key not in present]
         self.reindexed, self.removed = len(changed), len(gone)
         if changed or gone:
             db.execute("BEGIN IMMEDIATE")
             try:
-                stale = [known[e.key][0] for e in changed if e.key in known]
+                stale = [ids[e.key] for e in changed if e.key in ids]
                 db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone + stale))
                 self._store_all(changed, annotations_dir)
                 db.execute("COMMIT")
@@ -659,11 +673,8 @@ class SearchIndex:
                     db.execute("ROLLBACK")
                 raise
             self._tidy()
-            known = {
-                key: (id_, stamp)
-                for id_, key, stamp in db.execute("SELECT id, key, stamp FROM articles")
-            }
-        return {e.key: known[e.key][0] for e in entries if e.key in known}
+            ids = dict(db.execute("SELECT key, id FROM articles"))
+        return {e.key: ids[e.key] for e in entries if e.key in ids}
 
     def _store_all(self, changed: list[Entry], annotations_dir: str | None) -> None:
         """Read, fold and store ``changed`` (inside the write transaction): many of them in
@@ -768,49 +779,64 @@ class SearchIndex:
             )
         }
 
-    def matching(self, needle: str) -> dict[int, tuple[bool, bool]]:
-        """{id: (whether its folded body holds ``needle``, whether its folded annotation
-        fields do)} of the articles where either does; one scan of each segment.
-        Articles whose segment cannot be read go to :attr:`unreadable`."""
-        wanted = needle.encode(*_CODEC)
-        n = len(wanted)
-        found: dict[int, tuple[bool, bool]] = {}
-        self.unreadable = set()
+    def _parts(self) -> tuple[list[_Part], set[int], int]:
+        """What a scan covers: the readable segments with their rows, the ids whose
+        segment cannot be read, and the bytes to scan."""
         rows = self._db.execute(
             "SELECT id, segment, position, body_size, notes_size FROM articles"
             " WHERE segment != '' ORDER BY segment, position"
         ).fetchall()
+        parts: list[_Part] = []
+        unreadable: set[int] = set()
         for name, grouped in groupby(rows, key=lambda r: r[1]):
             group = list(grouped)
             data = self._segments.view(name)
             last = group[-1]
             if data is None or len(data) < last[2] + last[3] + last[4] + 2:
-                self.unreadable.update(r[0] for r in group)
-                continue
-            starts = [r[2] for r in group]
-            p = data.find(wanted)
-            while p >= 0:
-                i = bisect_right(starts, p) - 1
-                if i < 0:  # before the first live region (a dead one)
-                    p = data.find(wanted, starts[0])
-                    continue
-                id_, _, position, body_size, notes_size = group[i]
-                notes_start = position + body_size + 1
-                notes_end = notes_start + notes_size
-                if p + n > notes_end:  # in a dead region after this one, or across its end
-                    if i + 1 == len(starts):
-                        break
-                    p = data.find(wanted, starts[i + 1])
-                    continue
-                in_body = p + n <= position + body_size
-                if p >= notes_start:
-                    in_notes = True
-                else:
-                    in_notes = notes_size >= n and data.find(wanted, notes_start, notes_end) >= 0
-                if in_body or in_notes:
-                    found[id_] = (in_body, in_notes)
-                p = data.find(wanted, notes_end + 1)
-        return found
+                unreadable.update(r[0] for r in group)
+            else:
+                parts.append((data, group))
+        return parts, unreadable, sum(_part_bytes(part) for part in parts)
+
+    def scan_early(self, needle: str) -> EarlyScan | None:
+        """Start :meth:`matching` of the index as it is now in a forked child, for the
+        caller to walk the library meanwhile (the walk and the scan then share the two
+        cores); :meth:`matching` takes its answer when the refresh changed nothing. None
+        when the corpus is small or this process may not fork."""
+        if not _may_fork():
+            return None
+        try:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            parts, unreadable, total = self._parts()
+        except sqlite3.Error:
+            return None
+        if total < SCAN_IN_TWO_FROM:
+            return None
+        child = _fork_scan(parts, needle.encode(*_CODEC))
+        return None if child is None else EarlyScan(*child, version, unreadable)
+
+    def matching(self, needle: str, early: EarlyScan | None = None) -> dict[int, tuple[bool, bool]]:
+        """{id: (whether its folded body holds ``needle``, whether its folded annotation
+        fields do)} of the articles where either does; one scan of each segment (in two
+        processes for a big corpus, see :func:`_scan_in_two`), or the answer of ``early``
+        when the index is still what it scanned. Articles whose segment cannot be read go
+        to :attr:`unreadable`."""
+        if early is not None:
+            answer = _collect(early.pid, early.answers)
+            unchanged = (
+                answer is not None
+                and not (self.reindexed or self.removed or self.in_memory)
+                and self._db.execute("PRAGMA data_version").fetchone()[0] == early.version
+            )
+            if unchanged:
+                assert answer is not None
+                self.unreadable = early.unreadable
+                return answer
+        wanted = needle.encode(*_CODEC)
+        parts, self.unreadable, total = self._parts()
+        if total >= SCAN_IN_TWO_FROM and _may_fork():
+            return _scan_in_two(parts, wanted, total)
+        return _scan_parts(parts, wanted)
 
     def candidates(
         self, ids: list[int], matched: dict[int, tuple[bool, bool]]
@@ -849,6 +875,144 @@ class SearchIndex:
                 indexed_annotations(raw) if in_notes else [],
             )
         return found
+
+
+#: A segment's bytes and some of its rows (id, segment, position, body_size, notes_size),
+#: in position order: what one scan covers.
+_Part = tuple[Any, list[tuple[int, str, int, int, int]]]
+#: From this many bytes of folded text, a search scans half of them in a forked process.
+SCAN_IN_TWO_FROM = 32 << 20
+
+
+def _part_bytes(part: _Part) -> int:
+    rows = part[1]
+    return rows[-1][2] + rows[-1][3] + rows[-1][4] + 2 - rows[0][2]
+
+
+def _scan_parts(parts: Iterable[_Part], wanted: bytes) -> dict[int, tuple[bool, bool]]:
+    """:meth:`SearchIndex.matching` of ``parts``: each scanned with ``bytes.find`` from its
+    first row's region to its last's; after a hit, on from the next region (the article's
+    answer is known); a hit in a dead region (a row since replaced) is skipped."""
+    n = len(wanted)
+    found: dict[int, tuple[bool, bool]] = {}
+    for data, group in parts:
+        starts = [r[2] for r in group]
+        limit = _part_bytes((data, group)) + starts[0]
+        p = data.find(wanted, starts[0], limit)
+        while p >= 0:
+            i = bisect_right(starts, p) - 1
+            id_, _, position, body_size, notes_size = group[i]
+            notes_start = position + body_size + 1
+            notes_end = notes_start + notes_size
+            if p + n > notes_end:  # in a dead region after this one, or across its end
+                if i + 1 == len(starts):
+                    break
+                p = data.find(wanted, starts[i + 1], limit)
+                continue
+            in_body = p + n <= position + body_size
+            if p >= notes_start:
+                in_notes = True
+            else:
+                in_notes = notes_size >= n and data.find(wanted, notes_start, notes_end) >= 0
+            if in_body or in_notes:
+                found[id_] = (in_body, in_notes)
+            p = data.find(wanted, notes_end + 1, limit)
+    return found
+
+
+def _may_fork() -> bool:
+    """Whether this process may fork to scan: on Linux (fork without exec is unsafe where
+    system frameworks keep threads, as on macOS), and with no other thread running (a
+    fork copies one thread of a process whose other threads may hold locks; the reader's
+    corpus search runs in a thread, so it scans alone)."""
+    import sys
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyScan:
+    """A scan started in a forked child (:meth:`SearchIndex.scan_early`)."""
+
+    pid: int
+    answers: int  # the pipe's read end
+    version: int  # PRAGMA data_version when the rows were read
+    unreadable: set[int]
+
+
+def _fork_scan(parts: list[_Part], wanted: bytes) -> tuple[int, int] | None:
+    """Fork a child that runs :func:`_scan_parts` on ``parts`` (sharing the maps) and
+    sends its answer as an array of ``id * 4 + in_body * 2 + in_notes`` through a pipe,
+    then leaves with ``os._exit``; (its pid, the pipe's read end), None if it cannot."""
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: scan, write, leave without running anything else
+        code = 1
+        try:
+            os.close(read_end)
+            found = _scan_parts(parts, wanted)
+            answer = array("q", (i * 4 + b * 2 + t for i, (b, t) in found.items()))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(answer.tobytes())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(pid: int, read_end: int) -> dict[int, tuple[bool, bool]] | None:
+    """The answer of a child of :func:`_fork_scan` (reaped), None if it failed."""
+    with os.fdopen(read_end, "rb") as answers:
+        raw = answers.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or len(raw) % 8:
+        return None
+    answer = array("q")
+    answer.frombytes(raw)
+    return {value >> 2: (bool(value & 2), bool(value & 1)) for value in answer}
+
+
+def _scan_in_two(parts: list[_Part], wanted: bytes, total: int) -> dict[int, tuple[bool, bool]]:
+    """:func:`_scan_parts`, half of the bytes in a forked child (the scan holds the GIL:
+    a thread would not run beside it); any trouble with the child, and this process
+    scans its half too."""
+    mine, theirs = _halves(parts, total)
+    child = _fork_scan(theirs, wanted)
+    found = _scan_parts(mine, wanted)
+    answer = None if child is None else _collect(*child)
+    found.update(_scan_parts(theirs, wanted) if answer is None else answer)
+    return found
+
+
+def _halves(parts: list[_Part], total: int) -> tuple[list[_Part], list[_Part]]:
+    """``parts`` cut in two of about ``total / 2`` bytes each, at a region's boundary."""
+    first: list[_Part] = []
+    second: list[_Part] = []
+    room = total // 2
+    for data, group in parts:
+        if room <= 0:
+            second.append((data, group))
+            continue
+        size = _part_bytes((data, group))
+        if size <= room:
+            first.append((data, group))
+            room -= size
+            continue
+        base = group[0][2]
+        cut = bisect_right([r[2] - base for r in group], room)
+        cut = max(1, min(cut, len(group) - 1)) if len(group) > 1 else 1
+        first.append((data, group[:cut]))
+        if cut < len(group):
+            second.append((data, group[cut:]))
+        room = 0
+    return first, second
 
 
 def _in_workers(
