@@ -184,7 +184,7 @@ def _search_library(
     early: EarlyScan | None,
 ) -> Iterator[Hit]:
     try:
-        ids = index.refresh(entries, annotations_dir, complete=complete)
+        ids = index.refresh(entries, annotations_dir, complete=complete, needle=needle)
         matching = index.matching(needle, early)
         troubled = index.problems()
     except (sqlite3.Error, OSError):  # the index cannot be used at all: read every article

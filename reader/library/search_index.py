@@ -420,6 +420,7 @@ class _Segments:
         return f"{SEGMENT_PREFIX}{secrets.token_hex(8)}{SEGMENT_SUFFIX}"
 
     def appender(self, name: str) -> _Appender:
+        self._forget(name)  # a map made before would not see what is appended
         if self.folder is None:
             return _Appender(None, self._memory.setdefault(name, bytearray()))
         return _Appender(self.folder / name, None)
@@ -517,10 +518,23 @@ class _Appender:
             self._file = None
 
 
-def _index_job(job: tuple[list[Entry], str | None, str]) -> list[tuple]:
+#: What indexing an article says of the search's needle: (in its body, in its notes).
+Found = tuple[bool, bool]
+
+
+def _found(record: _Record, needle: str | None) -> Found | None:
+    """Whether the needle is in the record's folded body and notes (None: no needle)."""
+    if needle is None:
+        return None
+    return needle in record.body, needle in record.notes
+
+
+def _index_job(
+    job: tuple[list[Entry], str | None, str, str | None],
+) -> list[tuple[tuple, Found | None]]:
     """A worker's part of a big (re)index: read and fold ``entries`` into a new segment
-    at ``path``; returns their rows (the segment synced)."""
-    entries, annotations_dir, path = job
+    at ``path``; returns their rows (the segment synced), each with :func:`_found`."""
+    entries, annotations_dir, path, needle = job
     name = os.path.basename(path)
     appender = _Appender(Path(path), None)
     rows = []
@@ -529,7 +543,8 @@ def _index_job(job: tuple[list[Entry], str | None, str]) -> list[tuple]:
             record = build_record(entry, annotations_dir)
             region, body_size, notes_size = record.region()
             position = appender.append(region)
-            rows.append(_row(entry.key, record, name, position, (body_size, notes_size)))
+            row = _row(entry.key, record, name, position, (body_size, notes_size))
+            rows.append((row, _found(record, needle)))
         appender.finish()
     except BaseException:
         appender.abandon()
@@ -552,6 +567,10 @@ class SearchIndex:
         #: Ids of articles whose segment could not be read by the last :meth:`matching`:
         #: the search reads them directly.
         self.unreadable: set[int] = set()
+        # What the last refresh found of its needle in what it (re)indexed: {id: Found}
+        # (a key until the rows have ids), and that needle.
+        self._fresh: dict[Any, Found] = {}
+        self._fresh_needle: str | None = None
         where = location if location is not None else _cache_location(root)
         self._db = self._open(where)
         self._segments = _Segments(None if self.in_memory or where is None else where.parent)
@@ -629,13 +648,20 @@ class SearchIndex:
     # -- updating
 
     def refresh(
-        self, entries: list[Entry], annotations_dir: str | None, *, complete: bool
+        self,
+        entries: list[Entry],
+        annotations_dir: str | None,
+        *,
+        complete: bool,
+        needle: str | None = None,
     ) -> dict[str, int]:
         """Bring the index up to date for ``entries``; with ``complete`` (the root walked
-        whole), delete what is no longer there. Returns {key: id} of the entries."""
+        whole), delete what is no longer there. Returns {key: id} of the entries. With
+        ``needle``, what is (re)indexed is searched for it on the way (its folded text is
+        at hand), and :meth:`matching` of that needle scans only the rest."""
         for attempt in range(2):
             try:
-                return self._refresh(entries, annotations_dir, complete)
+                return self._refresh(entries, annotations_dir, complete, needle)
             except (sqlite3.Error, OSError):  # OSError: a segment could not be written
                 if attempt:
                     raise
@@ -643,9 +669,11 @@ class SearchIndex:
         raise AssertionError("unreachable")
 
     def _refresh(
-        self, entries: list[Entry], annotations_dir: str | None, complete: bool
+        self, entries: list[Entry], annotations_dir: str | None, complete: bool, needle: str | None
     ) -> dict[str, int]:
         db = self._db
+        self._fresh = {}
+        self._fresh_needle = needle
         # Dicts built from the rows by C code: 20,000 rows are read at every search.
         stamps: dict[str, str] = dict(db.execute("SELECT key, stamp FROM articles"))
         ids: dict[str, int] = dict(db.execute("SELECT key, id FROM articles"))
@@ -666,7 +694,7 @@ class SearchIndex:
             try:
                 stale = [ids[e.key] for e in changed if e.key in ids]
                 db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone + stale))
-                self._store_all(changed, annotations_dir)
+                self._store_all(changed, annotations_dir, needle)
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
@@ -674,19 +702,25 @@ class SearchIndex:
                 raise
             self._tidy()
             ids = dict(db.execute("SELECT key, id FROM articles"))
+            self._fresh = {ids[key]: found for key, found in self._fresh.items() if key in ids}
         return {e.key: ids[e.key] for e in entries if e.key in ids}
 
-    def _store_all(self, changed: list[Entry], annotations_dir: str | None) -> None:
+    def _store_all(
+        self, changed: list[Entry], annotations_dir: str | None, needle: str | None
+    ) -> None:
         """Read, fold and store ``changed`` (inside the write transaction): many of them in
         worker processes, each writing its own new segment; else here, appended to the
-        newest segment while it is small."""
+        newest segment while it is small. :func:`_found` of each goes to ``_fresh``."""
         if not changed:
             return
+        fresh: dict[Any, Found] = self._fresh
         if len(changed) >= POOL_FROM and self._segments.folder is not None:
-            batches = _in_workers(changed, annotations_dir, self._segments)
+            batches = _in_workers(changed, annotations_dir, self._segments, needle)
             if batches is not None:
-                for rows in batches:
-                    self._db.executemany(_INSERT, rows)
+                for batch in batches:
+                    self._db.executemany(_INSERT, (row for row, _ in batch))
+                    if needle is not None:
+                        fresh.update((row[0], found) for row, found in batch if found)
                 return
         name = self._tail()
         appender = self._segments.appender(name)
@@ -697,6 +731,9 @@ class SearchIndex:
                 region, body_size, notes_size = record.region()
                 position = appender.append(region)
                 rows.append(_row(entry.key, record, name, position, (body_size, notes_size)))
+                found = _found(record, needle)
+                if found is not None:
+                    fresh[entry.key] = found
             appender.finish()
         except BaseException:
             appender.abandon()
@@ -779,13 +816,17 @@ class SearchIndex:
             )
         }
 
-    def _parts(self) -> tuple[list[_Part], set[int], int]:
-        """What a scan covers: the readable segments with their rows, the ids whose
-        segment cannot be read, and the bytes to scan."""
+    def _parts(self, skip: Iterable[int] = ()) -> tuple[list[_Part], set[int], int]:
+        """What a scan covers: the readable segments with their rows (but those of
+        ``skip``: searched as they were indexed), the ids whose segment cannot be read,
+        and the bytes to scan."""
         rows = self._db.execute(
             "SELECT id, segment, position, body_size, notes_size FROM articles"
             " WHERE segment != '' ORDER BY segment, position"
         ).fetchall()
+        skipped = set(skip)
+        if skipped:
+            rows = [row for row in rows if row[0] not in skipped]
         parts: list[_Part] = []
         unreadable: set[int] = set()
         for name, grouped in groupby(rows, key=lambda r: r[1]):
@@ -797,6 +838,15 @@ class SearchIndex:
             else:
                 parts.append((data, group))
         return parts, unreadable, sum(_part_bytes(part) for part in parts)
+
+    def _forget_stamps(self, ids: set[int]) -> None:
+        """Make the next refresh index ``ids`` again (their segment is lost or cut)."""
+        try:
+            self._db.executemany(
+                "UPDATE articles SET stamp = 'lost' WHERE id = ?", ((i,) for i in ids)
+            )
+        except sqlite3.Error:
+            pass  # busy or read-only: they are searched directly again next time
 
     def scan_early(self, needle: str) -> EarlyScan | None:
         """Start :meth:`matching` of the index as it is now in a forked child, for the
@@ -831,12 +881,20 @@ class SearchIndex:
             if unchanged:
                 assert answer is not None
                 self.unreadable = early.unreadable
+                if self.unreadable:
+                    self._forget_stamps(self.unreadable)
                 return answer
         wanted = needle.encode(*_CODEC)
-        parts, self.unreadable, total = self._parts()
+        fresh = self._fresh if needle == self._fresh_needle else {}
+        parts, self.unreadable, total = self._parts(skip=fresh.keys())
+        if self.unreadable:
+            self._forget_stamps(self.unreadable)
         if total >= SCAN_IN_TWO_FROM and _may_fork():
-            return _scan_in_two(parts, wanted, total)
-        return _scan_parts(parts, wanted)
+            found = _scan_in_two(parts, wanted, total)
+        else:
+            found = _scan_parts(parts, wanted)
+        found.update((id_, pair) for id_, pair in fresh.items() if pair != (False, False))
+        return found
 
     def candidates(
         self, ids: list[int], matched: dict[int, tuple[bool, bool]]
@@ -1016,8 +1074,8 @@ def _halves(parts: list[_Part], total: int) -> tuple[list[_Part], list[_Part]]:
 
 
 def _in_workers(
-    changed: list[Entry], annotations_dir: str | None, segments: _Segments
-) -> Iterator[list[tuple]] | None:
+    changed: list[Entry], annotations_dir: str | None, segments: _Segments, needle: str | None
+) -> Iterator[list[tuple[tuple, Found | None]]] | None:
     """The rows of ``changed``, read and folded by worker processes (from a fork server:
     never a fork of this process, which may have threads), each job into a new segment;
     None when no pool can start (the work is then done here)."""
@@ -1033,7 +1091,12 @@ def _in_workers(
     count = workers * _JOBS_PER_WORKER
     size = -(-len(changed) // count)
     jobs = [
-        (changed[i : i + size], annotations_dir, str(segments.folder / segments.new_name()))
+        (
+            changed[i : i + size],
+            annotations_dir,
+            str(segments.folder / segments.new_name()),
+            needle,
+        )
         for i in range(0, len(changed), size)
     ]
     try:
@@ -1043,7 +1106,7 @@ def _in_workers(
     try:
         results = list(pool.map(_index_job, jobs))
     except (OSError, RuntimeError, BrokenProcessPool, pickle.PicklingError, ValueError):
-        for _, _, path in jobs:
+        for _, _, path, _ in jobs:
             segments.delete(os.path.basename(path))
         return None
     finally:

@@ -282,9 +282,7 @@ def test_the_index_opens_in_memory_without_a_cache_location(library):
     index.close()
 
 
-def test_a_first_search_of_many_articles_in_worker_processes_finds_the_same(
-    library, monkeypatch
-):
+def test_a_first_search_of_many_articles_in_worker_processes_finds_the_same(library, monkeypatch):
     import reader.library.search_index as search_index
 
     expected, _, _ = search([library], "الامن")
@@ -292,3 +290,84 @@ def test_a_first_search_of_many_articles_in_worker_processes_finds_the_same(
     monkeypatch.setattr(search_index, "POOL_FROM", 1)
     hits, stats, _ = search([library], "الامن")
     assert hits == expected and stats.reindexed == 3 and not stats.in_memory
+
+
+# --------------------------------------------------------------------------- segments
+
+
+def _segment_files(root: Path) -> list[Path]:
+    return sorted(index_path(root).parent.glob("search-*.folded"))
+
+
+def _whole_hits(hits: list[Hit]) -> list[tuple]:
+    return [(h.path, h.line, h.offset, h.end, h.kind, h.match, h.context) for h in hits]
+
+
+@pytest.mark.parametrize("query", ["الامن", "امن/داخلي", "ملاحظة"])
+def test_scans_in_two_processes_and_ahead_of_the_walk_find_what_one_scan_finds(
+    library, monkeypatch, query
+):
+    import reader.library.search_index as search_index
+
+    _annotate(library / "desk" / "other.txt", ("الصحيفة", ["أمن/داخلي"], "ملاحظة"))
+    age(library)
+    search([library], query)  # the index
+    expected, _, _ = search([library], query)
+    monkeypatch.setattr(search_index, "SCAN_IN_TWO_FROM", 1)  # every scan forks
+    forked, stats, _ = search([library], query)
+    assert stats.reindexed == 0 and _whole_hits(forked) == _whole_hits(expected) != []
+
+
+def test_an_article_changed_while_the_scan_ran_ahead_is_searched_as_it_is_now(library, monkeypatch):
+    import reader.library.search_index as search_index
+
+    search([library], "الامن")
+    monkeypatch.setattr(search_index, "SCAN_IN_TWO_FROM", 1)
+    _write(library / "desk" / "other.txt", OTHER + "والامن أيضا.\n")  # appended to a segment
+    _write(library / "desk" / "new.txt", "خبر جديد عن الأمن.\n")
+    age(library)
+    hits, stats, _ = search([library], "الامن")
+    assert stats.reindexed == 2
+    assert [(h.path, h.offset, h.end) for h in hits if h.kind == "text"] == reference_text_hits(
+        library, "الامن"
+    )
+    assert {Path(h.path).name for h in hits} >= {"other.txt", "new.txt"}
+
+
+def test_a_lost_or_cut_segment_is_searched_around_and_then_indexed_again(library):
+    expected, _, _ = search([library], "الامن")
+    (segment,) = _segment_files(library)
+    segment.write_bytes(segment.read_bytes()[:10])  # cut short
+    hits, stats, _ = search([library], "الامن")
+    assert _whole_hits(hits) == _whole_hits(expected) and stats.reindexed == 0
+    hits, stats, _ = search([library], "الامن")  # the next search indexes them again
+    assert _whole_hits(hits) == _whole_hits(expected) and stats.reindexed == 3
+    for segment in _segment_files(library):
+        segment.unlink()
+    hits, stats, _ = search([library], "الامن")
+    assert _whole_hits(hits) == _whole_hits(expected) and stats.reindexed == 0
+    assert search([library], "الامن")[1].reindexed == 3
+    assert search([library], "الامن")[1].reindexed == 0
+
+
+def test_dead_regions_are_compacted_into_one_segment(library, monkeypatch):
+    import reader.library.search_index as search_index
+
+    search([library], "الامن")
+    monkeypatch.setattr(search_index, "_COMPACT_SLACK", 0)
+    monkeypatch.setattr(search_index, "_TAIL_MAX", 0)  # every refresh starts a segment
+    for n in range(3):
+        _write(library / "desk" / "other.txt", OTHER + "والامن أيضا.\n" * (n + 1))
+        age(library)
+        search([library], "الامن")
+    db = sqlite3.connect(index_path(library))
+    live = db.execute("SELECT sum(body_size + notes_size + 2) FROM articles").fetchone()[0]
+    named = {row[0] for row in db.execute("SELECT segment FROM articles")}
+    db.close()
+    files = _segment_files(library)
+    assert {f.name for f in files} == named  # no file left that no row points at
+    assert sum(f.stat().st_size for f in files) <= 2 * live  # compacted
+    hits, _, _ = search([library], "الامن")
+    assert [(h.path, h.offset, h.end) for h in hits if h.kind == "text"] == reference_text_hits(
+        library, "الامن"
+    )
