@@ -6,6 +6,7 @@ by a hash of the library's resolved path plus its last component for a human rea
 
     ~/.cache/hamish/libraries/<name>-<16 hex>/catalog.sqlite
     ~/.cache/hamish/libraries/<name>-<16 hex>/search.sqlite
+    ~/.cache/hamish/libraries/<name>-<16 hex>/search-<16 hex>.folded  (its segments)
 
 Why not a ``.hamish/`` folder inside the library: libraries are often read-only (an
 archive opened with ``--annotations-dir``, a mounted share) or git repositories that a
