@@ -8,13 +8,16 @@ from its data goes out any other way.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 
 from annotations.script import TERMINAL_UNSAFE_RE, WORD_JOINERS
 from reader.terminal import OutputMode
-from reader.text.bidi_levels import Direction
-from reader.text.render import visual_oneline
 from reader.text.sanitize import display_char
+
+if TYPE_CHECKING:
+    from reader.text.bidi_levels import Direction
 
 __all__ = ["cells", "column", "controls_shown", "logical_text", "one_line"]
 
@@ -52,6 +55,9 @@ def one_line(
     never cut (a script gets the whole value).
     """
     if mode == "self":
+        # The layout engine, imported only when a line is laid out: a pipe never needs it.
+        from reader.text.render import visual_oneline
+
         return visual_oneline(text, max_cells, direction=direction)[0]
     return logical_text(" ".join(text.split()))
 
@@ -68,6 +74,8 @@ def column(text: str, width: int, mode: OutputMode) -> str:
     left-aligned, never cut (a longer value pushes the rest of its row to the right).
     """
     if mode == "self":
+        from reader.text.render import visual_oneline
+
         shown, rtl = visual_oneline(text, width)
         pad = " " * max(width - cell_len(shown), 0)
         return pad + shown if rtl else shown + pad

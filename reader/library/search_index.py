@@ -48,7 +48,6 @@ from __future__ import annotations
 import json
 import mmap
 import os
-import secrets
 import sqlite3
 import stat
 import time
@@ -417,7 +416,7 @@ class _Segments:
 
     @staticmethod
     def new_name() -> str:
-        return f"{SEGMENT_PREFIX}{secrets.token_hex(8)}{SEGMENT_SUFFIX}"
+        return f"{SEGMENT_PREFIX}{os.urandom(8).hex()}{SEGMENT_SUFFIX}"
 
     def appender(self, name: str) -> _Appender:
         self._forget(name)  # a map made before would not see what is appended
