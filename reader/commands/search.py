@@ -235,7 +235,7 @@ def _flush(
     stats: SearchStats,
 ) -> Iterator[Hit]:
     try:
-        fetched = index.candidates(wanted, matching) if wanted else {}
+        fetched = index.candidates(wanted, matching, needle) if wanted else {}
     except (sqlite3.Error, OSError):
         fetched = {}
     stats.candidates += len(wanted)

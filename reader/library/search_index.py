@@ -76,7 +76,7 @@ __all__ = [
     "indexed_annotations",
 ]
 
-SCHEMA_VERSION = 3  # bump when the tables change: older files are rebuilt
+SCHEMA_VERSION = 4  # bump when the tables change: older files are rebuilt
 INDEX_NAME = "search.sqlite"
 SEGMENT_PREFIX, SEGMENT_SUFFIX = "search-", ".folded"
 #: From this many articles to (re)index, worker processes read and fold them (one per core,
@@ -107,7 +107,7 @@ CREATE TABLE articles(
     encoding TEXT NOT NULL DEFAULT '',
     checksum INTEGER NOT NULL DEFAULT -1,
     deleted BLOB,
-    annotations TEXT NOT NULL DEFAULT '[]',
+    annotations TEXT NOT NULL DEFAULT '',
     problems TEXT NOT NULL DEFAULT '',
     segment TEXT NOT NULL DEFAULT '',
     position INTEGER NOT NULL DEFAULT 0,
@@ -283,7 +283,7 @@ class _Record:
     encoding: str = ""
     checksum: int = -1
     deleted: bytes = b""
-    annotations: str = "[]"
+    annotations: str = ""  # JSON Lines, one IndexedAnnotation a line
     problems: str = ""
     body: str = ""
     notes: str = ""
@@ -362,9 +362,21 @@ def build_record(entry: Entry, annotations_dir: str | None) -> _Record:
         )
         for annotation, each in zip(sidecar.annotations.annotations, fields, strict=True)
     ]
-    record.annotations = json.dumps(annotations, ensure_ascii=False)
-    record.notes = "\n".join(f for *_, kept in annotations for _, _, f in kept)
+    # One JSON line per annotation, and in the region one line of its folded fields: a
+    # search decodes only the annotations whose line holds the needle.
+    record.annotations = "\n".join(json.dumps(a, ensure_ascii=False) for a in annotations)
+    record.notes = _ANNOTATION_BREAK.join(
+        _FIELD_BREAK.join(f.translate(_BREAKS_AS_SPACES) for _, _, f in kept)
+        for *_, kept in annotations
+    )
     return record
+
+
+#: In the region's notes: between two annotations, and between the fields of one. In a
+#: field they are read as spaces (control characters: a query holds none), so that the
+#: k-th line is always the k-th annotation's.
+_ANNOTATION_BREAK, _FIELD_BREAK = "\x1e", "\x1f"
+_BREAKS_AS_SPACES = str.maketrans({_ANNOTATION_BREAK: " ", _FIELD_BREAK: " "})
 
 
 #: Joins the annotation fields of an article so that they are folded in one call (fold
@@ -380,9 +392,15 @@ def _fold_each(values: list[str]) -> list[str]:
     return fold(_FIELD_SEPARATOR.join(values)).text.split(_FIELD_SEPARATOR) if values else []
 
 
-def indexed_annotations(raw: str) -> list[IndexedAnnotation]:
-    annotations: list[IndexedAnnotation] = json.loads(raw)
-    return annotations
+def indexed_annotations(raw: str, lines: Iterable[int] | None = None) -> list[IndexedAnnotation]:
+    """The annotations of a record's ``annotations`` (JSON Lines), or only the ``lines``
+    given (0-based, in order)."""
+    if not raw:
+        return []
+    rows = raw.split("\n")
+    if lines is not None:
+        rows = [rows[k] for k in lines]
+    return [json.loads(row) for row in rows]
 
 
 def _row(key: str, record: _Record, segment: str, position: int, sizes: tuple[int, int]) -> tuple:
@@ -896,31 +914,40 @@ class SearchIndex:
         return found
 
     def candidates(
-        self, ids: list[int], matched: dict[int, tuple[bool, bool]]
+        self, ids: list[int], matched: dict[int, tuple[bool, bool]], needle: str
     ) -> dict[int, Candidate]:
         """The stored records of ``ids`` (those still there, in ``matched``: what
-        :meth:`matching` said of them), fetched in one query: the folded body where the
-        needle is in it, the annotations where it is in their fields."""
+        :meth:`matching` said of ``needle`` in them), fetched in one query: the folded body
+        where the needle is in it, the annotations whose fields hold it."""
         found: dict[int, Candidate] = {}
         marks = ",".join("?" * len(ids))
         rows = self._db.execute(
             "SELECT id, key, title, body_start, length, encoding, checksum, deleted,"
-            " annotations, segment, position, body_size"
+            " annotations, segment, position, body_size, notes_size"
             f" FROM articles WHERE id IN ({marks})",
             ids,
         )
         for row in rows:
             (id_, key, title, body_start, length, encoding, checksum, deleted, raw) = row[:9]
-            segment, position, body_size = row[9:]
+            segment, position, body_size, notes_size = row[9:]
             in_body, in_notes = matched.get(id_, (False, False))
             text, positions = "", array("I")
-            if in_body:
+            annotations: list[IndexedAnnotation] = []
+            if in_body or in_notes:
                 data = self._segments.view(segment)
                 if data is None:
                     continue  # gone since the scan: searched directly
+            if in_body:
                 text = data[position : position + body_size].decode(*_CODEC)
                 if deleted:
                     positions.frombytes(deleted)
+            if in_notes:
+                start = position + body_size + 1
+                notes = data[start : start + notes_size].decode(*_CODEC)
+                lines = notes.split(_ANNOTATION_BREAK)
+                annotations = indexed_annotations(
+                    raw, (k for k, line in enumerate(lines) if needle in line)
+                )
             found[id_] = Candidate(
                 key,
                 title,
@@ -929,7 +956,7 @@ class SearchIndex:
                 encoding,
                 checksum,
                 Folded(text, positions.tolist()),
-                indexed_annotations(raw) if in_notes else [],
+                annotations,
             )
         return found
 
