@@ -206,7 +206,11 @@ class HamishApp(App[None]):
             session = screen.session
             if session is not None:  # the library's one-key tags (hamish.toml)
                 rows += [
-                    ("tagset", key_label(tag.key), f"tag the selection {isolate(tag.name)}")
+                    (
+                        "tagset",
+                        key_label(tag.key),
+                        f"tag the selection or toggle {isolate(tag.name)}",
+                    )
                     for tag in session.tagset.tags
                     if tag.key
                 ]
