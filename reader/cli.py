@@ -454,7 +454,8 @@ def import_command(
             _warn(problem)
         _print(
             f"imported {total.added} annotations into {total.documents} articles "
-            f"({total.duplicates} already there, {len(total.problems)} problems)"
+            f"({total.duplicates} already there, {len(total.problems)} problems), "
+            f"{total.relations} relations ({total.duplicate_relations} already there)"
         )
     if total.problems:
         raise click.exceptions.Exit(EXIT_PROBLEM)

@@ -11,9 +11,10 @@ a printable character is written as itself (``/``, ``?``, ``[``), never by its n
 
 A tagset key that a reading scope binds is refused at load time, because a tagset key
 applies its tag at once and would shadow the command. Only keys really bound are reserved:
-there is no count prefix and no vi-style movement, so the digits, ``h j k l``, ``w b e``,
+there is no count prefix and no vi-style movement, so the digits, ``h j k l``, ``b e``,
 space and ``:`` are free for tagsets (Label Studio and doccano users press ``1``–``9`` by
-reflex). A count prefix added later must leave the digits to the tagset.
+reflex); the selection units take ``w S P " ( )``, and ``*`` tags every occurrence. A count
+prefix added later must leave the digits to the tagset.
 """
 
 from __future__ import annotations
@@ -198,6 +199,19 @@ KEYS: tuple[KeyAction, ...] = (
     _row(_R, ".", "repeat_tags", "Repeat last tags", "annotate.repeat"),
     # A ctrl key, so that no printable key is taken from tagsets for showing them.
     _row(_R, "ctrl+l", "toggle_labels", "Label bar", "annotate.labels"),
+    # The analyst's units around the cursor (reader/text/units.py), one key each; these
+    # take w S P " ( ) from tagsets (S and P capital: s and p are the sample tagset's,
+    # and a tagset's mnemonic letters are lower case). " again goes out a quotation.
+    _row(_R, "w", "select_unit('word')", "Select the word", "select.word"),
+    _row(_R, "S", "select_unit('sentence')", "Select the sentence", "select.sentence"),
+    _row(_R, "P", "select_unit('paragraph')", "Select the paragraph", "select.paragraph"),
+    _row(_R, '"', "select_unit('quotation')", "Select the quotation", "select.quotation"),
+    _row(_R, ")", "extend_sentence(1)", "Extend by the next sentence", "select.extend-next"),
+    _row(
+        _R, "(", "extend_sentence(-1)", "Extend by the previous sentence", "select.extend-previous"
+    ),
+    # "*" as vi's search for the word under the cursor: every match, tagged (one undo step).
+    _row(_R, "*", "tag_every", "Tag every occurrence", "annotate.tag-every"),
     # The article's text: the cursor moves in visual directions, the selection in logical order.
     _row(_V, "left", "move('left')", "Left", "cursor.left"),
     _row(_V, "right", "move('right')", "Right", "cursor.right"),

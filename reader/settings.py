@@ -11,6 +11,8 @@ The file is plain TOML with top-level keys only::
     direction = "auto"       # or "rtl", "ltr"
     paragraph_spacing = true # a blank row between paragraphs (headings are set apart anyway)
     bidi_markers = true      # show bidi embeddings, overrides, isolates as marker cells
+    trim_punctuation = false # true: a selection (mouse or w/s/p/" keys) also loses the
+                             # punctuation at its ends (« » " . ، ؟ …), not only blanks
 
 A missing file means the defaults; unknown keys are ignored (a newer hamish may add some);
 a known key with a bad value is an error naming the file and the key.  Nothing here
@@ -68,6 +70,9 @@ class Settings:
     direction: Direction = "auto"  # "auto" (per paragraph), "rtl" or "ltr"
     paragraph_spacing: bool = True  # a blank row between the article's paragraphs
     bidi_markers: bool = True  # a visible marker for each bidi embedding/override/isolate
+    # Selections are always trimmed of blanks; this takes the punctuation at their ends off
+    # too (off by default: a sentence selected keeps its full stop, an abbreviation its dot).
+    trim_punctuation: bool = False
 
     def resolved_author(self) -> str:
         """The author recorded on new annotations: the setting, else the login name."""
@@ -145,6 +150,7 @@ _VALIDATORS = {
     "direction": _choice(DIRECTIONS),
     "paragraph_spacing": _bool,
     "bidi_markers": _bool,
+    "trim_punctuation": _bool,
 }
 assert set(_VALIDATORS) == {f.name for f in dataclasses.fields(Settings)}
 

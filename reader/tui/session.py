@@ -497,6 +497,17 @@ class AnnotationSession:
         self._remember(tags)
         return annotation
 
+    def add_many(self, annotations: Iterable[Annotation], label: str) -> None:
+        """Add ``annotations`` (made for this text) as one undo step named ``label``."""
+        from annotations.history import Change, Step
+
+        added = tuple(annotations)
+        if not added:
+            return
+        step = Step(label, tuple(Change(None, a) for a in added))
+        self._commit(self.history.record(self.annotations, step))
+        self._remember(tag for a in added for tag in a.tags)
+
     def set_tags(self, annotation_id: str, tags: Iterable[str]) -> None:
         tags, problem = self.check_tags(tags)
         if problem:

@@ -45,7 +45,7 @@ def test_the_reserved_keys_are_exactly_the_single_keys_bound_while_reading():
     used = single_keys_bound_while_reading()
     assert set(reserved_keys()) == used
     assert {"t", "c", "d", "u", "a", "T", "C", "R", "[", "]", "v", "y", "/", "?"} <= used
-    assert not set("0123456789hjklwbe :") & used  # no count prefix, no vi movement
+    assert not set("0123456789hjklbe :") & used  # no count prefix, no vi movement
 
 
 def write_tagset(library, text: str) -> None:

@@ -34,6 +34,13 @@ READING = {
     "T": "article tags",
     "C": "article note",
     ".": "repeat last tags",
+    "w": "select the word",
+    "S": "select the sentence",
+    "P": "select the paragraph",
+    '"': "select the quotation",
+    ")": "extend by the next sentence",
+    "(": "extend by the previous sentence",
+    "*": "tag every occurrence",
     "g": "top",
     "G": "bottom",
     "v": "select",
@@ -46,7 +53,7 @@ def test_reserved_keys_are_the_single_keys_bound_while_reading() -> None:
 
 
 def test_digits_vi_keys_space_and_colon_are_free() -> None:
-    assert not set("0123456789hjklwbe :") & set(reserved_keys())
+    assert not set("0123456789hjklbe :") & set(reserved_keys())
 
 
 def test_dialogs_and_the_library_reserve_nothing_while_reading() -> None:

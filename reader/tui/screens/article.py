@@ -1,4 +1,11 @@
-"""The article screen: header, the body view, search, and a status line."""
+"""The article screen: header, the body view, search, and a status line.
+
+Selections: the keys ``w`` ``S`` ``P`` ``"`` select the word, sentence, paragraph or
+innermost quotation around the cursor, and ``)`` ``(`` extend a selection by a sentence
+(the units are :mod:`reader.text.units`'s). Every selection is used trimmed: of blanks
+always, of punctuation too with the ``trim_punctuation`` setting (:attr:`ArticleScreen.
+selection`); a mouse drag is trimmed on screen when the button is released.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +28,16 @@ from reader.keys import Scope
 from reader.library.article import Article, ArticleError, load_article, load_article_head
 from reader.text.render import byline
 from reader.text.sanitize import has_bidi_overrides
+from reader.text.units import (
+    Span,
+    extend_backward,
+    extend_forward,
+    paragraph_at,
+    quotation_at,
+    sentence_at,
+    trim,
+    word_at,
+)
 from reader.tui import display
 from reader.tui.app import HamishApp
 from reader.tui.display import isolate
@@ -31,6 +48,7 @@ from reader.tui.widgets.label_bar import LabelBar
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
+    from annotations.model import DocumentInfo
     from annotations.store import DiskChange
     from annotations.tagset import Tagset
     from reader.text.layout import LayoutOptions
@@ -53,6 +71,14 @@ STATUS_SEPARATOR = " · "
 BIDI_OVERRIDES = "⚠ contains bidi overrides"
 NOTE_MIN_CELLS = 8  # a note gets at least this many cells on the status line, or only "…"
 QUERY_CELLS = 24  # the search query as the status line repeats it
+#: The unit keys' finders: (text, offset) -> the unit's span, or None.
+UNITS = {"word": word_at, "sentence": sentence_at, "paragraph": paragraph_at}
+#: The labels of the header's line of the article's own tags and note (hamish's words,
+#: so the line is left-to-right whatever the article's direction).
+ARTICLE_TAGS_LABEL = "Article tags: "
+ARTICLE_NOTE_LABEL = "Note: "
+#: The undo step of "tag every occurrence" (the status line says "Undid …" with it).
+TAG_EVERY_LABEL = "tag every occurrence"
 
 
 def _head_preview(path: Path) -> Article | None:
@@ -94,8 +120,28 @@ def _about(annotation: Annotation, room: int) -> str:
     return isolate(display.clip(plain, max(room, NOTE_MIN_CELLS)))
 
 
+def document_line(tags: tuple[str, ...], note: str, width: int) -> str:
+    """The header's line for the article's own tags and note, in about ``width`` cells
+    (logical, each value a bidi isolate); "" when it has neither.
+
+    The note is flattened to one line and cut at its logical end first, then the whole
+    line (the tags) at ``width``.
+    """
+    parts = []
+    if tags:
+        parts.append(ARTICLE_TAGS_LABEL + ", ".join(isolate(tag) for tag in tags))
+    flat = " ".join(note.split())
+    if flat:
+        before = STATUS_SEPARATOR.join(parts) + (STATUS_SEPARATOR if parts else "")
+        room = width - display.width_of(before + ARTICLE_NOTE_LABEL)
+        shown = isolate(display.clip(flat, room)) if room >= NOTE_MIN_CELLS else "…"
+        parts.append(ARTICLE_NOTE_LABEL + shown)
+    return STATUS_SEPARATOR.join(parts)
+
+
 class ArticleHeader(Static):
-    """Title, source and date, laid out by the engine (never parsed as markup).
+    """Title, source and date, laid out by the engine (never parsed as markup); under
+    them, when the article has any, its own tags and note (``T`` / ``C`` edit them).
 
     Both lines take the article's direction (the reading options' when not ``auto``) and
     sit over the reading column: a right-to-left title is right-aligned with the body
@@ -117,6 +163,7 @@ class ArticleHeader(Static):
         super().__init__(id=id, markup=False)
         self.article: Article | None = None
         self.options: LayoutOptions | None = None
+        self.document: tuple[tuple[str, ...], str] = ((), "")  # the article's tags, note
         self._shown: tuple[object, ...] | None = None
 
     def on_mount(self) -> None:
@@ -127,6 +174,13 @@ class ArticleHeader(Static):
         self.article, self.options = article, options
         self._shown = None
         self._align()
+
+    def show_document(self, document: DocumentInfo) -> None:
+        """Show the article's own tags and note (from its sidecar) under the byline."""
+        shown = (tuple(document.tags), document.note)
+        if shown != self.document:
+            self.document = shown
+            self._align()
 
     def message(self, text: str, style: str = "") -> None:
         """A line instead of the title (opening a large file, an error), laid out too."""
@@ -153,7 +207,7 @@ class ArticleHeader(Static):
         if article is None or options is None:
             return
         left, width = self.column()
-        key = (article.title, article.source, article.date, options, left, width)
+        key = (article.title, article.source, article.date, self.document, options, left, width)
         if key == self._shown:
             return
         self._shown = key
@@ -180,6 +234,13 @@ class ArticleHeader(Static):
                     style="italic",
                     fill=True,
                 )
+            )
+        about = document_line(*self.document, width)
+        if about:
+            # hamish's own labels: a left-to-right line, each tag and the note isolated.
+            shown.append("\n" + pad)
+            shown.append_text(
+                display.line(about, width, direction="ltr", options=options, style="dim")
             )
         self.update(shown)
 
@@ -235,6 +296,9 @@ class ArticleScreen(Screen[None]):
         self._close_after_save = False  # q pressed while a save ran: leave once it ends
         #: The tags last applied to a selection or added by a key (``.`` applies them again).
         self.last_tags: tuple[str, ...] = ()
+        #: What the last "tag every occurrence" did, on the status line until the cursor moves.
+        self.notice = ""
+        self._mouse_in_view = False  # the mouse button went down on the article's text
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="header")
@@ -380,6 +444,8 @@ class ArticleScreen(Screen[None]):
         after: list[str] = []
         if self.bidi_overrides:
             before.append(BIDI_OVERRIDES)
+        if self.notice:
+            after.append(self.notice)
         session = self.session
         if session is not None:
             state = session.state
@@ -422,6 +488,7 @@ class ArticleScreen(Screen[None]):
         return self.status_width() - rest - display.width_of(STATUS_SEPARATOR)
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        self.notice = ""
         self.set_status(self._describe())
 
     def on_article_view_selection_changed(self, message: ArticleView.SelectionChanged) -> None:
@@ -647,8 +714,10 @@ class ArticleScreen(Screen[None]):
         self.app.push_screen(RecoveryOffer(self.path, recovered), answered)
 
     def _annotations_changed(self, annotations: AnnotationSet) -> None:
-        """The session's listener: tell the view and the panel, update the status line."""
+        """The session's listener: tell the view and the panel, show the article's own tags
+        and note in the header, update the status line."""
         self._tell(annotations, *self.query(ArticleView), *self.query(AnnotationPanel))
+        self.query_one("#header", ArticleHeader).show_document(annotations.document)
         self.set_status(self._describe())
 
     def _tell(self, annotations: AnnotationSet, *widgets: Widget) -> None:
@@ -839,7 +908,7 @@ class ArticleScreen(Screen[None]):
         session, view = self._editable(), self.view
         if session is None or view is None:
             return
-        selection = view.selection
+        selection = self.selection
         if selection is not None:
 
             def create(tags: list[str] | None) -> None:
@@ -875,7 +944,7 @@ class ArticleScreen(Screen[None]):
         session, view = self._editable(), self.view
         if session is None or view is None:
             return
-        selection = view.selection
+        selection = self.selection
         target = None if selection is not None else self._target()
         if selection is None and target is None:
             display.notify(
@@ -917,7 +986,7 @@ class ArticleScreen(Screen[None]):
         if session is None or view is None:
             return
         target = self._target()
-        selection = view.selection
+        selection = self.selection
         if target is None or selection is None:
             display.notify(
                 self,
@@ -1032,7 +1101,7 @@ class ArticleScreen(Screen[None]):
         session, view = self._editable(), self.view
         if session is None or view is None:
             return
-        selection = view.selection
+        selection = self.selection
         if selection is None:
             display.notify(self, "Select the text to attach it to first", severity="warning")
             return
@@ -1065,7 +1134,7 @@ class ArticleScreen(Screen[None]):
             return
         event.stop()
         event.prevent_default()
-        if view.selection is not None:
+        if self.selection is not None:
             self.tag_selection(tag.name)
             return
         target = self._target()
@@ -1103,7 +1172,7 @@ class ArticleScreen(Screen[None]):
             display.notify(self, "Nothing to repeat yet: tag a selection first", timeout=3)
             return
         shown = ", ".join(isolate(tag) for tag in self.last_tags)
-        if view is None or view.selection is None:
+        if view is None or self.selection is None:
             display.notify(self, f"Select text first to tag it {shown} again", timeout=3)
             return
         self.tag_selection(*self.last_tags)
@@ -1111,14 +1180,13 @@ class ArticleScreen(Screen[None]):
     def tag_selection(self, *names: str) -> None:
         """Tag the selection ``names`` at once (a tagset key, ``.``, or the command palette)."""
         shown = ", ".join(isolate(name) for name in names)
-        view = self.view
-        if view is None or view.selection is None:
+        view, selection = self.view, self.selection
+        if view is None or selection is None:
             display.notify(self, f"Select text first to tag it {shown}", timeout=3)
             return
         session = self._editable()
         if session is None:
             return
-        selection = view.selection
         try:
             with session.saving_in_background():
                 annotation = session.add(selection.start, selection.end, names)
@@ -1128,3 +1196,153 @@ class ArticleScreen(Screen[None]):
         self._remember_tags(annotation.tags)
         view.clear_selection()
         self._after_edit(f"Tagged {shown}")
+
+    # -- selecting by unit --------------------------------------------------------
+    def _trimmed(self, span: Span) -> Span:
+        """``span`` trimmed as every selection is: of blanks, and of punctuation with the
+        ``trim_punctuation`` setting."""
+        assert self.article is not None
+        return trim(self.article.text, span, punctuation=self.app.settings.trim_punctuation)
+
+    @property
+    def selection(self) -> Span | None:
+        """The view's selection as annotating uses it: trimmed (:meth:`_trimmed`); None
+        when nothing is selected or only blanks (and punctuation) are."""
+        view = self.view
+        chosen = view.selection if view is not None else None
+        if chosen is None or self.article is None:
+            return None
+        span = self._trimmed(Span(chosen.start, chosen.end))
+        return span if span.start < span.end else None
+
+    def _select(self, span: Span, what: str) -> None:
+        view = self.view
+        assert view is not None
+        span = self._trimmed(span)
+        if span.start >= span.end:
+            display.notify(self, f"Only blanks or punctuation in {what}", timeout=3)
+            return
+        view.select(span.start, span.end)
+
+    def action_select_unit(self, unit: str) -> None:
+        """Select the word, sentence, paragraph or quotation around the cursor; on a
+        quotation already selected, the quotation around it."""
+        view, article = self.view, self.article
+        if view is None or article is None:
+            return
+        text, cursor = article.text, min(view.cursor, len(article.text))
+        if unit != "quotation":
+            found = UNITS[unit](text, cursor)
+            if found is None:
+                display.notify(self, f"No {unit} at the cursor", timeout=3)
+                return
+            self._select(found, f"this {unit}")
+            return
+        current = self.selection
+        around = current if current is not None and current.start <= cursor < current.end else None
+        span = quotation_at(text, cursor, around=around)
+        # Trimmed, a wider quotation may come out as the selection again (its marks or its
+        # full stop are all it adds): go out one more.
+        while span is not None and around is not None and self._trimmed(span) == around:
+            span = quotation_at(text, cursor, around=span)
+        if span is None:
+            where = "outside this one" if around is not None else "around the cursor"
+            display.notify(self, f"No quotation {where}", timeout=3)
+            return
+        self._select(span, "this quotation")
+
+    def action_extend_sentence(self, step: int) -> None:
+        """Grow the selection by the next (``step`` 1) or previous (-1) sentence; with no
+        selection, select the sentence at the cursor."""
+        view, article = self.view, self.article
+        if view is None or article is None:
+            return
+        current = self.selection
+        if current is None:
+            self.action_select_unit("sentence")
+            return
+        grow = extend_forward if step > 0 else extend_backward
+        grown = self._trimmed(grow(article.text, current))
+        if grown == current:
+            display.notify(self, f"No {'next' if step > 0 else 'previous'} sentence", timeout=3)
+            return
+        view.select(grown.start, grown.end)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._mouse_in_view = event.widget is self.view and self.view is not None
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        """A drag on the text ended: its selection is trimmed on screen too."""
+        view = self.view
+        if not self._mouse_in_view or view is None or view.selecting:
+            return
+        self._mouse_in_view = False
+        shown, used = view.selection, self.selection
+        if shown is not None and used is not None and (shown.start, shown.end) != used:
+            view.select(used.start, used.end)
+
+    # -- tagging every occurrence -----------------------------------------------------
+    def action_tag_every(self) -> None:
+        """Tag every Arabic-folded match of the selection's text in the article with the
+        tags picked: one undo step, saved like any edit; matches already annotated with
+        exactly those tags are skipped."""
+        session, view, selection = self._editable(), self.view, self.selection
+        article = self.article
+        if session is None or view is None or article is None:
+            return
+        if selection is None:
+            display.notify(self, "Select the text to tag everywhere first", severity="warning")
+            return
+        query = article.text[selection.start : selection.end]
+
+        def chosen(tags: list[str] | None) -> None:
+            if not tags:
+                return
+            names, problem = session.check_tags(tags)
+            if problem:
+                display.notify(self, problem, severity="error", timeout=8)
+                return
+            self.notice = f"tagging every {isolate(display.clip(query, QUERY_CELLS))}…"
+            self.set_status(self._describe())
+            self._plan_every(session, article, query, tuple(names))
+
+        self._pick_tags("Tag every occurrence of the selection", list(self.last_tags), chosen)
+
+    @work(thread=True, exclusive=True, group="tag-every")
+    def _plan_every(
+        self, session: AnnotationSession, article: Article, query: str, tags: tuple[str, ...]
+    ) -> None:
+        """Find and plan the annotations off the event loop (folding a big article takes
+        longer than a frame); they are added on it."""
+        from reader.commands.tag_all import occurrences, plan_occurrences
+
+        spans = occurrences(article.text, query, article.body_start)
+        new, already = plan_occurrences(
+            article.text, session.annotations, spans, tags, author=session.author
+        )
+        self.app.call_from_thread(self._add_every, session, article, query, tags, new, already)
+
+    def _add_every(
+        self,
+        session: AnnotationSession,
+        article: Article,
+        query: str,
+        tags: tuple[str, ...],
+        new: list[Annotation],
+        already: int,
+    ) -> None:
+        if session is not self.session or article is not self.article:
+            return  # the article changed meanwhile: the offsets are another text's
+        shown = isolate(display.clip(query, QUERY_CELLS))
+        if new:
+            with session.saving_in_background():
+                session.add_many(new, TAG_EVERY_LABEL)  # one undo step for all of them
+            self._remember_tags(tags)
+            view = self.view
+            if view is not None:
+                view.clear_selection()
+        count = f"{len(new)} occurrence{'s' if len(new) != 1 else ''}"
+        skipped = f", {already} already tagged" if already else ""
+        self.notice = f"tagged {count} of {shown}{skipped}"
+        self.set_status(self._describe())
+        self._after_edit(f"Tagged {count}{skipped} (u undoes them all)")
