@@ -27,15 +27,18 @@ if TYPE_CHECKING:
     from annotations.merge import merge_sets
     from annotations.model import (
         FORMAT,
+        RELATION_KEYS,
         STATUSES,
         VERSION,
         Annotation,
         AnnotationSet,
         DocumentInfo,
+        Relation,
         Status,
         context,
         default_author,
         make_annotation,
+        make_relation,
         new_id,
         set_clock,
         text_sha256,
@@ -55,7 +58,14 @@ if TYPE_CHECKING:
         reanchor_set,
         sidecar_path,
     )
-    from annotations.tagset import TagDef, Tagset, TagsetError, find_tagset, load_tagset
+    from annotations.tagset import (
+        RelationType,
+        TagDef,
+        Tagset,
+        TagsetError,
+        find_tagset,
+        load_tagset,
+    )
     from annotations.validate import SidecarInvalid, validate_sidecar
 
 _WHERE = {
@@ -68,6 +78,9 @@ _WHERE = {
     "HamishError": "annotations.errors",
     "History": "annotations.history",
     "ParsedSidecar": "annotations.sidecar",
+    "RELATION_KEYS": "annotations.model",
+    "Relation": "annotations.model",
+    "RelationType": "annotations.tagset",
     "SIDECAR_SUFFIX": "annotations.store",
     "STATUSES": "annotations.model",
     "Sidecar": "annotations.store",
@@ -89,6 +102,7 @@ _WHERE = {
     "find_tagset": "annotations.tagset",
     "load_tagset": "annotations.tagset",
     "make_annotation": "annotations.model",
+    "make_relation": "annotations.model",
     "merge_sets": "annotations.merge",
     "new_id": "annotations.model",
     "open_sidecar": "annotations.store",
@@ -106,6 +120,7 @@ _WHERE = {
 
 __all__ = [
     "FORMAT",
+    "RELATION_KEYS",
     "SIDECAR_SUFFIX",
     "STATUSES",
     "VERSION",
@@ -117,6 +132,8 @@ __all__ = [
     "HamishError",
     "History",
     "ParsedSidecar",
+    "Relation",
+    "RelationType",
     "Sidecar",
     "SidecarError",
     "SidecarInvalid",
@@ -135,6 +152,7 @@ __all__ = [
     "find_tagset",
     "load_tagset",
     "make_annotation",
+    "make_relation",
     "merge_sets",
     "new_id",
     "open_sidecar",

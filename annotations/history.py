@@ -1,10 +1,12 @@
 """Undo and redo of annotation edits, as a pure component the UI drives.
 
-Each step records, per annotation it touched, the value before and after (``None``
-for "did not exist"), and the document's tags and note before and after. Undo
-applies the inverse to the *current* set, so changes merged in from another
-analyst in the meantime are left alone. The caller saves after undo/redo like
-after any edit, so an undo after a save is saved too.
+Each step records, per annotation and per relation it touched, the value before and
+after (``None`` for "did not exist"), and the document's tags and note before and
+after. Deleting an annotation with relations is one step holding both, so that one undo
+brings the annotation and its relations back together. Undo applies the inverse to the
+*current* set, so changes merged in from another analyst in the meantime are left alone.
+The caller saves after undo/redo like after any edit, so an undo after a save is saved
+too.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from annotations.model import Annotation, AnnotationSet, context
+from annotations.model import Annotation, AnnotationSet, Relation, context
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
     before: Annotation | None
     after: Annotation | None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationChange:
+    before: Relation | None
+    after: Relation | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,7 @@ class Step:
     changes: tuple[Change, ...] = ()
     document_before: tuple[tuple[str, ...], str] | None = None
     document_after: tuple[tuple[str, ...], str] | None = None
+    relation_changes: tuple[RelationChange, ...] = ()
 
     def inverse(self) -> Step:
         return Step(
@@ -36,6 +45,9 @@ class Step:
             changes=tuple(Change(c.after, c.before) for c in self.changes),
             document_before=self.document_after,
             document_after=self.document_before,
+            relation_changes=tuple(
+                RelationChange(c.after, c.before) for c in self.relation_changes
+            ),
         )
 
 
@@ -46,6 +58,17 @@ def _apply(annotations: AnnotationSet, step: Step) -> AnnotationSet:
             result = result.removed(change.before.id)
         if change.after is not None:
             result = result.replaced(change.after)
+    if step.relation_changes:
+        # Annotations first: a relation put back by an undo finds its ends again. The
+        # set's own checks (no dangling, no duplicate link) are for new links drawn by a
+        # user, not for a step replayed on a set another analyst may have changed.
+        relations = result.relations_by_id()
+        for relation_change in step.relation_changes:
+            if relation_change.before is not None:
+                relations.pop(relation_change.before.id, None)
+            if relation_change.after is not None:
+                relations[relation_change.after.id] = relation_change.after
+        result = result.with_relations(relations.values())
     if step.document_after is not None:
         tags, note = step.document_after
         result = result.with_document(tags=tags, note=note)
@@ -94,11 +117,58 @@ class History:
     def add(self, annotations: AnnotationSet, annotation: Annotation) -> AnnotationSet:
         return self.record(annotations, Step("add", (Change(None, annotation),)))
 
-    def delete(self, annotations: AnnotationSet, annotation_id: str) -> AnnotationSet:
+    def delete(
+        self, annotations: AnnotationSet, annotation_id: str, *, keep_relations: bool = False
+    ) -> AnnotationSet:
+        """Delete an annotation and, in the same step, the relations it is an end of.
+
+        Ask :meth:`AnnotationSet.relations_of` first to tell the user how many go with it;
+        ``keep_relations`` leaves them (dangling, reported by ``hamish check``).
+        """
         current = annotations.get(annotation_id)
         if current is None:
             return annotations
-        return self.record(annotations, Step("delete", (Change(current, None),)))
+        relations = () if keep_relations else annotations.relations_of(annotation_id)
+        step = Step(
+            "delete",
+            (Change(current, None),),
+            relation_changes=tuple(RelationChange(r, None) for r in relations),
+        )
+        return self.record(annotations, step)
+
+    def relate(self, annotations: AnnotationSet, relation: Relation) -> AnnotationSet:
+        """Add ``relation`` (see :func:`annotations.model.make_relation`) as one step.
+
+        Raises ``ValueError`` (nothing recorded) as :meth:`AnnotationSet.related` does: an
+        end that is not an annotation, a link that exists already.
+        """
+        annotations.related(relation)  # the checks, before anything is recorded
+        before = annotations.relation(relation.id)
+        return self.record(
+            annotations, Step("relate", relation_changes=(RelationChange(before, relation),))
+        )
+
+    def unrelate(self, annotations: AnnotationSet, relation_id: str) -> AnnotationSet:
+        """Remove the relation ``relation_id`` as one step (nothing when there is none)."""
+        current = annotations.relation(relation_id)
+        if current is None:
+            return annotations
+        return self.record(
+            annotations, Step("unrelate", relation_changes=(RelationChange(current, None),))
+        )
+
+    def retype(self, annotations: AnnotationSet, relation_id: str, type: str) -> AnnotationSet:
+        """Give the relation ``relation_id`` another type as one step (``modified`` now)."""
+        current = annotations.relation(relation_id)
+        if current is None or current.type == type:
+            return annotations
+        if not type:
+            raise ValueError("a relation needs a type")
+        updated = current.edited(type=type)
+        annotations.related(updated)  # refuses a link that exists already under that type
+        return self.record(
+            annotations, Step("retype", relation_changes=(RelationChange(current, updated),))
+        )
 
     def edit(
         self, annotations: AnnotationSet, annotation_id: str, label: str = "edit", **changes: object

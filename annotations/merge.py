@@ -5,6 +5,9 @@ wants to save, ``theirs`` what is on disk now (another analyst, a script, a
 ``git pull``). Both sides' additions are kept; a change on one side wins over no
 change on the other; a delete wins only over an unmodified annotation; when both
 sides changed the same annotation, the later ``modified`` wins (ours on a tie).
+Relations merge by their own id under the same rules. A merge can leave a relation
+dangling (one side deleted an annotation, the other linked it): it is kept, never
+dropped, and reported (``AnnotationSet.dangling_relations``, ``hamish check``).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from annotations.model import Annotation, AnnotationSet
+from annotations.model import Annotation, AnnotationSet, Relation
 
 T = TypeVar("T")
 
@@ -27,9 +30,11 @@ def _pick(base: T | None, ours: T | None, theirs: T | None) -> T | None:
     return None  # both changed, differently
 
 
-def _merge_annotation(
-    base: Annotation | None, ours: Annotation | None, theirs: Annotation | None
-) -> Annotation | None:
+_Item = TypeVar("_Item", Annotation, Relation)
+
+
+def _merge_item(base: _Item | None, ours: _Item | None, theirs: _Item | None) -> _Item | None:
+    """One annotation's (or relation's) merge: the module's rules."""
     if ours is None and theirs is None:
         return None
     if base is not None:
@@ -68,15 +73,14 @@ def merge_sets(
     base_by_id = base.by_id() if base is not None else {}
     ours_by_id = ours.by_id()
     theirs_by_id = theirs.by_id()
-    merged = []
-    for annotation_id in dict.fromkeys([*base_by_id, *ours_by_id, *theirs_by_id]):
-        result = _merge_annotation(
-            base_by_id.get(annotation_id),
-            ours_by_id.get(annotation_id),
-            theirs_by_id.get(annotation_id),
+    merged = _merge_by_id(base_by_id, ours_by_id, theirs_by_id)
+    relations = _one_per_link(
+        _merge_by_id(
+            base.relations_by_id() if base is not None else {},
+            ours.relations_by_id(),
+            theirs.relations_by_id(),
         )
-        if result is not None:
-            merged.append(result)
+    )
     base_doc = base.document if base is not None else theirs.document
     tags = _pick(base_doc.tags, ours.document.tags, theirs.document.tags)
     if tags is None:  # both changed the article's tags: keep every tag either side has
@@ -96,5 +100,29 @@ def merge_sets(
         dict(base.extra) if base is not None else {}, dict(ours.extra), dict(theirs.extra)
     )
     return AnnotationSet(
-        document=document, annotations=tuple(merged), extra=extra, version=ours.version
+        document=document,
+        annotations=tuple(merged),
+        extra=extra,
+        version=ours.version,
+        relations=tuple(relations),
     )
+
+
+def _merge_by_id(
+    base: dict[str, _Item], ours: dict[str, _Item], theirs: dict[str, _Item]
+) -> list[_Item]:
+    merged = []
+    for item_id in dict.fromkeys([*base, *ours, *theirs]):
+        result = _merge_item(base.get(item_id), ours.get(item_id), theirs.get(item_id))
+        if result is not None:
+            merged.append(result)
+    return merged
+
+
+def _one_per_link(relations: list[Relation]) -> list[Relation]:
+    """The relations with one per link (type, from, to): two analysts who drew the same
+    link each under a new id get it once, the first created (then the lower id) kept."""
+    kept: dict[tuple[str, str, str], Relation] = {}
+    for relation in sorted(relations, key=lambda r: (r.created, r.id)):
+        kept.setdefault((relation.type, relation.source, relation.target), relation)
+    return list(kept.values())

@@ -44,12 +44,18 @@ ANNOTATION_KEYS = (
     "original_quote",
 )
 DOCUMENT_KEYS = ("file", "sha256", "length", "tags", "note")
-TOP_KEYS = ("format", "version", "document", "annotations")
+RELATION_KEYS = ("id", "type", "from", "to", "author", "created", "modified")
+#: ``relations`` is an optional version-1 addition (docs/sidecar.md): a hamish that
+#: predates it keeps it as an unknown top-level key, which is why it is written where
+#: such a key is, in sorted order after ``annotations``.
+TOP_KEYS = ("format", "version", "document", "annotations", "relations")
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _SORT_KEY = attrgetter("start", "end", "id")  # Annotation.sort_key, without a call per item
+_RELATION_SORT_KEY = attrgetter("id")
 _ANNOTATION_KEY_SET = frozenset(ANNOTATION_KEYS)
 _DOCUMENT_KEY_SET = frozenset(DOCUMENT_KEYS)
+_RELATION_KEY_SET = frozenset(RELATION_KEYS)
 _TOP_KEY_SET = frozenset(TOP_KEYS)
 
 # The clock is a seam: tests set a fixed one for deterministic timestamps.
@@ -248,6 +254,104 @@ def make_annotation(
 
 
 @dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed, directed link between two annotations of one article (``said``: speaker → quote).
+
+    ``source`` and ``target`` are annotation ids (``from`` and ``to`` on disk). A relation
+    whose end is not in the set is *dangling*: it is kept and written back, never dropped,
+    and reported (:attr:`AnnotationSet.dangling_relations`, ``hamish check``): the end may
+    come back with a merge or an undo.
+    """
+
+    id: str
+    type: str
+    source: str
+    target: str
+    author: str = ""
+    created: str = ""
+    modified: str = ""
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.extra, MappingProxyType) or not _RELATION_KEY_SET.isdisjoint(
+            self.extra
+        ):
+            object.__setattr__(self, "extra", _frozen(_extra(self.extra, _RELATION_KEY_SET)))
+
+    @property
+    def ends(self) -> tuple[str, str]:
+        return (self.source, self.target)
+
+    def edited(self, **changes: Any) -> Relation:
+        """A copy with ``changes`` and a fresh ``modified`` time."""
+        return replace(self, modified=utc_now(), **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "from": self.source,
+            "to": self.target,
+            "author": self.author,
+            "created": self.created,
+            "modified": self.modified,
+        }
+        for key in sorted(self.extra):
+            data[key] = self.extra[key]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Relation:
+        """From a validated sidecar entry (see :mod:`annotations.validate`)."""
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            source=data["from"],
+            target=data["to"],
+            author=data.get("author", ""),
+            created=data.get("created", ""),
+            modified=data.get("modified", ""),
+            extra=_extra(data, _RELATION_KEY_SET),
+        )
+
+
+def make_relation(
+    source: str,
+    target: str,
+    type: str,
+    *,
+    author: str | None = None,
+    id: str | None = None,
+    created: str | None = None,
+    modified: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Relation:
+    """A new relation ``source --type--> target`` (annotation ids): the one constructor.
+
+    A relation of an annotation to itself, or with an empty type, is refused
+    (``ValueError``): no tool that has relations can show one.
+    """
+    if not type:
+        raise ValueError("a relation needs a type")
+    if not source or not target:
+        raise ValueError("a relation needs two annotation ids")
+    if source == target:
+        raise ValueError(f"a relation links two annotations, not {source} to itself")
+    now = utc_now()
+    created = created or now
+    return Relation(
+        id=id or new_id(),
+        type=type,
+        source=source,
+        target=target,
+        author=default_author() if author is None else author,
+        created=created,
+        modified=modified or (now if created == now else created),
+        extra=extra or _EMPTY,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentInfo:
     """What the sidecar says about its article, and the article's own tags and note."""
 
@@ -295,12 +399,14 @@ class DocumentInfo:
 
 @dataclass(frozen=True, slots=True)
 class AnnotationSet:
-    """A document's annotations, sorted by (start, end, id), ids unique."""
+    """A document's annotations, sorted by (start, end, id), ids unique; and the relations
+    between them, sorted by id, ids unique (a namespace of their own)."""
 
     document: DocumentInfo
     annotations: tuple[Annotation, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     version: int = VERSION
+    relations: tuple[Relation, ...] = ()
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.annotations, key=_SORT_KEY))  # Annotation.sort_key
@@ -309,6 +415,15 @@ class AnnotationSet:
             duplicates = sorted({i for i in ids if ids.count(i) > 1})
             raise ValueError(f"duplicate annotation id: {', '.join(duplicates)}")
         object.__setattr__(self, "annotations", ordered)
+        if self.relations:
+            relations = tuple(sorted(self.relations, key=_RELATION_SORT_KEY))
+            relation_ids = [r.id for r in relations]
+            if len(set(relation_ids)) != len(relation_ids):
+                duplicates = sorted({i for i in relation_ids if relation_ids.count(i) > 1})
+                raise ValueError(f"duplicate relation id: {', '.join(duplicates)}")
+            object.__setattr__(self, "relations", relations)
+        elif type(self.relations) is not tuple:
+            object.__setattr__(self, "relations", ())
         if not isinstance(self.extra, MappingProxyType) or not _TOP_KEY_SET.isdisjoint(self.extra):
             object.__setattr__(self, "extra", _frozen(_extra(self.extra, _TOP_KEY_SET)))
 
@@ -331,7 +446,17 @@ class AnnotationSet:
         return self.with_annotations((*self.annotations, annotation))
 
     def removed(self, annotation_id: str) -> AnnotationSet:
+        """The set without the annotation; its relations stay (dangling, see :meth:`deleted`)."""
         return self.with_annotations(a for a in self.annotations if a.id != annotation_id)
+
+    def deleted(self, annotation_id: str) -> AnnotationSet:
+        """The set without the annotation and without every relation it is an end of."""
+        relations = self.relations_of(annotation_id)
+        result = self.removed(annotation_id)
+        if relations:
+            gone = {r.id for r in relations}
+            result = result.with_relations(r for r in self.relations if r.id not in gone)
+        return result
 
     def replaced(self, annotation: Annotation) -> AnnotationSet:
         """The set with the annotation of the same id replaced (or added)."""
@@ -341,6 +466,58 @@ class AnnotationSet:
     def with_document(self, **changes: Any) -> AnnotationSet:
         return replace(self, document=replace(self.document, **changes))
 
+    # -- relations ---------------------------------------------------------
+    def relation(self, relation_id: str) -> Relation | None:
+        for relation in self.relations:
+            if relation.id == relation_id:
+                return relation
+        return None
+
+    def relations_by_id(self) -> dict[str, Relation]:
+        return {r.id: r for r in self.relations}
+
+    def relations_of(self, annotation_id: str) -> tuple[Relation, ...]:
+        """The relations ``annotation_id`` is the source or the target of, by id: what a
+        delete of that annotation would take with it ("it has N relations: delete them too?")."""
+        return tuple(r for r in self.relations if annotation_id in (r.source, r.target))
+
+    def with_relations(self, relations: Iterable[Relation]) -> AnnotationSet:
+        return replace(self, relations=tuple(relations))
+
+    def related(self, relation: Relation) -> AnnotationSet:
+        """The set with ``relation`` added, or replacing the relation of its id.
+
+        Raises ``ValueError`` when an end is not an annotation of the set (a new relation
+        is never dangling), or when the same link (type, source, target) already exists
+        under another id.
+        """
+        ids = {a.id for a in self.annotations}
+        for end in relation.ends:
+            if end not in ids:
+                raise ValueError(f"no annotation {end} to relate")
+        for other in self.relations:
+            if other.id != relation.id and (other.type, *other.ends) == (
+                relation.type,
+                *relation.ends,
+            ):
+                raise ValueError(
+                    f"{relation.source} is already '{relation.type}' of {relation.target}"
+                )
+        others = (r for r in self.relations if r.id != relation.id)
+        return self.with_relations((*others, relation))
+
+    def unrelated(self, relation_id: str) -> AnnotationSet:
+        """The set without the relation ``relation_id``."""
+        return self.with_relations(r for r in self.relations if r.id != relation_id)
+
+    @property
+    def dangling_relations(self) -> tuple[Relation, ...]:
+        """Relations an end of which is not in the set (kept, written back, reported)."""
+        if not self.relations:
+            return ()
+        ids = {a.id for a in self.annotations}
+        return tuple(r for r in self.relations if r.source not in ids or r.target not in ids)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "format": FORMAT,
@@ -348,8 +525,14 @@ class AnnotationSet:
             "document": self.document.to_json(),
             "annotations": [a.to_json() for a in self.annotations],
         }
-        for key in sorted(self.extra):
-            data[key] = self.extra[key]
+        # Where an older hamish writes it (an unknown key, in sorted order among the
+        # others), so that old and new write the same bytes; absent when empty, so that
+        # a sidecar without relations is unchanged.
+        top = dict(self.extra)
+        if self.relations:
+            top["relations"] = [r.to_json() for r in self.relations]
+        for key in sorted(top):
+            data[key] = top[key]
         return data
 
     @classmethod
@@ -360,6 +543,7 @@ class AnnotationSet:
             annotations=tuple(Annotation.from_json(a) for a in data["annotations"]),
             extra=_extra(data, _TOP_KEY_SET),
             version=data["version"],
+            relations=tuple(Relation.from_json(r) for r in data.get("relations", ())),
         )
 
     @classmethod

@@ -11,6 +11,10 @@ file holds and on when it must not be overwritten. The policy (DESIGN §2.2, §5
   annotations are shown and counted), else none; a problem either way (never written);
 * otherwise the annotations as stored and no problem.
 
+A relation whose end names no annotation (dangling) is no problem in this sense: the file
+is valid and stays writable, the relation is kept in the set (and so written back) and
+reported from it (``AnnotationSet.dangling_relations``, ``hamish check``), never dropped.
+
 Parsing does not re-anchor: that needs the article's text (:func:`annotations.store.
 reanchor_set`); the stored offsets and statuses are what a listing counts.
 """

@@ -12,6 +12,14 @@ A library folder may hold a ``hamish.toml`` such as::
 
 ``tags`` may also be an inline array (``tags = [{name = "a"}, {name = "b"}]``).
 
+Relation types (links between two annotations, ``said``: speaker → quote) sit next to the
+tags, in ``[[relations]]`` entries with a ``name`` and an optional ``description``; the
+name follows the tag-name rules, and ``strict`` holds for them too::
+
+    [[relations]]
+    name = "said"
+    description = "The source annotation (a speaker) said the target (a quote)"
+
 Every problem is a :class:`TagsetError` carrying the file and line number. ``tomllib`` gives no
 positions for values, so the lines are found by a small scanner over the source text (string
 contents and comments masked out first, so a ``[[tags]]`` inside a multi-line string or a
@@ -58,6 +66,7 @@ __all__ = [
     "MAX_TAG_LENGTH",
     "TAGSET_FILE",
     "ColorCheck",
+    "RelationType",
     "TagDef",
     "Tagset",
     "TagsetError",
@@ -79,7 +88,8 @@ _NOTHING_RESERVED: Mapping[str, str] = MappingProxyType({})
 MAX_TAG_LENGTH = 100
 
 TAG_FIELDS = ("name", "key", "color", "description")
-_SETTINGS = ("tags", "strict")
+RELATION_FIELDS = ("name", "description")
+_SETTINGS = ("tags", "strict", "relations")
 
 
 class TagsetError(HamishError):
@@ -137,12 +147,25 @@ class TagDef:
 
 
 @dataclass(frozen=True, slots=True)
+class RelationType:
+    """One relation type of a tagset (``said``, ``about``, ``source-of``), name normalised."""
+
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Tagset:
-    """The tags of a library, in file order. An empty, non-strict tagset allows any valid tag."""
+    """The tags of a library, in file order. An empty, non-strict tagset allows any valid tag.
+
+    ``relations`` are the relation types, in file order; as for tags, a strict tagset
+    accepts only those, a loose one any valid name.
+    """
 
     tags: tuple[TagDef, ...] = ()
     strict: bool = False
     path: Path | None = None
+    relations: tuple[RelationType, ...] = ()
     _by_name: dict[str, TagDef] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -153,6 +176,8 @@ class Tagset:
     def __post_init__(self) -> None:
         if not isinstance(self.tags, tuple):
             object.__setattr__(self, "tags", tuple(self.tags))
+        if not isinstance(self.relations, tuple):
+            object.__setattr__(self, "relations", tuple(self.relations))
         for tag in self.tags:
             self._by_name.setdefault(tag.name, tag)
             if tag.key is not None:
@@ -202,6 +227,34 @@ class Tagset:
             where = f" ({self.path})" if self.path is not None else ""
             message = f"tag {normalized!r} is not in the strict tagset{where}"
             close = difflib.get_close_matches(normalized, self.names(), n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+            return message
+        return None
+
+    def relation_names(self) -> list[str]:
+        """Every relation type's name, in file order."""
+        return [relation.name for relation in self.relations]
+
+    def relation_type(self, name: str) -> RelationType | None:
+        """The relation type called ``name`` (normalised first), or None."""
+        wanted = normalize_tag(name)
+        for relation in self.relations:
+            if relation.name == wanted:
+                return relation
+        return None
+
+    def check_relation(self, name: str) -> str | None:
+        """None if ``name`` may be used as a relation type; else a one-line reason (as
+        :meth:`check_tag`: an invalid name, or one outside a strict tagset)."""
+        normalized = normalize_tag(name)
+        reason = _character_problem(name) or validate_tag_name(normalized)
+        if reason is not None:
+            return f"invalid relation type {name!r}: {reason}"
+        if self.strict and self.relation_type(normalized) is None:
+            where = f" ({self.path})" if self.path is not None else ""
+            message = f"relation type {normalized!r} is not in the strict tagset{where}"
+            close = difflib.get_close_matches(normalized, self.relation_names(), n=1, cutoff=0.6)
             if close:
                 message += f"; did you mean {close[0]!r}?"
             return message
@@ -412,8 +465,21 @@ def _build(
         )
         entries = []
     tags = [tag for index, entry in enumerate(entries) if (tag := builder.entry(index, entry))]
+    relation_entries = data.get("relations", [])
+    if not isinstance(relation_entries, list):
+        builder.add(
+            builder.where.top_line("relations"),
+            "relations must be an array of tables ([[relations]] entries), "
+            f"not {_type_name(relation_entries)}",
+        )
+        relation_entries = []
+    relations = [
+        relation
+        for index, entry in enumerate(relation_entries)
+        if (relation := builder.relation_entry(index, entry))
+    ]
     errors = sorted(builder.errors, key=lambda e: e.line or 0)
-    return Tagset(tags=tuple(tags), strict=strict, path=file), errors
+    return Tagset(tags=tuple(tags), strict=strict, path=file, relations=tuple(relations)), errors
 
 
 class _Builder:
@@ -433,6 +499,7 @@ class _Builder:
         self.errors: list[TagsetError] = []
         self.first_name: dict[str, int | None] = {}
         self.first_key: dict[str, tuple[int | None, str]] = {}
+        self.first_relation: dict[str, int | None] = {}
 
     def add(self, line: int | None, message: str) -> None:
         self.errors.append(TagsetError(self.file, line, message))
@@ -485,6 +552,54 @@ class _Builder:
         if name is None:
             return None
         return TagDef(name=name, key=key, color=color, description=description)
+
+    def relation_entry(self, index: int, entry: object) -> RelationType | None:
+        """The ``[[relations]]`` entry's type, or None if it has no usable name (reported);
+        like a tag, a bad description or an unknown field drops only itself."""
+        if not isinstance(entry, dict):
+            self.add(
+                self.where.relation_line(index),
+                f"relation entry {index + 1} must be a table, not {_type_name(entry)}",
+            )
+            return None
+
+        def line_of(name: str) -> int | None:
+            return self.where.relation_field_line(index, name)
+
+        for unknown in entry:
+            if unknown not in RELATION_FIELDS:
+                message = f"unknown field {unknown!r} in a relation entry"
+                close = difflib.get_close_matches(unknown.lower(), RELATION_FIELDS, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.add(
+                    line_of(unknown), message + (hint or f"; allowed: {', '.join(RELATION_FIELDS)}")
+                )
+        description = entry.get("description", "")
+        if not isinstance(description, str):
+            self.add(
+                line_of("description"),
+                f"description must be a string, not {_type_name(description)}",
+            )
+            description = ""
+        if "name" not in entry:
+            self.add(self.where.relation_line(index), "relation entry has no name")
+            return None
+        raw = entry["name"]
+        if not isinstance(raw, str):
+            self.add(line_of("name"), f"name must be a string, not {_type_name(raw)}")
+            return None
+        name = normalize_tag(raw)
+        reason = _character_problem(raw) or validate_tag_name(name)
+        if reason is not None:
+            self.add(line_of("name"), f"invalid relation type {raw!r}: {reason}")
+            return None
+        if name in self.first_relation:
+            first = self.first_relation[name]
+            at = f" (first at line {first})" if first is not None else ""
+            self.add(line_of("name"), f"duplicate relation type {name!r}{at}")
+            return None
+        self.first_relation[name] = line_of("name")
+        return RelationType(name=name, description=description)
 
     def _color(self, entry: dict[str, Any], line_of: Callable[[str], int | None]) -> str | None:
         """The entry's colour, or None if it has none or it is refused (and reported)."""
@@ -655,6 +770,7 @@ class _Locator:
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", src)]
         self.top: dict[str, int] = {}
         self.entries: list[_EntryLoc] = []
+        self.relation_entries: list[_EntryLoc] = []  # of [[relations]], as entries of [[tags]]
         self._scan()
 
     def line_at(self, pos: int) -> int:
@@ -673,6 +789,17 @@ class _Locator:
             entry = self.entries[index]
             return entry.fields.get(name, entry.line)
         return self.top.get("tags")
+
+    def relation_line(self, index: int) -> int | None:
+        if index < len(self.relation_entries):
+            return self.relation_entries[index].line
+        return self.top.get("relations")
+
+    def relation_field_line(self, index: int, name: str) -> int | None:
+        if index < len(self.relation_entries):
+            entry = self.relation_entries[index]
+            return entry.fields.get(name, entry.line)
+        return self.top.get("relations")
 
     def _statements(self) -> Iterator[tuple[int, str, int, int]]:
         """(line, kind, start, end) of each line that starts at depth 0 outside strings.
@@ -698,6 +825,7 @@ class _Locator:
     def _scan(self) -> None:
         context: tuple[str, ...] = ()
         entry: _EntryLoc | None = None
+        arrays = {"tags": self.entries, "relations": self.relation_entries}
         for number, kind, start, end in self._statements():
             if end < 0:
                 continue
@@ -707,23 +835,23 @@ class _Locator:
             if kind == "key":
                 if context == ():
                     self.top.setdefault(path[0], number)
-                    if path == ("tags",):
-                        self._scan_inline_array(end + 1)
-                elif context == ("tags",) and entry is not None:
+                    if len(path) == 1 and path[0] in arrays:
+                        self._scan_inline_array(end + 1, arrays[path[0]])
+                elif len(context) == 1 and context[0] in arrays and entry is not None:
                     entry.fields.setdefault(path[0], number)
                 continue
             # A table header.
             self.top.setdefault(path[0], number)
-            if kind == "array" and path == ("tags",):
+            if kind == "array" and len(path) == 1 and path[0] in arrays:
                 entry = _EntryLoc(number)
-                self.entries.append(entry)
-            elif path[0] == "tags" and len(path) > 1 and entry is not None:
+                arrays[path[0]].append(entry)
+            elif path[0] in arrays and len(path) > 1 and entry is not None:
                 entry.fields.setdefault(path[1], number)
             else:
                 entry = None
             context = path
 
-    def _scan_inline_array(self, pos: int) -> None:
+    def _scan_inline_array(self, pos: int, entries: list[_EntryLoc] | None = None) -> None:
         masked, depth = self.masked, self.depth
         while pos < len(masked) and masked[pos] in " \t":
             pos += 1
@@ -753,4 +881,4 @@ class _Locator:
                     key_path = _key_path(self.src[found.start(1) : found.end(1)])
                     if key_path is not None:
                         loc.fields.setdefault(key_path[0], self.line_at(found.start(1)))
-            self.entries.append(loc)
+            (self.entries if entries is None else entries).append(loc)

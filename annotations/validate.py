@@ -4,8 +4,10 @@
 module checks the same rules by hand (fast enough for 10,000 annotations, no
 jsonschema dependency at run time) plus the ones a schema cannot say: ``end`` within
 the document's length (except for an orphan, whose last offsets may point into a longer
-text it was in), ``quote`` as long as its span, ids unique. :func:`unwritable` adds what
-JSON allows and UTF-8 does not (lone surrogates).
+text it was in), ``quote`` as long as its span, ids unique (annotations' and relations',
+each among their own). A relation whose ``from`` or ``to`` names no annotation is
+valid: it is kept and reported, not refused (``AnnotationSet.dangling_relations``).
+:func:`unwritable` adds what JSON allows and UTF-8 does not (lone surrogates).
 ``tests/unit/test_sidecar_schema.py`` keeps the two in agreement.
 """
 
@@ -93,6 +95,8 @@ def validate_sidecar(data: Any) -> None:
     seen: set[str] = set()
     for i, entry in enumerate(annotations):
         _validate_annotation(entry, i, length, seen)
+    if "relations" in data:
+        _validate_relations(data["relations"])
 
 
 def validate_annotation(entry: Any, length: int) -> None:
@@ -199,3 +203,28 @@ def _validate_annotation(entry: Any, index: int, length: int, seen: set[str]) ->
                 raise SidecarInvalid(f"{_at(index, 'tags')}[{n}]", "expected a non-empty string")
     if entry.get("status", "anchored") not in STATUSES:
         raise SidecarInvalid(_at(index, "status"), f"expected one of {', '.join(STATUSES)}")
+
+
+_RELATION_STRINGS = ("author", "created", "modified")
+
+
+def _validate_relations(relations: Any) -> None:
+    if not isinstance(relations, list):
+        raise SidecarInvalid("$.relations", f"expected an array, got {_kind(relations)}")
+    seen: set[str] = set()
+    for index, entry in enumerate(relations):
+        path = f"$.relations[{index}]"
+        if type(entry) is not dict:
+            raise SidecarInvalid(path, f"expected an object, got {_kind(entry)}")
+        for key in ("id", "type", "from", "to"):
+            if key not in entry:
+                raise SidecarInvalid(path, f"missing required key '{key}'")
+            value = entry[key]
+            if type(value) is not str or not value:
+                raise SidecarInvalid(f"{path}.{key}", "expected a non-empty string")
+        if entry["id"] in seen:
+            raise SidecarInvalid(f"{path}.id", f"duplicate id '{entry['id']}'")
+        seen.add(entry["id"])
+        for key in _RELATION_STRINGS:
+            if key in entry and type(entry[key]) is not str:
+                raise SidecarInvalid(f"{path}.{key}", f"expected a string, got {_kind(entry[key])}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from json.encoder import c_encode_basestring, c_make_encoder  # type: ignore[attr-defined]
 from typing import Any
 
-from annotations.model import Annotation, AnnotationSet
+from annotations.model import Annotation, AnnotationSet, Relation
 from annotations.script import JSON_TERMINAL_ESCAPE_RE
 
 
@@ -71,6 +71,52 @@ class ExportDocument:
             report.warnings.append(f"{self.path}: {orphans} orphaned annotations not exported")
         return result
 
+    def relations_between(
+        self, exported: Iterable[str], report: ExportReport, *, format: str
+    ) -> list[Relation]:
+        """The relations a format can write: both ends among the ``exported`` annotation ids.
+
+        The others (an end orphaned or not exported, or dangling) are counted in one
+        warning naming the ``format``.
+        """
+        relations = self.annotations.relations
+        if not relations:
+            return []
+        ids = set(exported)
+        kept = [r for r in relations if r.source in ids and r.target in ids]
+        if len(kept) < len(relations):
+            report.warnings.append(
+                f"{self.path}: {len(relations) - len(kept)} relations not exported to "
+                f"{format} (an end of each is not exported)"
+            )
+        return kept
+
+    def relations_dropped(self, report: ExportReport, *, format: str) -> None:
+        """Warn that ``format`` cannot hold relations, when this document has some."""
+        count = len(self.annotations.relations)
+        if count:
+            report.warnings.append(
+                f"{self.path}: {count} relations not exported ({format} has no relations; "
+                "use jsonl, brat, labelstudio or w3c)"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRelation:
+    """A relation read from another tool's file, from the annotation that carries it.
+
+    ``target`` is the :attr:`ImportedAnnotation.key` of the other end, in the same
+    document; the importer links the two annotations it made (or found) for them.
+    """
+
+    type: str
+    target: str
+    id: str | None = None  # kept when the file carries a hamish relation id
+    author: str = ""
+    created: str = ""
+    modified: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)  # the relation's unknown keys
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedAnnotation:
@@ -95,6 +141,15 @@ class ImportedAnnotation:
     # The annotation's own keys hamish does not know (``Annotation.extra``), when the file
     # carries them apart from the record's (a hamish JSON Lines export does): kept whole.
     annotation_extra: Mapping[str, Any] = field(default_factory=dict)
+    # What the file calls this annotation (a brat T id, a Label Studio region id, a hamish
+    # id), for its relations to name it by; None: the hamish ``id``, if any.
+    key: str | None = None
+    relations: tuple[ImportedRelation, ...] = ()  # the relations this annotation is the source of
+
+    @property
+    def reference(self) -> str | None:
+        """The name relations give this annotation in its file: ``key``, else ``id``."""
+        return self.key if self.key is not None else self.id
 
 
 @dataclass

@@ -15,7 +15,10 @@ BOM, line endings as in the article) and ``NAME.ann``; plus ``annotation.conf``,
     ends with a line break comes back without it; one made of line breaks only is not
     exported (a warning says so). TEXT is the fragments' texts joined by one space, as brat
     checks it. A note is ``#1<TAB>AnnotatorNotes T1<TAB>NOTE`` on the annotation's first T
-    line, its line breaks replaced by spaces.
+    line, its line breaks replaced by spaces. A relation is
+    ``R1<TAB>TYPE Arg1:T3 Arg2:T5``, from its source's first T line to its target's; one
+    with an end that is not exported (orphaned, filtered out, dangling) is left out, with
+    a warning.
 
 Offsets
     brat counts code points of the decoded ``.txt`` (Python strings), as hamish does, and
@@ -36,9 +39,12 @@ Types
     each type back to its tag in ``[labels]`` (``tag_1 | موضوع/أمن``), which brat shows in
     place of the type, and gives each type a colour in ``[drawing]``. brat splits labels at
     ``|``, so a ``|`` in a tag is written as ``¦`` (and read back so; a warning says so).
-    ``annotation.conf`` lists the types under ``[entities]``; ``[relations]`` holds only
+    ``annotation.conf`` lists the types under ``[entities]``; ``[relations]`` holds
     brat's ``<OVERLAP>`` rule allowing any overlap, since hamish annotations may nest, cross
-    or share a span and brat reports those as errors otherwise.
+    or share a span and brat reports those as errors otherwise, and each relation type used
+    (``said<TAB>Arg1:<ENTITY>, Arg2:<ENTITY>``). Relation types are named like tags (never
+    taking a name a tag has, as brat's labels share one namespace; a name that is not safe
+    becomes ``relation_1``…) and mapped back in ``visual.conf`` ``[labels]`` likewise.
 
 hamish files
     ``hamish-documents.tsv`` maps NAME to the article's path and sha256; ``hamish-ids.tsv``
@@ -53,7 +59,10 @@ form the annotation of that id; other T lines with identical fragments form one 
 with several tags. Types map back to tags through ``visual.conf`` when hamish wrote it
 (otherwise the type is the tag), and in a folder hamish wrote (its ``visual.conf`` or
 ``hamish-documents.tsv``) type ``Span`` means no tag. ``AnnotatorNotes`` become notes;
-relations, events, attributes and normalizations are ignored. The document is the path from
+``R`` lines become relations (between the annotations their two T arguments are part of,
+the first the source, whatever the role names, as brat allows others; an R line between
+events, or naming no T line of the file, is ignored like events, attributes and
+normalizations). The document is the path from
 ``hamish-documents.tsv``, or NAME. A ``.txt`` starting with a BOM (which brat counts) has it
 removed and offsets shifted, as hamish offsets exclude the BOM. A malformed T line, or one
 outside its text, raises :class:`ValueError` naming the file and line.
@@ -67,7 +76,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from annotations.formats.base import ExportDocument, ExportReport, ImportedAnnotation
+from annotations.formats.base import (
+    ExportDocument,
+    ExportReport,
+    ImportedAnnotation,
+    ImportedRelation,
+)
 from annotations.formats.offsets import has_astral
 from annotations.script import SPLITLINES_BREAK_RE
 
@@ -109,6 +123,7 @@ _RESERVED = frozenset(
 # Where str.splitlines() (and so brat's codecs reader) ends a line; "\r\n" counts as one break.
 _LINE_BREAK = SPLITLINES_BREAK_RE
 _T_DATA = re.compile(r"(\S+) (\d+ \d+(?:;\d+ \d+)*)")
+_R_DATA = re.compile(r"(\S+) [^:\s]+:(T\S+) [^:\s]+:(T\S+)")
 _PALETTE = (
     "#8fb2ff",
     "#ffccaa",
@@ -190,11 +205,16 @@ def _label(tag: str) -> str:
 
 
 class _TypeNames:
-    """Assigns brat-safe type names to tags, in order of first use, injectively."""
+    """Assigns brat-safe type names to tags, in order of first use, injectively.
 
-    def __init__(self) -> None:
+    Relation types get their own instance sharing ``used`` with the tags' (brat's labels
+    are one namespace), named ``relation_N`` when not safe.
+    """
+
+    def __init__(self, used: set[str] | None = None, fallback: str = "tag") -> None:
         self.by_tag: dict[str, str] = {}
-        self.used: set[str] = set()
+        self.used: set[str] = set() if used is None else used
+        self._fallback = fallback
         self._counter = 0
 
     def __call__(self, tag: str) -> str:
@@ -219,7 +239,7 @@ class _TypeNames:
             return f"{candidate}_{suffix}"
         while True:
             self._counter += 1
-            name = f"tag_{self._counter}"
+            name = f"{self._fallback}_{self._counter}"
             if self._free(name):
                 return name
 
@@ -236,6 +256,7 @@ def write_brat(documents: Iterable[ExportDocument], folder: Path) -> ExportRepor
     folder.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
     types = _TypeNames()
+    relation_types = _TypeNames(types.used, "relation")
     untagged_used = False
     with (
         open(folder / DOCUMENTS_FILE, "w", encoding="utf-8", newline="\n") as documents_tsv,
@@ -261,11 +282,13 @@ def write_brat(documents: Iterable[ExportDocument], folder: Path) -> ExportRepor
                 errors="surrogatepass",
                 newline="\n",
             ) as ann:
-                exported, untagged = _write_ann(document, ann, ids_tsv, types, report)
+                exported, untagged = _write_ann(
+                    document, ann, ids_tsv, types, relation_types, report
+                )
             report.records += exported
             untagged_used = untagged_used or untagged
-    _write_annotation_conf(folder, types, untagged_used)
-    _write_visual_conf(folder, types, untagged_used, report)
+    _write_annotation_conf(folder, types, relation_types, untagged_used)
+    _write_visual_conf(folder, types, relation_types, untagged_used, report)
     return report
 
 
@@ -274,9 +297,10 @@ def _write_ann(
     ann: TextIO,
     ids_tsv: TextIO,
     types: _TypeNames,
+    relation_types: _TypeNames,
     report: ExportReport,
 ) -> tuple[int, bool]:
-    """Write one document's T and # lines; return (annotations exported, untagged used)."""
+    """Write one document's T, # and R lines; return (annotations exported, untagged used)."""
     text = document.text
     placed = document.spans(report)
     if has_astral(text):
@@ -286,6 +310,7 @@ def _write_ann(
         )
     t_count = note_count = exported = 0
     untagged = False
+    first_t: dict[str, str] = {}  # annotation id -> its first T line (a relation's argument)
     for annotation in placed:
         if not 0 <= annotation.start <= annotation.end <= len(text):
             report.warnings.append(
@@ -316,24 +341,44 @@ def _write_ann(
         if annotation.note:
             note_count += 1
             ann.write(f"#{note_count}\tAnnotatorNotes {first_id}\t{_one_line(annotation.note)}\n")
+        first_t[annotation.id] = first_id
         exported += 1
+    relations = document.relations_between(first_t, report, format="brat")
+    for number, relation in enumerate(relations, start=1):
+        source, target = first_t[relation.source], first_t[relation.target]
+        ann.write(f"R{number}\t{relation_types(relation.type)} Arg1:{source} Arg2:{target}\n")
+        ids_tsv.write(
+            _tsv_line(document.name, f"R{number}", "", relation_types(relation.type), relation.id)
+        )
     return exported, untagged
 
 
-def _write_annotation_conf(folder: Path, types: _TypeNames, untagged_used: bool) -> None:
+def _write_annotation_conf(
+    folder: Path, types: _TypeNames, relation_types: _TypeNames, untagged_used: bool
+) -> None:
     names = ([UNTAGGED_TYPE] if untagged_used else []) + list(types.by_tag.values())
+    tail = _ANNOTATION_CONF_TAIL
+    if relation_types.by_tag:
+        rules = "".join(
+            f"{name}\tArg1:<ENTITY>, Arg2:<ENTITY>\n" for name in relation_types.by_tag.values()
+        )
+        tail = tail.replace("\n[events]", rules + "\n[events]", 1)
     with open(folder / ANNOTATION_CONF, "w", encoding="utf-8", newline="\n") as conf:
         conf.write(_ANNOTATION_CONF_HEAD)
         conf.writelines(f"{name}\n" for name in names)
-        conf.write(_ANNOTATION_CONF_TAIL)
+        conf.write(tail)
 
 
 def _write_visual_conf(
-    folder: Path, types: _TypeNames, untagged_used: bool, report: ExportReport
+    folder: Path,
+    types: _TypeNames,
+    relation_types: _TypeNames,
+    untagged_used: bool,
+    report: ExportReport,
 ) -> None:
     with open(folder / VISUAL_CONF, "w", encoding="utf-8", newline="\n") as conf:
         conf.write(_VISUAL_CONF_HEAD)
-        for tag, name in types.by_tag.items():
+        for tag, name in (*types.by_tag.items(), *relation_types.by_tag.items()):
             label = _label(tag)
             if label != tag:
                 report.warnings.append(
@@ -360,6 +405,7 @@ class _Group:
     id: str | None
     tags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    relations: list[ImportedRelation] = field(default_factory=list)
 
 
 def _read_tsv(path: Path, header: tuple[str, ...]) -> list[list[str]]:
@@ -412,7 +458,7 @@ def read_brat(folder: Path) -> Iterator[ImportedAnnotation]:
     paths = {
         name: path for name, path, _sha in _read_tsv(folder / DOCUMENTS_FILE, _DOCUMENTS_HEADER)
     }
-    ids: dict[tuple[str, str, str, str], str] = {}
+    ids: dict[tuple[str, str, str, str], str] = {}  # an R line's offsets are ""
     for name, t_id, offsets, type_name, hamish_id in _read_tsv(folder / IDS_FILE, _IDS_HEADER):
         ids[(name, t_id, offsets, type_name)] = hamish_id
     labels, ours = _read_labels(folder)
@@ -443,6 +489,7 @@ def _read_document(
     groups: dict[tuple[str, str], _Group] = {}
     group_of: dict[str, tuple[str, str]] = {}  # T id → its group's key
     notes: list[tuple[str, str]] = []
+    links: list[tuple[str, str, str, str | None]] = []  # (type, Arg1 T id, Arg2 T id, hamish id)
     for line_number, line in enumerate(content.splitlines(), start=1):
         if not line.strip():
             continue
@@ -471,6 +518,12 @@ def _read_document(
             if tag is not None and tag not in group.tags:
                 group.tags.append(tag)
             group_of[fields[0]] = key
+        elif kind == "R" and len(fields) >= 2:
+            found = _R_DATA.fullmatch(fields[1].strip())
+            if found:  # else between events (E ids): events are not read
+                type_name, source, target = found.groups()
+                hamish_id = ids.get((name, fields[0], "", type_name))
+                links.append((type_name, source, target, hamish_id))
         elif kind == "#" and len(fields) >= 2:
             parts = fields[1].split()
             if len(parts) == 2 and parts[0] == "AnnotatorNotes":
@@ -479,7 +532,19 @@ def _read_document(
         noted = group_of.get(target)
         if noted is not None and note and note not in groups[noted].notes:
             groups[noted].notes.append(note)
-    for group in sorted(groups.values(), key=lambda g: (g.start, g.end)):
+    keys = {key: _key_name(key) for key in groups}
+    for type_name, source, target, hamish_id in links:
+        from_key, to_key = group_of.get(source), group_of.get(target)
+        if from_key is None or to_key is None:
+            continue  # an argument that is no T line of this file: nothing to link
+        groups[from_key].relations.append(
+            ImportedRelation(
+                type=_tag_for(type_name, labels, False) or type_name,
+                target=keys[to_key],
+                id=hamish_id,
+            )
+        )
+    for key, group in sorted(groups.items(), key=lambda item: (item[1].start, item[1].end)):
         yield ImportedAnnotation(
             document=document,
             start=group.start,
@@ -488,7 +553,14 @@ def _read_document(
             tags=tuple(group.tags),
             note="\n".join(group.notes),
             id=group.id,
+            key=keys[key],
+            relations=tuple(group.relations),
         )
+
+
+def _key_name(key: tuple[str, str]) -> str:
+    """A group's name for relations to refer to it by (unique within the document)."""
+    return f"{key[0]}:{key[1]}"
 
 
 def _read_text(path: Path) -> str:

@@ -1,6 +1,7 @@
 """CoNLL-style BIO tagging over whitespace tokens (for training sequence taggers).
 
-Export only (there is no importer: tokens lose the offsets and the notes). For each
+Export only (there is no importer: tokens lose the offsets and the notes). Tokens have
+no links either: relations are not exported, with a warning per article that has some. For each
 article::
 
     # document = news/2024/x.txt
@@ -62,6 +63,7 @@ def write_conll(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
     report = ExportReport()
     for doc in documents:
         report.documents += 1
+        doc.relations_dropped(report, format="conll")
         text = doc.text
         lines = [f"# {key} = {_comment(value)}".rstrip() for key, value in doc.fields.items()]
 

@@ -23,6 +23,8 @@ Columns (a header row first)::
   spreadsheets then show it as text. The integer ``start``/``end`` columns are never
   changed. ``raw=True`` writes the cells exactly (for programs, not spreadsheets).
 - ``None`` (no source or date) is written as an empty cell.
+- Relations are not exported (a row is one annotation, with no column that could name
+  another): a warning per article that has some; the JSON Lines export keeps them.
 
 There is no CSV importer: the JSON Lines export is the format to read back.
 """
@@ -87,6 +89,7 @@ def write_csv(
     untagged = ("",)
     for doc in documents:
         report.documents += 1
+        doc.relations_dropped(report, format="csv")
         annotations = doc.annotations.annotations
         if not annotations:
             continue

@@ -9,6 +9,9 @@ Export
                   "annotations": [{"id", "start", "end", "tags", "note", "author",
                                    "created", "modified"}, …]}}
 
+    - Relations are not exported (a warning per article that has some): this is
+      doccano's sequence-labelling format, which has none (its relation projects
+      read another layout, ``entities`` and ``relations``, not written here).
     - ``id`` numbers the articles of the export from 1. Every article gets a line,
       also one without annotations (to be annotated in doccano).
     - ``text`` is the full decoded text, line endings as in the file, so that the
@@ -85,6 +88,7 @@ def write_doccano(
     report = ExportReport()
     for number, doc in enumerate(documents, 1):
         report.documents += 1
+        doc.relations_dropped(report, format="doccano")
         text = doc.text
         # utf16_converter(()) is the identity: code points are written as they are.
         convert = utf16_converter(astral_positions(text) if offsets == "utf16" else ())

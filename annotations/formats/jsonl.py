@@ -5,7 +5,7 @@ Export
     (``ensure_ascii=False``), ``\\n`` after every line. Keys, in this order::
 
         id start end quote prefix suffix tags note author created modified status
-        [original_quote] [extra] document title source date sha256 document_tags
+        [original_quote] [extra] [relations] document title source date sha256 document_tags
 
     ``start``/``end`` are code points into the article's full decoded text, 0-based,
     end exclusive, exactly as in the sidecar. **Every** annotation is exported,
@@ -18,6 +18,13 @@ Export
     tool) are exported as one object under ``extra``, only when there are some, so
     that they never mix with the record's own keys.
 
+    ``relations`` (only when there are some) are the relations the annotation is the
+    source of, each as in the sidecar (``id type from to author created modified``,
+    and the relation's unknown keys): so a line stays one annotation, and a file
+    filtered line by line keeps the links of what it keeps. A relation whose source is
+    not in the sidecar (dangling) has no line to ride on: it is not exported, with a
+    warning.
+
     U+0085, U+2028 and U+2029 (which JSON allows raw inside strings) are written as
     ``\\u`` escapes, so that the file splits into the same lines whatever splits it
     (``str.splitlines``, JavaScript); so are DEL, the C1 and the bidi controls, which a
@@ -28,7 +35,9 @@ Export
 Import
     :func:`read_jsonl` reads such a file back (or any JSON Lines whose objects carry at
     least ``document`` and ``quote``). ``start``/``end`` may be absent or ``null``
-    (both, then only the quote is known). Keys that are not fields of
+    (both, then only the quote is known). ``relations`` become the record's
+    :attr:`ImportedAnnotation.relations` (their ``to`` names the other end by its hamish
+    id, which the import keeps). Keys that are not fields of
     :class:`ImportedAnnotation` (``prefix``, ``suffix``, ``status``, ``title``, …)
     are kept in its ``extra``; an ``extra`` object becomes its ``annotation_extra``.
 """
@@ -42,15 +51,17 @@ from annotations.formats.base import (
     ExportDocument,
     ExportReport,
     ImportedAnnotation,
+    ImportedRelation,
     encode_json,
     escape_for_terminals,
     json_lines,
 )
-from annotations.model import Annotation
+from annotations.model import RELATION_KEYS, Annotation, Relation
 
 _FIELDS = ("document", "start", "end", "quote", "tags", "note", "author", "created", "modified")
 _STRING_FIELDS = ("note", "author", "created", "modified")
 _EXTRA = "extra"  # the annotation's own unknown keys (Annotation.extra), as one object
+_RELATIONS = "relations"  # the relations the annotation is the source of
 
 
 def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportReport:
@@ -72,13 +83,37 @@ def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
         # the scan for characters to escape is most of the cost of a line.
         escape = escape_for_terminals
         tail = escape(", " + encode(document_part)[1:]) + "\n"
-        lines = [escape(encode(_annotation_keys(a))[:-1]) + tail for a in annotations]
+        outgoing = _outgoing(doc, report)
+        lines = [
+            escape(encode(_annotation_keys(a, outgoing.get(a.id, ())))[:-1]) + tail
+            for a in annotations
+        ]
         out.write("".join(lines))
         report.records += len(lines)
     return report
 
 
-def _annotation_keys(a: Annotation) -> dict[str, Any]:
+def _outgoing(doc: ExportDocument, report: ExportReport) -> dict[str, list[Relation]]:
+    """Each annotation's relations as source; a relation without its source is reported."""
+    outgoing: dict[str, list[Relation]] = {}
+    relations = doc.annotations.relations
+    if not relations:
+        return outgoing
+    ids = {a.id for a in doc.annotations.annotations}
+    unsourced = 0
+    for relation in relations:
+        if relation.source in ids:
+            outgoing.setdefault(relation.source, []).append(relation)
+        else:
+            unsourced += 1
+    if unsourced:
+        report.warnings.append(
+            f"{doc.path}: {unsourced} relations whose source annotation is missing not exported"
+        )
+    return outgoing
+
+
+def _annotation_keys(a: Annotation, relations: Iterable[Relation] = ()) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": a.id,
         "start": a.start,
@@ -97,6 +132,8 @@ def _annotation_keys(a: Annotation) -> dict[str, Any]:
         record["original_quote"] = a.original_quote
     if a.extra:
         record["extra"] = dict(a.extra)
+    if relations:
+        record[_RELATIONS] = [r.to_json() for r in relations]
     return record
 
 
@@ -145,6 +182,7 @@ def _imported(record: dict[str, Any]) -> ImportedAnnotation:
     identifier = record.get("id")
     if identifier is not None and not isinstance(identifier, str):
         raise ValueError("'id' must be a string")
+    relations = _relations(record.get(_RELATIONS))
     return ImportedAnnotation(
         document=record["document"],
         start=start,
@@ -152,7 +190,42 @@ def _imported(record: dict[str, Any]) -> ImportedAnnotation:
         quote=record["quote"],
         tags=tuple(dict.fromkeys(tags)),
         id=identifier or None,
-        extra={k: v for k, v in record.items() if k not in _FIELDS and k != "id" and k != _EXTRA},
+        extra={k: v for k, v in record.items() if k not in _OWN_KEYS},
         annotation_extra=extra if isinstance(extra, dict) else {},
+        relations=relations,
         **strings,
     )
+
+
+_OWN_KEYS = frozenset((*_FIELDS, "id", _EXTRA, _RELATIONS))
+
+
+def _relations(value: Any) -> tuple[ImportedRelation, ...]:
+    """A record's ``relations`` (see the module docstring); a malformed one is an error."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f"{_RELATIONS!r} must be a list of objects")
+    relations = []
+    for index, entry in enumerate(value):
+        where = f"{_RELATIONS}[{index}]"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where} must be an object")
+        for key in ("type", "to"):
+            if not isinstance(entry.get(key), str) or not entry[key]:
+                raise ValueError(f"{where}: {key!r} must be a non-empty string")
+        for key in ("id", "author", "created", "modified"):
+            if entry.get(key) is not None and not isinstance(entry[key], str):
+                raise ValueError(f"{where}: {key!r} must be a string")
+        relations.append(
+            ImportedRelation(
+                type=entry["type"],
+                target=entry["to"],
+                id=entry.get("id") or None,
+                author=entry.get("author") or "",
+                created=entry.get("created") or "",
+                modified=entry.get("modified") or "",
+                extra={k: v for k, v in entry.items() if k not in RELATION_KEYS},
+            )
+        )
+    return tuple(relations)

@@ -20,9 +20,16 @@ region (``…-0``), which is how Label Studio ties a per-region TextArea to its 
     {"id": "3f9c1a7be2d04c55-0", "from_name": "note", "to_name": "text", "type": "textarea",
      "value": {"start": 21, "end": 54, "text": ["the note"]}}
 
+A relation is a ``relation`` result from its source's first region to its target's, its
+type as the one label (a relation with an end not exported is left out, with a warning)::
+
+    {"from_id": "3f9c1a7be2d04c55-0", "to_id": "7d1e0b9a44c2f813-0", "type": "relation",
+     "direction": "right", "labels": ["said"]}
+
 ``label_config.xml`` beside the output file is a labeling configuration matching those names:
 ``<Labels name="label" toName="text">`` with one ``<Label>`` per label used, ``<Text
-name="text" value="$text"/>`` and ``<TextArea name="note" toName="text" perRegion="true"/>``.
+name="text" value="$text"/>``, ``<TextArea name="note" toName="text" perRegion="true"/>`` and,
+when relations were written, ``<Relations>`` with one ``<Relation>`` per type used.
 
 Offsets. Label Studio's Text regions count positions in ``data.text``; ``\\r\\n`` counts two,
 as in hamish. For characters outside the Basic Multilingual Plane (emoji, 𝐀) the unit
@@ -46,7 +53,10 @@ an annotation whose only label is ``Span`` has no tag (so an annotation whose on
 points (:mod:`annotations.formats.offsets`: a start inside a surrogate pair moves back, an
 end forward): with the default ``offsets="auto"`` each region's offsets are read as code points
 unless only the UTF-16 reading makes ``data.text`` match the region's text (compared exactly,
-then with ``\\n`` escapes undone). The quote is taken from ``data.text``.
+then with ``\\n`` escapes undone). The quote is taken from ``data.text``. A ``relation``
+result links the annotations of its ``from_id`` and ``to_id`` regions (``direction``
+``left`` swaps them; ``bi`` and ``right`` read from → to), its first label the type
+(``related`` without one).
 The document is ``data.document``, or else the task id. A result whose offsets fall outside
 the text raises :class:`ValueError`.
 """
@@ -65,6 +75,7 @@ from annotations.formats.base import (
     ExportDocument,
     ExportReport,
     ImportedAnnotation,
+    ImportedRelation,
     encode_json,
     escape_for_terminals,
 )
@@ -80,6 +91,7 @@ from annotations.formats.offsets import (
 __all__ = [
     "LABEL_CONFIG",
     "MODEL_VERSION",
+    "UNLABELLED_RELATION",
     "UNTAGGED_LABEL",
     "ReadOffsets",
     "read_labelstudio",
@@ -117,12 +129,13 @@ def write_labelstudio(
     out_file = Path(out_file)
     report = ExportReport()
     labels: set[str] = set()
+    relation_types: set[str] = set()
     key = "annotations" if as_annotations else "predictions"
     # A lone surrogate in a text cannot be UTF-8; backslashreplace writes it as a JSON \u escape.
     with open(out_file, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as out:
         out.write("[")
         for document in documents:
-            result = _results(document, offsets, labels, report)
+            result = _results(document, offsets, labels, relation_types, report)
             entry: dict[str, Any] = {"result": result}
             if not as_annotations:
                 entry = {"model_version": MODEL_VERSION, **entry}
@@ -131,12 +144,16 @@ def write_labelstudio(
             out.write(escape_for_terminals(encode_json(task)))
             report.documents += 1
         out.write("\n]\n" if report.documents else "]\n")
-    _write_label_config(out_file.parent / LABEL_CONFIG, labels)
+    _write_label_config(out_file.parent / LABEL_CONFIG, labels, relation_types)
     return report
 
 
 def _results(
-    document: ExportDocument, offsets: OffsetUnit, labels: set[str], report: ExportReport
+    document: ExportDocument,
+    offsets: OffsetUnit,
+    labels: set[str],
+    relation_types: set[str],
+    report: ExportReport,
 ) -> list[dict[str, Any]]:
     text = document.text
     placed = document.spans(report)
@@ -152,6 +169,7 @@ def _results(
         )
     convert = utf16_converter(astral if offsets == "utf16" else ())  # () converts nothing
     results: list[dict[str, Any]] = []
+    exported: list[str] = []
     for annotation in placed:
         if not 0 <= annotation.start <= annotation.end <= len(text):
             report.warnings.append(
@@ -186,11 +204,23 @@ def _results(
                     "value": {"start": start, "end": end, "text": [annotation.note]},
                 }
             )
+        exported.append(annotation.id)
         report.records += 1
+    for relation in document.relations_between(exported, report, format="Label Studio"):
+        relation_types.add(relation.type)
+        results.append(
+            {
+                "from_id": f"{relation.source}-0",
+                "to_id": f"{relation.target}-0",
+                "type": "relation",
+                "direction": "right",
+                "labels": [relation.type],
+            }
+        )
     return results
 
 
-def _write_label_config(path: Path, labels: set[str]) -> None:
+def _write_label_config(path: Path, labels: set[str], relation_types: set[str]) -> None:
     lines = ["<View>", '  <Labels name="label" toName="text">']
     lines += [
         f"    <Label value={quoteattr(label)}/>" for label in sorted(labels or {UNTAGGED_LABEL})
@@ -199,8 +229,12 @@ def _write_label_config(path: Path, labels: set[str]) -> None:
         "  </Labels>",
         '  <Text name="text" value="$text"/>',
         '  <TextArea name="note" toName="text" perRegion="true"/>',
-        "</View>",
     ]
+    if relation_types:
+        lines.append("  <Relations>")
+        lines += [f"    <Relation value={quoteattr(name)}/>" for name in sorted(relation_types)]
+        lines.append("  </Relations>")
+    lines.append("</View>")
     with open(path, "w", encoding="utf-8", newline="\n") as config:
         config.write("\n".join(lines) + "\n")
 
@@ -218,6 +252,12 @@ class _Region:
     id: str | None
     tags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    key: str = ""  # what the task's relations call it
+    relations: list[ImportedRelation] = field(default_factory=list)
+
+
+#: A relation result's type when it has no label (Label Studio allows unlabelled ones).
+UNLABELLED_RELATION = "related"
 
 
 def read_labelstudio(path: Path, *, offsets: ReadOffsets = "auto") -> Iterator[ImportedAnnotation]:
@@ -286,6 +326,8 @@ def _read_task(
                 note="\n".join(region.notes),
                 author=author,
                 id=region.id,
+                key=region.key or None,
+                relations=tuple(region.relations),
             )
 
 
@@ -310,7 +352,11 @@ def _regions(results: Iterable[Any], ours: bool) -> list[_Region]:
     regions: dict[str, _Region] = {}
     region_of: dict[str, str] = {}  # result id → region key
     notes: list[tuple[str, tuple[int, int], list[str]]] = []
+    links: list[Mapping[str, Any]] = []
     for index, result in enumerate(results):
+        if isinstance(result, Mapping) and result.get("type") == "relation":
+            links.append(result)
+            continue
         if not isinstance(result, Mapping) or not isinstance(result.get("value"), Mapping):
             continue
         value = result["value"]
@@ -331,7 +377,7 @@ def _regions(results: Iterable[Any], ours: bool) -> list[_Region]:
         match = _HAMISH_RESULT_ID.fullmatch(result_id) if ours else None
         key = match.group(1) if match else result_id
         quote = value.get("text") if isinstance(value.get("text"), str) else None
-        region = regions.setdefault(key, _Region(*span, quote, key if match else None))
+        region = regions.setdefault(key, _Region(*span, quote, key if match else None, key=key))
         region_of[result_id] = key
         region.tags.extend(t for t in tags if isinstance(t, str) and t not in region.tags)
     for result_id, span, lines in notes:
@@ -348,6 +394,19 @@ def _regions(results: Iterable[Any], ours: bool) -> list[_Region]:
         for region in regions.values():
             if region.tags == [UNTAGGED_LABEL]:
                 region.tags.clear()
+    for link in links:
+        ends = [region_of.get(str(link.get(side))) for side in ("from_id", "to_id")]
+        if link.get("direction") == "left":
+            ends.reverse()
+        source, target = ends
+        if source is None or target is None or source == target:
+            continue  # a region that is not a text span (or not in this result)
+        names = link.get("labels")
+        names = names if isinstance(names, list) else []
+        name = next((n for n in names if isinstance(n, str) and n), None)
+        regions[source].relations.append(
+            ImportedRelation(type=name or UNLABELLED_RELATION, target=target)
+        )
     return list(regions.values())
 
 

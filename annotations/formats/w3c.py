@@ -27,6 +27,26 @@ Export
           }
         }
 
+    A relation whose two ends are exported follows its document's annotations as a
+    *linking* annotation whose targets are the two annotations (a relation with an end
+    not exported is left out, with a warning)::
+
+        {
+          "@context": "http://www.w3.org/ns/anno.jsonld",
+          "id": "urn:hamish:<sha256>:relation:<relation id>",
+          "type": "Annotation",
+          "motivation": "linking",
+          "created": "…", "modified": "…", "creator": {"type": "Person", "name": "…"},
+          "body": [{"type": "TextualBody", "purpose": "tagging", "value": "<type>"}],
+          "target": ["urn:hamish:<sha256>:<from id>", "urn:hamish:<sha256>:<to id>"],
+          "hamish": {"from": "urn:hamish:<sha256>:<from id>",
+                     "to": "urn:hamish:<sha256>:<to id>", "document": "<article path>"}
+        }
+
+    ``target`` lists the source first, but a JSON-LD array has no order, so the direction
+    is also in ``hamish`` (``from``/``to``), which JSON consumers read and a JSON-LD
+    processor drops, as for the annotations' ``hamish`` object.
+
     Decisions:
 
     - ``motivation`` is ``commenting`` when there is a note, else ``tagging`` when
@@ -69,6 +89,11 @@ Import
     ``tagging``, else as note text. Offsets come from a ``TextPositionSelector``
     (``None`` without one), the quote from a ``TextQuoteSelector`` (``""`` without
     one). An annotation with several targets yields one imported annotation each.
+    A ``linking`` annotation whose targets are two annotation IRIs (as hamish writes
+    relations) becomes a relation between the annotations of those ids in the same input
+    (direction from ``hamish.from``/``to``, else the target order; type from its
+    ``tagging`` body, else ``related``); one naming an annotation not in the input is
+    left out.
 """
 
 from __future__ import annotations
@@ -77,6 +102,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import IO, Any, TypeGuard
 from urllib.parse import quote as percentencode_json
 from urllib.parse import unquote
@@ -85,6 +111,7 @@ from annotations.formats.base import (
     ExportDocument,
     ExportReport,
     ImportedAnnotation,
+    ImportedRelation,
     encode_json,
     escape_for_terminals,
 )
@@ -108,6 +135,7 @@ def write_w3c(
     """Write Web Annotations for the placed annotations of every document to ``out``."""
     report = ExportReport()
     encode = encode_json
+    written = 0  # items: annotations, then linking annotations (the collection's total)
     if collection:
         collection_id = collection_id or f"urn:uuid:{uuid.uuid4()}"
         out.write(
@@ -126,15 +154,47 @@ def write_w3c(
         prefix = f"urn:hamish:{doc.sha256}:"
         context = not collection
         items = [encode(_annotation(a, doc.path, prefix, hamish, context)) for a in annotations]
+        relations = doc.relations_between((a.id for a in annotations), report, format="w3c")
+        items += [encode(_linking(r, doc.path, prefix, context)) for r in relations]
         if collection:
-            chunk = (",\n" if report.records else "\n") + ",\n".join(items)
+            chunk = (",\n" if written else "\n") + ",\n".join(items)
         else:
             chunk = "\n".join(items) + "\n"
         out.write(escape_for_terminals(chunk))
-        report.records += len(items)
+        report.records += len(annotations)
+        written += len(items)
     if collection:
-        out.write(("\n" if report.records else "") + f']}}, "total": {report.records}}}\n')
+        out.write(("\n" if written else "") + f']}}, "total": {written}}}\n')
     return report
+
+
+def _iri(id_prefix: str, identifier: str) -> str:
+    """An annotation's (or relation's) IRI: the hamish id after the article's prefix."""
+    if identifier.isalnum() and identifier.isascii():
+        return id_prefix + identifier
+    return id_prefix + percentencode_json(identifier, safe="")
+
+
+_RELATION_PART = "relation:"  # after the article's prefix in a relation's IRI
+
+
+def _linking(relation: Any, path: str, id_prefix: str, context: bool) -> dict[str, Any]:
+    """A relation as a linking annotation (see the module docstring)."""
+    anno: dict[str, Any] = {"@context": ANNO_CONTEXT} if context else {}
+    anno["id"] = _iri(id_prefix + _RELATION_PART, relation.id)
+    anno["type"] = "Annotation"
+    anno["motivation"] = "linking"
+    if relation.created:
+        anno["created"] = relation.created
+    if relation.modified:
+        anno["modified"] = relation.modified
+    if relation.author:
+        anno["creator"] = {"type": "Person", "name": relation.author}
+    anno["body"] = [{"type": "TextualBody", "purpose": "tagging", "value": relation.type}]
+    source, target = _iri(id_prefix, relation.source), _iri(id_prefix, relation.target)
+    anno["target"] = [source, target]
+    anno["hamish"] = {"from": source, "to": target, "document": path}
+    return anno
 
 
 def _annotation(
@@ -148,8 +208,7 @@ def _annotation(
         note["format"] = "text/plain"
         body.append(note)
     anno: dict[str, Any] = {"@context": ANNO_CONTEXT} if context else {}
-    identifier = a.id if a.id.isalnum() and a.id.isascii() else percentencode_json(a.id, safe="")
-    anno["id"] = id_prefix + identifier
+    anno["id"] = _iri(id_prefix, a.id)
     anno["type"] = "Annotation"
     anno["motivation"] = "commenting" if a.note else "tagging" if a.tags else "highlighting"
     if a.created:
@@ -177,11 +236,60 @@ def _annotation(
 # Import
 
 
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A linking annotation read, before its ends are known to be in the input."""
+
+    source: str  # the IRIs of the two annotations
+    target: str
+    type: str
+    id: str | None
+    author: str
+    created: str
+    modified: str
+
+
+#: A linking annotation's relation type when it has no tagging body.
+UNTYPED_RELATION = "related"
+
+
 def read_w3c(text_or_lines: str | Iterable[str]) -> Iterator[ImportedAnnotation]:
     """Annotations from W3C Web Annotation JSON(-LD): JSON Lines, one document, or a list.
 
-    Raises ``ValueError`` (``"line N: reason"`` for JSON Lines) on bad input.
+    Raises ``ValueError`` (``"line N: reason"`` for JSON Lines) on bad input. Linking
+    annotations become the relations of the annotations they link, so every
+    annotation is read before the first is yielded.
     """
+    read: list[ImportedAnnotation] = []
+    links: list[_Link] = []
+    for item in _read_all(text_or_lines):
+        if isinstance(item, _Link):
+            links.append(item)
+        else:
+            read.append(item)
+    if not links:
+        yield from read
+        return
+    keys = {a.key for a in read if a.key is not None}
+    outgoing: dict[str, list[ImportedRelation]] = {}
+    for link in links:
+        if link.source in keys and link.target in keys:
+            outgoing.setdefault(link.source, []).append(
+                ImportedRelation(
+                    type=link.type,
+                    target=link.target,
+                    id=link.id,
+                    author=link.author,
+                    created=link.created,
+                    modified=link.modified,
+                )
+            )
+    for annotation in read:
+        relations = outgoing.pop(annotation.key, None) if annotation.key is not None else None
+        yield replace(annotation, relations=tuple(relations)) if relations else annotation
+
+
+def _read_all(text_or_lines: str | Iterable[str]) -> Iterator[ImportedAnnotation | _Link]:
     if isinstance(text_or_lines, str):
         text = text_or_lines.removeprefix("\ufeff")
         try:
@@ -196,7 +304,7 @@ def read_w3c(text_or_lines: str | Iterable[str]) -> Iterator[ImportedAnnotation]
     yield from _read_lines(text_or_lines)
 
 
-def _read_lines(lines: Iterable[str]) -> Iterator[ImportedAnnotation]:
+def _read_lines(lines: Iterable[str]) -> Iterator[ImportedAnnotation | _Link]:
     """JSON Lines, or a multi-line JSON document when the first line is not complete JSON."""
     iterator = iter(lines)
     first = True
@@ -229,7 +337,7 @@ def _ends_with_newline(lines: Iterable[str]) -> Iterator[str]:
         yield line if line.endswith("\n") else line + "\n"
 
 
-def _from_json(data: Any, where: str) -> Iterator[ImportedAnnotation]:
+def _from_json(data: Any, where: str) -> Iterator[ImportedAnnotation | _Link]:
     try:
         yield from _walk(data)
     except ValueError as error:
@@ -245,7 +353,7 @@ def _types(value: Any) -> set[str]:
     return set()
 
 
-def _walk(data: Any) -> Iterator[ImportedAnnotation]:
+def _walk(data: Any) -> Iterator[ImportedAnnotation | _Link]:
     if isinstance(data, list):
         for item in data:
             yield from _walk(item)
@@ -272,7 +380,7 @@ def _walk(data: Any) -> Iterator[ImportedAnnotation]:
         raise ValueError("not an Annotation, AnnotationPage or AnnotationCollection")
 
 
-def _page_items(page: dict[str, Any]) -> Iterator[ImportedAnnotation]:
+def _page_items(page: dict[str, Any]) -> Iterator[ImportedAnnotation | _Link]:
     items = page.get("items", [])
     if not isinstance(items, list):
         raise ValueError("the page's 'items' is not a list")
@@ -286,7 +394,7 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _annotation_in(data: dict[str, Any]) -> Iterator[ImportedAnnotation]:
+def _annotation_in(data: dict[str, Any]) -> Iterator[ImportedAnnotation | _Link]:
     identifier = data.get("id", data.get("@id"))
     hamish_id = None
     if isinstance(identifier, str) and (match := _HAMISH_ID.fullmatch(identifier)):
@@ -317,8 +425,34 @@ def _annotation_in(data: dict[str, Any]) -> Iterator[ImportedAnnotation]:
     targets = _as_list(data.get("target"))
     if not targets:
         raise ValueError("an annotation without target")
+    if "linking" in motivations and len(targets) == 2 and all(isinstance(t, str) for t in targets):
+        yield _link(data, identifier, targets, tags, author)
+        return
     for target in targets:
         yield _imported(target, data, hamish_id, tags, notes, author)
+
+
+def _link(
+    data: dict[str, Any], identifier: Any, targets: list[str], tags: list[str], author: Any
+) -> _Link:
+    """A linking annotation between two annotation IRIs (see the module docstring)."""
+    source, target = targets
+    hamish = data.get("hamish")
+    if isinstance(hamish, dict) and {hamish.get("from"), hamish.get("to")} == {source, target}:
+        source, target = hamish["from"], hamish["to"]
+    relation_id = None
+    if isinstance(identifier, str) and (match := _HAMISH_ID.fullmatch(identifier)):
+        relation_id = unquote(match.group(1)).removeprefix(_RELATION_PART) or None
+    created, modified = data.get("created"), data.get("modified")
+    return _Link(
+        source=source,
+        target=target,
+        type=tags[0] if tags else UNTYPED_RELATION,
+        id=relation_id,
+        author=author if isinstance(author, str) else "",
+        created=created if isinstance(created, str) else "",
+        modified=modified if isinstance(modified, str) else "",
+    )
 
 
 def _imported(
@@ -368,6 +502,7 @@ def _imported(
     created, modified = data.get("created"), data.get("modified")
     return ImportedAnnotation(
         document=document,
+        key=identifier if isinstance(identifier, str) else None,
         start=start,
         end=end,
         quote=quote,

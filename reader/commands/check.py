@@ -1,5 +1,8 @@
 """`hamish check`: validate and re-anchor sidecars, report what is anchored, moved, changed
-(placed on edited words) or orphaned, and (``--list``, ``--json``) which annotations."""
+(placed on edited words) or orphaned, and (``--list``, ``--json``) which annotations.
+
+A relation whose end is not an annotation of the sidecar (dangling: kept on disk, never
+dropped) is an error of that sidecar, one line naming the relation and the missing end."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Any
 
 from annotations.anchoring import anchor
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
-from annotations.model import PLACEMENTS, Annotation
+from annotations.model import PLACEMENTS, Annotation, AnnotationSet
 from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
 from annotations.tagset import find_tagset_file
 from reader.commands.output import cells, column, one_line
@@ -52,12 +55,14 @@ class SidecarReport:
     flagged: list[Flagged] = field(default_factory=list)
     fixed: bool = False
     unreadable: bool = False
+    relations: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "article": self.article,
             "sidecar": self.sidecar,
             "annotations": sum(self.counts.values()),
+            "relations": self.relations,
             **{placement: self.counts[placement] for placement in PLACEMENTS},
             "errors": self.errors,
             "fixed": self.fixed,
@@ -160,6 +165,8 @@ def _check_one(
         entry.counts[annotation.placement] += 1
         if annotation.placement != "anchored":
             entry.flagged.append(Flagged(annotation, _orphan_reason(annotation, article.text)))
+    entry.relations = len(sidecar.annotations.relations)
+    entry.errors.extend(dangling_relation_problems(sidecar.annotations, path.name))
     if sidecar.read_only:
         entry.errors.append(sidecar.read_only)
     elif fix and sidecar.changed_on_load:
@@ -169,6 +176,21 @@ def _check_one(
         except SidecarError as error:
             entry.errors.append(str(error))
     return entry
+
+
+def dangling_relation_problems(annotations: AnnotationSet, name: str) -> list[str]:
+    """One line per relation whose end is not an annotation of the set (kept on disk):
+    ``x.annotations.json: relation 9f… 'said' from 3a… to 7c…: no annotation 7c…``."""
+    ids = {a.id for a in annotations.annotations}
+    problems = []
+    for relation in annotations.dangling_relations:
+        missing = " and ".join(dict.fromkeys(e for e in relation.ends if e not in ids))
+        problems.append(
+            f"{name}: relation {relation.id} {relation.type!r} from {relation.source} "
+            f"to {relation.target}: no annotation {missing} (kept; delete the relation "
+            "or restore the annotation)"
+        )
+    return problems
 
 
 def _orphan_reason(annotation: Annotation, text: str) -> str:

@@ -13,6 +13,12 @@ come from the article's text, never from the record, and the record's document f
 says of a known field must still be valid (a ``status`` hamish knows, string context):
 a record that breaks the sidecar format is reported and skipped, so an import can never
 leave a sidecar that hamish then refuses.
+
+Relations a record carries (:attr:`ImportedAnnotation.relations`, from formats that have
+them) are linked after every record of the article is placed: their ends are the
+annotations made or found for the records the file names (:attr:`ImportedAnnotation.
+reference`). A relation whose end was not imported is reported and skipped; one whose id,
+or whose link (type, from, to), is already there counts as a duplicate.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from annotations import (
     open_sidecar,
 )
 from annotations.formats.base import ImportedAnnotation
-from annotations.model import ANNOTATION_KEYS
+from annotations.model import ANNOTATION_KEYS, AnnotationSet, make_relation
 from annotations.validate import SidecarInvalid, validate_annotation
 from reader.library.article import ArticleError, load_article
 from reader.library.find import find_articles
@@ -43,6 +49,8 @@ class ImportReport:
     duplicates: int = 0
     documents: int = 0
     problems: list[str] = field(default_factory=list)
+    relations: int = 0  # relations added
+    duplicate_relations: int = 0
 
     def add(self, other: ImportReport) -> None:
         """Count ``other`` (the report of another file) in this one."""
@@ -50,6 +58,8 @@ class ImportReport:
         self.duplicates += other.duplicates
         self.documents += other.documents
         self.problems.extend(other.problems)
+        self.relations += other.relations
+        self.duplicate_relations += other.duplicate_relations
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +67,8 @@ class ImportReport:
             "duplicates": self.duplicates,
             "documents": self.documents,
             "problems": self.problems,
+            "relations": self.relations,
+            "duplicate_relations": self.duplicate_relations,
         }
 
 
@@ -111,9 +123,11 @@ def import_records(
             report.problems.append(f"{sidecar.read_only} ({len(items)} not imported)")
             continue
         state = sidecar.annotations
-        seen = {(a.start, a.end, frozenset(a.tags)) for a in state.annotations}
+        seen = {(a.start, a.end, frozenset(a.tags)): a.id for a in state.annotations}
         ids = {a.id for a in state.annotations}
         added = 0
+        # What the file calls each record (its reference) -> the annotation id it became.
+        made: dict[str, str] = {}
         for record in items:
             placed = _place(text, record)
             if placed is None:
@@ -123,6 +137,9 @@ def import_records(
             key = (start, end, frozenset(record.tags))
             if key in seen or (record.id is not None and record.id in ids):
                 report.duplicates += 1
+                found = record.id if record.id is not None and record.id in ids else seen[key]
+                if record.reference is not None:
+                    made[record.reference] = found
                 continue
             annotation = make_annotation(
                 text,
@@ -142,18 +159,71 @@ def import_records(
                 report.problems.append(f"{document}: «{_short(record.quote)}»: {problem}; skipped")
                 continue
             state = state.added(annotation)
-            seen.add(key)
+            seen[key] = annotation.id
             ids.add(annotation.id)
+            if record.reference is not None:
+                made[record.reference] = annotation.id
             added += 1
-        if added:
+        state, related = _link(state, items, made, document, author, report)
+        if added or related:
             try:
                 sidecar.save(state)
             except SidecarError as error:
                 report.problems.append(str(error))
                 continue
         report.added += added
+        report.relations += related
         report.documents += 1
     return report
+
+
+def _link(
+    state: AnnotationSet,
+    items: list[ImportedAnnotation],
+    made: dict[str, str],
+    document: str,
+    author: str,
+    report: ImportReport,
+) -> tuple[AnnotationSet, int]:
+    """``state`` with the relations the records carry (see the module docstring), and
+    how many were added."""
+    added = 0
+    for record in items:
+        if not record.relations:
+            continue
+        source = made.get(record.reference) if record.reference is not None else None
+        for imported in record.relations:
+            target = made.get(imported.target)
+            if source is None or target is None:
+                report.problems.append(
+                    f"{document}: relation {_short(imported.type)!r}: an end was not imported; "
+                    "skipped"
+                )
+                continue
+            if imported.id is not None and state.relation(imported.id) is not None:
+                report.duplicate_relations += 1
+                continue
+            link = (imported.type, source, target)
+            if any((r.type, r.source, r.target) == link for r in state.relations):
+                report.duplicate_relations += 1
+                continue
+            try:
+                relation = make_relation(
+                    source,
+                    target,
+                    imported.type,
+                    author=imported.author or author,
+                    id=imported.id,
+                    created=imported.created or None,
+                    modified=imported.modified or None,
+                    extra=imported.extra,
+                )
+                state = state.related(relation)
+            except ValueError as error:
+                report.problems.append(f"{document}: relation: {error}; skipped")
+                continue
+            added += 1
+    return state, added
 
 
 #: Keys our exports write on every record about its article (JSON Lines: ``document``,

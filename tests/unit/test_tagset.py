@@ -438,7 +438,8 @@ def test_a_colour_check_reports_its_message_at_the_colour_line(tmp_path: Path) -
 def test_every_reserved_key_is_refused_and_explained(tmp_path: Path) -> None:
     reserved = reserved_keys()
     keys = sorted(reserved)
-    text = "".join(f'[[tags]]\nname = "t{i}"\nkey = "{key}"\n' for i, key in enumerate(keys))
+    # Literal strings ('…'): a reserved key may be '"' or '\\'.
+    text = "".join(f"[[tags]]\nname = \"t{i}\"\nkey = '{key}'\n" for i, key in enumerate(keys))
     write(tmp_path, text)
     tagset, errors = load_tagset_report(tmp_path, reserved=reserved)
     assert tagset.tags == tuple(TagDef(f"t{i}") for i in range(len(keys)))  # kept, keyless
