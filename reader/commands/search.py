@@ -161,9 +161,9 @@ def search_corpus(
             # A library walked whole: its index is scanned (in another process) while
             # the walk goes on, and the answer kept if the walk finds nothing changed.
             early = index.scan_early(needle) if complete else None
-            entries = [entry for entry, _ in group]
+            walk = (entry for entry, _ in group)  # walked as the index is refreshed
             yield from _search_library(
-                index, complete, entries, needle, annotations_dir, problems, stats, early
+                index, complete, walk, needle, annotations_dir, problems, stats, early
             )
         finally:
             index.close()
@@ -176,7 +176,7 @@ BATCH = 200
 def _search_library(
     index: SearchIndex,
     complete: bool,
-    entries: list[Entry],
+    entries: Iterator[Entry],
     needle: str,
     annotations_dir: str | None,
     problems: list[str] | None,
@@ -189,6 +189,7 @@ def _search_library(
         troubled = index.problems()
     except (sqlite3.Error, OSError):  # the index cannot be used at all: read every article
         ids, matching, troubled = {}, {}, {}
+    walked = [*index.entries, *entries]  # and what a failed refresh did not walk
     unreadable = index.unreadable  # their segment is gone: read directly
     stats.reindexed += index.reindexed
     stats.removed += index.removed
@@ -196,7 +197,7 @@ def _search_library(
     stats.in_memory = stats.in_memory or index.in_memory
     pending: list[tuple[Entry, int | None]] = []  # in walk order, BATCH candidates at most
     wanted: list[int] = []
-    for entry in entries:
+    for entry in walked:
         id_ = ids.get(entry.key)
         if id_ in unreadable:
             id_ = None

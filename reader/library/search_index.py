@@ -56,7 +56,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 from typing import Any
 
@@ -584,6 +584,7 @@ class SearchIndex:
         #: Ids of articles whose segment could not be read by the last :meth:`matching`:
         #: the search reads them directly.
         self.unreadable: set[int] = set()
+        self.entries: list[Entry] = []  # what the last refresh walked
         # What the last refresh found of its needle in what it (re)indexed: {id: Found}
         # (a key until the rows have ids), and that needle.
         self._fresh: dict[Any, Found] = {}
@@ -666,19 +667,25 @@ class SearchIndex:
 
     def refresh(
         self,
-        entries: list[Entry],
+        entries: Iterable[Entry],
         annotations_dir: str | None,
         *,
         complete: bool,
         needle: str | None = None,
     ) -> dict[str, int]:
-        """Bring the index up to date for ``entries``; with ``complete`` (the root walked
-        whole), delete what is no longer there. Returns {key: id} of the entries. With
-        ``needle``, what is (re)indexed is searched for it on the way (its folded text is
-        at hand), and :meth:`matching` of that needle scans only the rest."""
+        """Bring the index up to date for ``entries`` (an iterable: a walk still under way
+        is consumed as it goes, its changed articles handed to worker processes as soon
+        as there are many); with ``complete`` (the root walked whole), delete what is no
+        longer there. Returns {key: id} of the entries; :attr:`entries` is their list.
+        With ``needle``, what is (re)indexed is searched for it on the way (its folded text
+        is at hand), and :meth:`matching` of that needle scans only the rest."""
+        self.entries = []
+        source = iter(entries)
         for attempt in range(2):
             try:
-                return self._refresh(entries, annotations_dir, complete, needle)
+                # A second attempt goes over what the first consumed, then the rest.
+                walked = chain(list(self.entries), source)
+                return self._refresh(walked, annotations_dir, complete, needle)
             except (sqlite3.Error, OSError):  # OSError: a segment could not be written
                 if attempt:
                     raise
@@ -686,7 +693,11 @@ class SearchIndex:
         raise AssertionError("unreachable")
 
     def _refresh(
-        self, entries: list[Entry], annotations_dir: str | None, complete: bool, needle: str | None
+        self,
+        entries: Iterable[Entry],
+        annotations_dir: str | None,
+        complete: bool,
+        needle: str | None,
     ) -> dict[str, int]:
         db = self._db
         self._fresh = {}
@@ -695,50 +706,49 @@ class SearchIndex:
         stamps: dict[str, str] = dict(db.execute("SELECT key, stamp FROM articles"))
         ids: dict[str, int] = dict(db.execute("SELECT key, id FROM articles"))
         get = stamps.get
-        changed = [
-            e
-            for e in entries
-            if e.stamp and (get(e.key) != e.stamp or e.stamp.startswith(RACY_MARK))
-        ]
-        changed = list({e.key: e for e in changed}.values())  # a file named twice
-        gone: list[int] = []
-        if complete:
-            present = {e.key for e in entries}
-            gone = [id_ for key, id_ in ids.items() if key not in present]
-        self.reindexed, self.removed = len(changed), len(gone)
-        if changed or gone:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                stale = [ids[e.key] for e in changed if e.key in ids]
+        walked: list[Entry] = []
+        self.entries = walked
+        changed: dict[str, Entry] = {}  # a file named twice is indexed once
+        jobs = _Jobs(self, annotations_dir, needle)
+        try:
+            for e in entries:
+                walked.append(e)
+                stamp = e.stamp
+                if stamp and (get(e.key) != stamp or stamp.startswith(RACY_MARK)):
+                    if e.key not in changed:
+                        changed[e.key] = e
+                        jobs.offer(e)
+            gone: list[int] = []
+            if complete:
+                present = {e.key for e in walked}
+                gone = [id_ for key, id_ in ids.items() if key not in present]
+            self.reindexed, self.removed = len(changed), len(gone)
+            if changed or gone:
+                jobs.lock()
+                stale = [ids[key] for key in changed if key in ids]
                 db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone + stale))
-                self._store_all(changed, annotations_dir, needle)
+                jobs.store(list(changed.values()))
                 db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
+        except BaseException:
+            jobs.abandon()
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        if changed or gone:
             self._tidy()
             ids = dict(db.execute("SELECT key, id FROM articles"))
             self._fresh = {ids[key]: found for key, found in self._fresh.items() if key in ids}
-        return {e.key: ids[e.key] for e in entries if e.key in ids}
+        return {e.key: ids[e.key] for e in walked if e.key in ids}
 
-    def _store_all(
+    def _store_here(
         self, changed: list[Entry], annotations_dir: str | None, needle: str | None
     ) -> None:
-        """Read, fold and store ``changed`` (inside the write transaction): many of them in
-        worker processes, each writing its own new segment; else here, appended to the
-        newest segment while it is small. :func:`_found` of each goes to ``_fresh``."""
+        """Read, fold and store ``changed`` in this process (inside the write transaction),
+        appended to the newest segment while it is small; :func:`_found` of each goes to
+        ``_fresh``."""
         if not changed:
             return
         fresh: dict[Any, Found] = self._fresh
-        if len(changed) >= POOL_FROM and self._segments.folder is not None:
-            batches = _in_workers(changed, annotations_dir, self._segments, needle)
-            if batches is not None:
-                for batch in batches:
-                    self._db.executemany(_INSERT, (row for row, _ in batch))
-                    if needle is not None:
-                        fresh.update((row[0], found) for row, found in batch if found)
-                return
         name = self._tail()
         appender = self._segments.appender(name)
         try:
@@ -757,6 +767,12 @@ class SearchIndex:
             raise
         self._db.executemany(_INSERT, rows)
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('tail', ?)", (name,))
+
+    def _store_rows(self, batch: list[tuple[tuple, Found | None]], needle: str | None) -> None:
+        """Insert rows a worker made (their segment is synced)."""
+        self._db.executemany(_INSERT, (row for row, _ in batch))
+        if needle is not None:
+            self._fresh.update((row[0], found) for row, found in batch if found)
 
     def _tail(self) -> str:
         """The segment small refreshes append to: the last one, while it is small."""
@@ -1099,45 +1115,103 @@ def _halves(parts: list[_Part], total: int) -> tuple[list[_Part], list[_Part]]:
     return first, second
 
 
-def _in_workers(
-    changed: list[Entry], annotations_dir: str | None, segments: _Segments, needle: str | None
-) -> Iterator[list[tuple[tuple, Found | None]]] | None:
-    """The rows of ``changed``, read and folded by worker processes (from a fork server:
-    never a fork of this process, which may have threads), each job into a new segment;
-    None when no pool can start (the work is then done here)."""
-    import multiprocessing
-    import pickle
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+#: Changed articles a worker job takes (each job writes one segment).
+JOB_SIZE = 2_500
 
-    workers = min(POOL_MAX, os.cpu_count() or 1)
-    if workers < 2:
-        return None
-    assert segments.folder is not None
-    count = workers * _JOBS_PER_WORKER
-    size = -(-len(changed) // count)
-    jobs = [
-        (
-            changed[i : i + size],
-            annotations_dir,
-            str(segments.folder / segments.new_name()),
-            needle,
-        )
-        for i in range(0, len(changed), size)
-    ]
-    try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
-    except (OSError, RuntimeError, ValueError):
-        return None
-    try:
-        results = list(pool.map(_index_job, jobs))
-    except (OSError, RuntimeError, BrokenProcessPool, pickle.PicklingError, ValueError):
-        for _, _, path, _ in jobs:
-            segments.delete(os.path.basename(path))
-        return None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return iter(results)
+
+class _Jobs:
+    """A refresh's (re)indexing: in worker processes when there are many articles, started
+    while the walk is still under way (from :data:`POOL_FROM` changed articles on, a job
+    every :data:`JOB_SIZE`), else in this process at the end.
+
+    The workers start from a fork server, never as forks of this process (which may have
+    threads). The write lock is taken before the first job: no other writer may delete a
+    segment a job is writing (they delete the segments no row points at). A pool that
+    cannot start or breaks leaves the work to this process; its segments are deleted.
+    """
+
+    def __init__(self, index: SearchIndex, annotations_dir: str | None, needle: str | None):
+        self.index = index
+        self.annotations_dir = annotations_dir
+        self.needle = needle
+        self.waiting: list[Entry] = []  # changed, not yet in a job
+        self.futures: list[Any] = []
+        self.paths: list[str] = []  # the jobs' segments
+        self.pool: Any = None
+        self.usable = index._segments.folder is not None and (os.cpu_count() or 1) > 1
+
+    def offer(self, entry: Entry) -> None:
+        self.waiting.append(entry)
+        if not self.usable:
+            return
+        if self.pool is None and len(self.waiting) >= POOL_FROM:
+            self._start()
+        if self.pool is not None and len(self.waiting) >= JOB_SIZE:
+            self._submit()
+
+    def lock(self) -> None:
+        if not self.index._db.in_transaction:
+            self.index._db.execute("BEGIN IMMEDIATE")
+
+    def _start(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.lock()
+        workers = min(POOL_MAX, os.cpu_count() or 1)
+        try:
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(workers, mp_context=context)
+        except (OSError, RuntimeError, ValueError):
+            self.usable = False
+
+    def _submit(self) -> None:
+        segments = self.index._segments
+        assert segments.folder is not None
+        path = str(segments.folder / segments.new_name())
+        job = (self.waiting, self.annotations_dir, path, self.needle)
+        self.waiting = []
+        self.paths.append(path)
+        self.futures.append(self.pool.submit(_index_job, job))
+
+    def store(self, changed: list[Entry]) -> None:
+        """Store every changed article (``changed``, in walk order): the jobs' rows as
+        they come, or everything here when no pool ran or it broke."""
+        import pickle
+        from concurrent.futures.process import BrokenProcessPool
+
+        index = self.index
+        if self.pool is not None:
+            if self.waiting:
+                self._submit()
+            db = index._db
+            db.execute("SAVEPOINT jobs")
+            try:
+                for future in self.futures:
+                    index._store_rows(future.result(), self.needle)
+                db.execute("RELEASE jobs")
+                return
+            except (OSError, RuntimeError, BrokenProcessPool, pickle.PicklingError, ValueError):
+                # The rows of the jobs that ended are undone; all is done here instead.
+                db.execute("ROLLBACK TO jobs")
+                db.execute("RELEASE jobs")
+                self.abandon()
+                index._fresh.clear()
+            finally:
+                self._shut()
+        index._store_here(changed, self.annotations_dir, self.needle)
+
+    def _shut(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def abandon(self) -> None:
+        """Stop the workers and delete their segments (the rows were not committed)."""
+        self._shut()
+        for path in self.paths:
+            self.index._segments.delete(os.path.basename(path))
+        self.paths = []
 
 
 class _Newer(Exception):

@@ -371,3 +371,35 @@ def test_dead_regions_are_compacted_into_one_segment(library, monkeypatch):
     assert [(h.path, h.offset, h.end) for h in hits if h.kind == "text"] == reference_text_hits(
         library, "الامن"
     )
+
+
+def test_worker_processes_that_break_leave_the_work_to_the_search(library, monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import reader.library.search_index as search_index
+
+    expected, _, _ = search([library], "الامن")
+    index_path(library).unlink()
+    for segment in _segment_files(library):
+        segment.unlink()
+    monkeypatch.setattr(search_index, "POOL_FROM", 1)
+
+    def broken_submit(jobs) -> None:
+        segments = jobs.index._segments
+        path = segments.folder / segments.new_name()
+        path.write_bytes(b"half a job")  # what a worker wrote before it died
+        jobs.paths.append(str(path))
+        jobs.waiting = []
+        future: Future = Future()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        jobs.futures.append(future)
+
+    monkeypatch.setattr(search_index._Jobs, "_submit", broken_submit)
+    hits, stats, _ = search([library], "الامن")
+    assert _whole_hits(hits) == _whole_hits(expected)
+    assert stats.reindexed == 3 and not stats.in_memory
+    db = sqlite3.connect(index_path(library))
+    named = {row[0] for row in db.execute("SELECT segment FROM articles")}
+    db.close()
+    assert {f.name for f in _segment_files(library)} == named  # the job's segment is gone
