@@ -1,10 +1,13 @@
 """Undo and redo of annotation edits, as a pure component the UI drives.
 
 Each step records, per annotation and per relation it touched, the value before and
-after (``None`` for "did not exist"), and the document's tags and note before and
-after. Deleting an annotation with relations is one step holding both, so that one undo
-brings the annotation and its relations back together. Undo applies the inverse to the
-*current* set, so changes merged in from another analyst in the meantime are left alone.
+after (``None`` for "did not exist"), the document's tags and note before and
+after, and the article's state (to do, in progress, done) before and after. A review
+is an annotation change like any other (accepting a moved annotation also changes its
+status: one undo gives both back). Deleting an annotation with relations is one step
+holding both, so that one undo brings the annotation and its relations back together.
+Undo applies the inverse to the *current* set, so changes merged in from another analyst
+in the meantime are left alone.
 The caller saves after undo/redo like after any edit, so an undo after a save is saved
 too.
 """
@@ -14,7 +17,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from annotations.model import Annotation, AnnotationSet, Relation, context
+from annotations.model import (
+    Annotation,
+    AnnotationSet,
+    ArticleState,
+    Progress,
+    Relation,
+    ReviewState,
+    context,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +41,14 @@ class RelationChange:
 
 
 @dataclass(frozen=True, slots=True)
+class StateChange:
+    """The article's state (``document.state``) before and after (``None``: never set)."""
+
+    before: ArticleState | None
+    after: ArticleState | None
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One user action: what it changed, and a label for the status line."""
 
@@ -38,6 +57,7 @@ class Step:
     document_before: tuple[tuple[str, ...], str] | None = None
     document_after: tuple[tuple[str, ...], str] | None = None
     relation_changes: tuple[RelationChange, ...] = ()
+    state_change: StateChange | None = None  # None: the step leaves the article's state
 
     def inverse(self) -> Step:
         return Step(
@@ -47,6 +67,11 @@ class Step:
             document_after=self.document_before,
             relation_changes=tuple(
                 RelationChange(c.after, c.before) for c in self.relation_changes
+            ),
+            state_change=(
+                None
+                if self.state_change is None
+                else StateChange(self.state_change.after, self.state_change.before)
             ),
         )
 
@@ -72,6 +97,8 @@ def _apply(annotations: AnnotationSet, step: Step) -> AnnotationSet:
     if step.document_after is not None:
         tags, note = step.document_after
         result = result.with_document(tags=tags, note=note)
+    if step.state_change is not None:
+        result = result.with_document(state=step.state_change.after)
     return result
 
 
@@ -169,6 +196,35 @@ class History:
         return self.record(
             annotations, Step("retype", relation_changes=(RelationChange(current, updated),))
         )
+
+    def review(
+        self, annotations: AnnotationSet, annotation_id: str, state: ReviewState, by: str
+    ) -> AnnotationSet:
+        """Accept or reject an annotation as one step (:meth:`AnnotationSet.reviewed`);
+        its label is the verdict ("accept"/"reject"). Nothing when there is no such
+        annotation; ``ValueError`` for a verdict that is not one."""
+        current = annotations.get(annotation_id)
+        if current is None:
+            return annotations
+        updated = current.with_review(state, by)
+        label = "accept" if state == "accepted" else "reject"
+        return self.record(annotations, Step(label, (Change(current, updated),)))
+
+    def unreview(self, annotations: AnnotationSet, annotation_id: str) -> AnnotationSet:
+        """Withdraw an annotation's review as one step (nothing when it has none)."""
+        current = annotations.get(annotation_id)
+        if current is None or current.review is None:
+            return annotations
+        return self.record(
+            annotations, Step("unreview", (Change(current, current.without_review()),))
+        )
+
+    def set_progress(self, annotations: AnnotationSet, state: Progress, by: str) -> AnnotationSet:
+        """Mark the article to do, in progress or done as one step
+        (:meth:`AnnotationSet.with_progress`; ``ValueError`` for another word)."""
+        before = annotations.document.state
+        after = annotations.with_progress(state, by).document.state
+        return self.record(annotations, Step("state", state_change=StateChange(before, after)))
 
     def edit(
         self, annotations: AnnotationSet, annotation_id: str, label: str = "edit", **changes: object

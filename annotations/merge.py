@@ -5,8 +5,11 @@ wants to save, ``theirs`` what is on disk now (another analyst, a script, a
 ``git pull``). Both sides' additions are kept; a change on one side wins over no
 change on the other; a delete wins only over an unmodified annotation; when both
 sides changed the same annotation, the later ``modified`` wins (ours on a tie).
-Relations merge by their own id under the same rules. A merge can leave a relation
-dangling (one side deleted an annotation, the other linked it): it is kept, never
+Relations merge by their own id under the same rules. An annotation's review merges on
+its own (a verdict on one side and an edit on the other are both kept): when both sides
+reviewed it differently the later ``at`` wins, and a verdict given wins over one
+withdrawn. The article's state (``document.state``) merges the same way. A merge can
+leave a relation dangling (one side deleted an annotation, the other linked it): it is kept, never
 dropped, and reported (``AnnotationSet.dangling_relations``, ``hamish check``).
 """
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from annotations.model import Annotation, AnnotationSet, Relation
+from annotations.model import Annotation, AnnotationSet, ArticleState, Relation, Review
 
 T = TypeVar("T")
 
@@ -50,6 +53,31 @@ def _merge_item(base: _Item | None, ours: _Item | None, theirs: _Item | None) ->
     return theirs if theirs.modified > ours.modified else ours
 
 
+_Mark = TypeVar("_Mark", Review, ArticleState)
+
+
+def _merge_mark(base: _Mark | None, ours: _Mark | None, theirs: _Mark | None) -> _Mark | None:
+    """A review's (or the article state's) merge: see the module docstring."""
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    if ours is None or theirs is None:  # one withdrew it, the other gave another
+        return ours or theirs
+    return theirs if theirs.at > ours.at else ours
+
+
+def _merge_annotation(
+    base: Annotation | None, ours: Annotation | None, theirs: Annotation | None
+) -> Annotation | None:
+    """:func:`_merge_item`, with the review merged on its own when both sides kept it."""
+    merged = _merge_item(base, ours, theirs)
+    if merged is None or ours is None or theirs is None:
+        return merged
+    review = _merge_mark(base.review if base is not None else None, ours.review, theirs.review)
+    return merged if merged.review == review else replace(merged, review=review)
+
+
 def _merge_mapping(
     base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
 ) -> dict[str, Any]:
@@ -73,7 +101,18 @@ def merge_sets(
     base_by_id = base.by_id() if base is not None else {}
     ours_by_id = ours.by_id()
     theirs_by_id = theirs.by_id()
-    merged = _merge_by_id(base_by_id, ours_by_id, theirs_by_id)
+    merged = [
+        annotation
+        for annotation_id in dict.fromkeys([*base_by_id, *ours_by_id, *theirs_by_id])
+        if (
+            annotation := _merge_annotation(
+                base_by_id.get(annotation_id),
+                ours_by_id.get(annotation_id),
+                theirs_by_id.get(annotation_id),
+            )
+        )
+        is not None
+    ]
     relations = _one_per_link(
         _merge_by_id(
             base.relations_by_id() if base is not None else {},
@@ -92,6 +131,7 @@ def merge_sets(
         ours.document,
         tags=tags,
         note=note,
+        state=_merge_mark(base_doc.state, ours.document.state, theirs.document.state),
         extra=_merge_mapping(
             dict(base_doc.extra), dict(ours.document.extra), dict(theirs.document.extra)
         ),

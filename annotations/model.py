@@ -26,6 +26,19 @@ STATUSES: tuple[Status, ...] = get_args(Status)
 #: same words found elsewhere (``moved``) and edited words (``changed``).
 Placement = Literal["anchored", "moved", "changed", "orphaned"]
 PLACEMENTS: tuple[Placement, ...] = get_args(Placement)
+#: A reviewer's verdict on an annotation (docs/sidecar.md, "Review").
+ReviewState = Literal["accepted", "rejected"]
+REVIEW_STATES: tuple[ReviewState, ...] = get_args(ReviewState)
+#: What the review filters (exports, the panel) call an annotation nobody reviewed: a
+#: word of its own, never stored (an unreviewed annotation has no ``review``).
+UNREVIEWED = "unreviewed"
+#: The review filter's choices: a verdict, or none yet.
+REVIEW_FILTERS: tuple[str, ...] = (*REVIEW_STATES, UNREVIEWED)
+#: Where the work on an article stands (``document.state``, docs/sidecar.md).
+Progress = Literal["to do", "in progress", "done"]
+PROGRESSES: tuple[Progress, ...] = get_args(Progress)
+#: An article whose sidecar sets no state has not been started: most of a new corpus.
+DEFAULT_PROGRESS: Progress = "to do"
 CONTEXT_CHARS = 32
 
 ANNOTATION_KEYS = (
@@ -42,8 +55,12 @@ ANNOTATION_KEYS = (
     "modified",
     "status",
     "original_quote",
+    "review",
 )
-DOCUMENT_KEYS = ("file", "sha256", "length", "tags", "note")
+DOCUMENT_KEYS = ("file", "sha256", "length", "tags", "note", "state")
+#: The keys of a review (an annotation's ``review``) and of an article state
+#: (``document.state``): the verdict or state, who gave it, when.
+MARK_KEYS = ("state", "by", "at")
 RELATION_KEYS = ("id", "type", "from", "to", "author", "created", "modified")
 #: ``relations`` is an optional version-1 addition (docs/sidecar.md): a hamish that
 #: predates it keeps it as an unknown top-level key, which is why it is written where
@@ -56,6 +73,7 @@ _RELATION_SORT_KEY = attrgetter("id")
 _ANNOTATION_KEY_SET = frozenset(ANNOTATION_KEYS)
 _DOCUMENT_KEY_SET = frozenset(DOCUMENT_KEYS)
 _RELATION_KEY_SET = frozenset(RELATION_KEYS)
+_MARK_KEY_SET = frozenset(MARK_KEYS)
 _TOP_KEY_SET = frozenset(TOP_KEYS)
 
 # The clock is a seam: tests set a fixed one for deterministic timestamps.
@@ -101,6 +119,68 @@ def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping)) if mapping else _EMPTY
 
 
+def _mark_json(state: str, by: str, at: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {"state": state, "by": by, "at": at}
+    for key in sorted(extra):
+        data[key] = extra[key]
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A reviewer's verdict on an annotation: ``accepted`` or ``rejected``, by whom, when.
+
+    Stored as the annotation's optional ``review`` (docs/sidecar.md); keys of it hamish
+    does not know ride in ``extra``, like an annotation's.
+    """
+
+    state: ReviewState
+    by: str = ""
+    at: str = ""  # ISO 8601 UTC, like ``modified``
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.extra, MappingProxyType) or not _MARK_KEY_SET.isdisjoint(self.extra):
+            object.__setattr__(self, "extra", _frozen(_extra(self.extra, _MARK_KEY_SET)))
+
+    def to_json(self) -> dict[str, Any]:
+        return _mark_json(self.state, self.by, self.at, self.extra)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Review:
+        """From a validated ``review`` object (see :mod:`annotations.validate`)."""
+        return cls(
+            data["state"], data.get("by", ""), data.get("at", ""), _extra(data, _MARK_KEY_SET)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    """Where the work on an article stands (to do, in progress, done), set by whom, when.
+
+    Stored as the sidecar's optional ``document.state``; absent means :data:`DEFAULT_PROGRESS`.
+    """
+
+    state: Progress
+    by: str = ""
+    at: str = ""
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.extra, MappingProxyType) or not _MARK_KEY_SET.isdisjoint(self.extra):
+            object.__setattr__(self, "extra", _frozen(_extra(self.extra, _MARK_KEY_SET)))
+
+    def to_json(self) -> dict[str, Any]:
+        return _mark_json(self.state, self.by, self.at, self.extra)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ArticleState:
+        """From a validated ``document.state`` object (see :mod:`annotations.validate`)."""
+        return cls(
+            data["state"], data.get("by", ""), data.get("at", ""), _extra(data, _MARK_KEY_SET)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Annotation:
     """One highlighted span with its tags and note."""
@@ -122,6 +202,9 @@ class Annotation:
     # monitoring a silently edited quote is itself a finding (docs/sidecar.md).
     original_quote: str = ""
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    # A reviewer's verdict (None: not reviewed). It stays through later edits: a
+    # ``modified`` after ``review.at`` tells the annotation changed since it was reviewed.
+    review: Review | None = None
 
     def __post_init__(self) -> None:
         if type(self.tags) is not tuple:
@@ -154,9 +237,42 @@ class Annotation:
             return "orphaned"
         return "changed" if self.original_quote else self.status
 
+    @property
+    def review_state(self) -> str:
+        """The review filter's word for the annotation: a verdict or :data:`UNREVIEWED`."""
+        return self.review.state if self.review is not None else UNREVIEWED
+
+    @property
+    def reviewed_since_modified(self) -> bool:
+        """Whether the review is of the annotation as it is (no edit after the verdict)."""
+        return self.review is not None and self.review.at >= self.modified
+
     def edited(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` and a fresh ``modified`` time."""
         return replace(self, modified=utc_now(), **changes)
+
+    def with_review(self, state: ReviewState, by: str) -> Annotation:
+        """A copy reviewed ``state`` by ``by`` now.
+
+        Accepting a ``moved`` or ``changed`` annotation accepts its new place: the status
+        becomes ``anchored`` and ``original_quote`` is dropped (the edited wording is what
+        the reviewer accepted); that is an edit, so ``modified`` is the review's time too.
+        An orphan has no place to accept and stays ``orphaned``; a rejection changes
+        nothing but the review.
+        """
+        if state not in REVIEW_STATES:
+            raise ValueError(f"a review is one of {', '.join(REVIEW_STATES)}, not {state!r}")
+        review = Review(state, by, utc_now())
+        if state == "accepted" and self.status != "orphaned":
+            if self.status == "moved" or self.original_quote:
+                return replace(
+                    self, review=review, status="anchored", original_quote="", modified=review.at
+                )
+        return replace(self, review=review)
+
+    def without_review(self) -> Annotation:
+        """A copy with no review (its status is not given back: undo does that)."""
+        return replace(self, review=None)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -175,8 +291,17 @@ class Annotation:
         }
         if self.original_quote:  # optional: a sidecar without changed wording stays as it was
             data["original_quote"] = self.original_quote
-        for key in sorted(self.extra):
-            data[key] = self.extra[key]
+        if self.review is None:
+            for key in sorted(self.extra):
+                data[key] = self.extra[key]
+            return data
+        # ``review`` is an optional version-1 addition: written where a hamish that
+        # predates it writes an unknown key (sorted among the others), so both write the
+        # same bytes.
+        rest = dict(self.extra)
+        rest["review"] = self.review.to_json()
+        for key in sorted(rest):
+            data[key] = rest[key]
         return data
 
     @classmethod
@@ -198,6 +323,7 @@ class Annotation:
             get("status", "anchored"),
             get("original_quote", ""),
             _extra(data, _ANNOTATION_KEY_SET),
+            Review.from_json(data["review"]) if "review" in data else None,
         )
 
 
@@ -221,6 +347,7 @@ def make_annotation(
     modified: str | None = None,
     original_quote: str = "",
     extra: Mapping[str, Any] | None = None,
+    review: Review | None = None,
 ) -> Annotation:
     """A new annotation of ``text[start:end]``: the one constructor of annotations.
 
@@ -228,7 +355,8 @@ def make_annotation(
     quote, its context (prefix and suffix) and the status (``anchored``: the quote is at
     its offsets by construction). ``id``, ``created``, ``modified`` and
     ``original_quote`` (the wording once tagged) keep what an import carries (default: a
-    new id, now, none); ``extra`` holds keys hamish does not know (a known
+    new id, now, none), as does ``review`` (a verdict an export carried); ``extra`` holds
+    keys hamish does not know (a known
     field in it is dropped, see :class:`Annotation`). Tags are de-duplicated, in order.
     """
     if not 0 <= start <= end <= len(text):
@@ -250,6 +378,7 @@ def make_annotation(
         modified=modified or (now if created == now else created),
         original_quote=original_quote,
         extra=extra or _EMPTY,
+        review=review,
     )
 
 
@@ -361,6 +490,7 @@ class DocumentInfo:
     tags: tuple[str, ...] = ()
     note: str = ""
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    state: ArticleState | None = None  # None: never set, i.e. DEFAULT_PROGRESS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", tuple(self.tags))
@@ -373,6 +503,11 @@ class DocumentInfo:
     def for_text(cls, file: str, text: str) -> DocumentInfo:
         return cls(file=file, sha256=text_sha256(text), length=len(text))
 
+    @property
+    def progress(self) -> Progress:
+        """Where the work on the article stands: its state, else :data:`DEFAULT_PROGRESS`."""
+        return self.state.state if self.state is not None else DEFAULT_PROGRESS
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "file": self.file,
@@ -381,8 +516,13 @@ class DocumentInfo:
             "tags": list(self.tags),
             "note": self.note,
         }
-        for key in sorted(self.extra):
-            data[key] = self.extra[key]
+        # ``state`` is an optional version-1 addition, placed like an unknown key (see
+        # Annotation.to_json) and absent when never set.
+        rest = dict(self.extra)
+        if self.state is not None:
+            rest["state"] = self.state.to_json()
+        for key in sorted(rest):
+            data[key] = rest[key]
         return data
 
     @classmethod
@@ -394,6 +534,7 @@ class DocumentInfo:
             tags=tuple(data.get("tags", ())),
             note=data.get("note", ""),
             extra=_extra(data, _DOCUMENT_KEY_SET),
+            state=ArticleState.from_json(data["state"]) if "state" in data else None,
         )
 
 
@@ -465,6 +606,38 @@ class AnnotationSet:
 
     def with_document(self, **changes: Any) -> AnnotationSet:
         return replace(self, document=replace(self.document, **changes))
+
+    # -- review and progress -----------------------------------------------
+    def reviewed(self, annotation_id: str, state: ReviewState, by: str) -> AnnotationSet:
+        """The set with the annotation reviewed ``state`` by ``by`` now
+        (:meth:`Annotation.with_review`: accepting a moved one accepts its new place).
+
+        Raises ``ValueError`` when there is no such annotation or no such verdict.
+        """
+        current = self.get(annotation_id)
+        if current is None:
+            raise ValueError(f"no annotation {annotation_id} to review")
+        return self.replaced(current.with_review(state, by))
+
+    def unreviewed(self, annotation_id: str) -> AnnotationSet:
+        """The set with the annotation's review withdrawn (nothing when it has none)."""
+        current = self.get(annotation_id)
+        if current is None or current.review is None:
+            return self
+        return self.replaced(current.without_review())
+
+    def with_progress(self, state: Progress, by: str) -> AnnotationSet:
+        """The set with the article marked ``state`` by ``by`` now (``document.state``)."""
+        if state not in PROGRESSES:
+            raise ValueError(f"an article is {', '.join(PROGRESSES)}, not {state!r}")
+        return self.with_document(state=ArticleState(state, by, utc_now()))
+
+    def review_counts(self) -> dict[str, int]:
+        """How many annotations are accepted, rejected and unreviewed (every key present)."""
+        counts = dict.fromkeys(REVIEW_FILTERS, 0)
+        for annotation in self.annotations:
+            counts[annotation.review_state] += 1
+        return counts
 
     # -- relations ---------------------------------------------------------
     def relation(self, relation_id: str) -> Relation | None:

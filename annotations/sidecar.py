@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import HamishError, one_line
-from annotations.model import VERSION, AnnotationSet
+from annotations.model import DEFAULT_PROGRESS, VERSION, AnnotationSet
 from annotations.validate import SidecarInvalid, sidecar_version, unwritable, validate_sidecar
 
 __all__ = [
@@ -90,12 +90,14 @@ def parse_sidecar(raw: bytes, article_file: str | None, *, name: str) -> ParsedS
 
 @dataclass(frozen=True, slots=True)
 class SidecarSummary:
-    """What a listing shows of a sidecar: counts and tags, the same verdict as the parser."""
+    """What a listing shows of a sidecar: counts, tags and the article's state, the same
+    verdict as the parser."""
 
     count: int  # the annotations the reader shows
     orphaned: int
     tags: tuple[tuple[str, ...], ...]  # each annotation's tags, then the document's
     problem: str | None = None
+    state: str = DEFAULT_PROGRESS  # document.state's state (to do when not set or unusable)
 
 
 def summarize_sidecar_bytes(raw: bytes, article_file: str | None, *, name: str) -> SidecarSummary:
@@ -109,7 +111,14 @@ def summarize_sidecar_bytes(raw: bytes, article_file: str | None, *, name: str) 
     tags = [tuple(entry.get("tags", ())) for entry in entries]
     tags.append(tuple(data["document"].get("tags", ())))
     orphaned = sum(1 for entry in entries if entry.get("status") == "orphaned")
-    return SidecarSummary(len(entries), orphaned, tuple(tags), checked.problem)
+    state = data["document"].get("state")  # validated: {"state": one of PROGRESSES, …}
+    return SidecarSummary(
+        len(entries),
+        orphaned,
+        tuple(tags),
+        checked.problem,
+        state["state"] if state is not None else DEFAULT_PROGRESS,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,10 @@ module checks the same rules by hand (fast enough for 10,000 annotations, no
 jsonschema dependency at run time) plus the ones a schema cannot say: ``end`` within
 the document's length (except for an orphan, whose last offsets may point into a longer
 text it was in), ``quote`` as long as its span, ids unique (annotations' and relations',
-each among their own). A relation whose ``from`` or ``to`` names no annotation is
-valid: it is kept and reported, not refused (``AnnotationSet.dangling_relations``).
+each among their own), a ``review`` (on an annotation) and a ``state`` (on the
+document) whose verdict or state is one hamish knows. A relation whose ``from`` or
+``to`` names no annotation is valid: it is kept and reported, not refused
+(``AnnotationSet.dangling_relations``).
 :func:`unwritable` adds what JSON allows and UTF-8 does not (lone surrogates).
 ``tests/unit/test_sidecar_schema.py`` keeps the two in agreement.
 """
@@ -19,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from annotations.errors import HamishError
-from annotations.model import FORMAT, STATUSES, VERSION
+from annotations.model import FORMAT, PROGRESSES, REVIEW_STATES, STATUSES, VERSION
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -151,7 +153,25 @@ def _validate_document(document: Any) -> int:
         _expect_tags(document["tags"], f"{path}.tags")
     if "note" in document:
         _expect_str(document["note"], f"{path}.note")
+    if "state" in document:
+        _validate_mark(document["state"], f"{path}.state", PROGRESSES)
     return length
+
+
+_MARK_STRINGS = ("by", "at")
+
+
+def _validate_mark(mark: Any, path: str, states: tuple[str, ...]) -> None:
+    """An annotation's ``review`` or the document's ``state``: ``{state, by, at}``."""
+    if type(mark) is not dict:
+        raise SidecarInvalid(path, f"expected an object, got {_kind(mark)}")
+    if "state" not in mark:
+        raise SidecarInvalid(path, "missing required key 'state'")
+    if mark["state"] not in states:
+        raise SidecarInvalid(f"{path}.state", f"expected one of {', '.join(states)}")
+    for key in _MARK_STRINGS:
+        if key in mark and type(mark[key]) is not str:
+            raise SidecarInvalid(f"{path}.{key}", f"expected a string, got {_kind(mark[key])}")
 
 
 _OPTIONAL_STRINGS = ("prefix", "suffix", "note", "author", "created", "modified", "original_quote")
@@ -203,6 +223,8 @@ def _validate_annotation(entry: Any, index: int, length: int, seen: set[str]) ->
                 raise SidecarInvalid(f"{_at(index, 'tags')}[{n}]", "expected a non-empty string")
     if entry.get("status", "anchored") not in STATUSES:
         raise SidecarInvalid(_at(index, "status"), f"expected one of {', '.join(STATUSES)}")
+    if "review" in entry:
+        _validate_mark(entry["review"], _at(index, "review"), REVIEW_STATES)
 
 
 _RELATION_STRINGS = ("author", "created", "modified")

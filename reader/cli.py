@@ -70,6 +70,12 @@ def _statuses() -> tuple[str, ...]:
     return STATUSES
 
 
+def _review_filters() -> tuple[str, ...]:
+    from annotations.model import REVIEW_FILTERS
+
+    return REVIEW_FILTERS
+
+
 def _stats_sections() -> tuple[str, ...]:
     from reader.commands.stats import SECTIONS
 
@@ -342,6 +348,13 @@ _FOLDER_FORMATS = ", ".join(f.name for f in export_formats() if f.output == "fol
 @click.option("--tag", help="Only annotations with this tag or under this tag prefix.")
 @click.option("--author", help="Only annotations by this author.")
 @click.option("--status", type=OwnedChoice(_statuses), help="Only this status.")
+@click.option(
+    "--review",
+    "reviews",
+    multiple=True,
+    type=OwnedChoice(_review_filters),
+    help="Only annotations of this review state (repeatable).",
+)
 @format_options("export")
 @annotations_dir_option
 def export_command(
@@ -351,6 +364,7 @@ def export_command(
     tag: str | None,
     author: str | None,
     status: Status | None,
+    reviews: tuple[str, ...],
     annotations_dir: str | None,
     **given: Any,
 ) -> None:
@@ -371,6 +385,7 @@ def export_command(
         filters=Filters(tag=tag, author=author, status=status),
         options=entry.chosen("export", given),
         annotations_dir=annotations_dir,
+        review=reviews,
     )
     for line in result.messages():
         _warn(line)
@@ -468,7 +483,10 @@ def import_command(
     "sections",
     multiple=True,
     type=OwnedChoice(_stats_sections),
-    help="Which counts (repeatable); default all. article-tag counts articles by their own tags.",
+    help=(
+        "Which counts (repeatable); default all. article-tag counts articles by their own "
+        "tags, state by where their work stands; review counts annotations by review state."
+    ),
 )
 @click.option("--chart", is_flag=True, help="Draw horizontal bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
@@ -482,8 +500,9 @@ def stats_command(
     bidi: BidiChoice,
     annotations_dir: str | None,
 ) -> None:
-    """Count annotations by tag, tag prefix, author, article and status, and articles by
-    article tag; the totals count the articles with article tags and with a note."""
+    """Count annotations by tag, tag prefix, author, article, status and review state, and
+    articles by article tag and state (to do, in progress, done); the totals count the
+    articles with article tags and with a note."""
     from reader.commands.stats import SECTIONS, corpus_stats, render_stats
     from reader.terminal import output_width
 

@@ -5,14 +5,16 @@ Export
     (``ensure_ascii=False``), ``\\n`` after every line. Keys, in this order::
 
         id start end quote prefix suffix tags note author created modified status
-        [original_quote] [extra] [relations] document title source date sha256 document_tags
+        [original_quote] [review] [extra] [relations]
+        document title source date sha256 document_tags
 
     ``start``/``end`` are code points into the article's full decoded text, 0-based,
     end exclusive, exactly as in the sidecar. **Every** annotation is exported,
     orphaned ones too, with their ``status`` and their last offsets and quote: the
     file is a complete dump of the sidecars (filter on ``status != "orphaned"`` to keep
     only placed spans). ``original_quote`` (the wording as tagged, when the article's
-    words under the annotation were edited since) is there only when there is one.
+    words under the annotation were edited since) is there only when there is one, as is
+    ``review`` (a reviewer's verdict, ``{"state", "by", "at"}`` as in the sidecar).
     ``document_tags`` are the article's own tags. Annotation keys
     hamish does not know (``Annotation.extra``: written by a newer hamish or another
     tool) are exported as one object under ``extra``, only when there are some, so
@@ -37,7 +39,8 @@ Import
     least ``document`` and ``quote``). ``start``/``end`` may be absent or ``null``
     (both, then only the quote is known). ``relations`` become the record's
     :attr:`ImportedAnnotation.relations` (their ``to`` names the other end by its hamish
-    id, which the import keeps). Keys that are not fields of
+    id, which the import keeps); ``review`` is restored by ``hamish import`` (it lands in
+    ``extra`` like the record's other annotation keys). Keys that are not fields of
     :class:`ImportedAnnotation` (``prefix``, ``suffix``, ``status``, ``title``, …)
     are kept in its ``extra``; an ``extra`` object becomes its ``annotation_extra``.
 """
@@ -130,6 +133,8 @@ def _annotation_keys(a: Annotation, relations: Iterable[Relation] = ()) -> dict[
     }
     if a.original_quote:
         record["original_quote"] = a.original_quote
+    if a.review is not None:
+        record["review"] = a.review.to_json()
     if a.extra:
         record["extra"] = dict(a.extra)
     if relations:

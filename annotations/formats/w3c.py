@@ -15,7 +15,10 @@ Export
           "body": [
             {"type": "TextualBody", "purpose": "tagging", "value": "<tag>"},   (per tag)
             {"type": "TextualBody", "purpose": "commenting", "value": "<note>",
-             "format": "text/plain"}                                          (if a note)
+             "format": "text/plain"},                                         (if a note)
+            {"type": "TextualBody", "purpose": "assessing", "value": "accepted",
+             "creator": {"type": "Person", "name": "<reviewer>"},
+             "created": "<review time>"}                                  (if reviewed)
           ],
           "target": {
             "source": "<article path>",
@@ -52,6 +55,9 @@ Export
     - ``motivation`` is ``commenting`` when there is a note, else ``tagging`` when
       there are tags, else ``highlighting`` (no ``body`` at all then). Each body
       carries its own ``purpose``, so nothing is lost when both exist.
+    - A review is an ``assessing`` body (the model's purpose for a judgement of the
+      annotation) whose value is the verdict, ``accepted`` or ``rejected``, with the
+      reviewer as the body's ``creator`` and the time as its ``created``.
     - ``created``/``modified``/``creator`` are omitted when empty; ``prefix`` and
       ``suffix`` of the quote selector likewise.
     - ``TextPositionSelector`` counts code points: the model's "characters", and
@@ -86,9 +92,12 @@ Import
     followed and raises ``ValueError``). Tags come from bodies whose purpose is
     ``tagging``, the note from ``commenting`` bodies (or ``bodyValue``); a body
     without purpose counts as a tag when the annotation's motivation is
-    ``tagging``, else as note text. Offsets come from a ``TextPositionSelector``
-    (``None`` without one), the quote from a ``TextQuoteSelector`` (``""`` without
-    one). An annotation with several targets yields one imported annotation each.
+    ``tagging``, else as note text; an ``assessing`` body whose value is ``accepted`` or
+    ``rejected`` is the review (in the record's ``extra["review"]``, which ``hamish
+    import`` restores), another ``assessing`` body note text. Offsets come from a
+    ``TextPositionSelector`` (``None`` without one), the quote from a
+    ``TextQuoteSelector`` (``""`` without one). An annotation with several targets
+    yields one imported annotation each.
     A ``linking`` annotation whose targets are two annotation IRIs (as hamish writes
     relations) becomes a relation between the annotations of those ids in the same input
     (direction from ``hamish.from``/``to``, else the target order; type from its
@@ -115,6 +124,7 @@ from annotations.formats.base import (
     encode_json,
     escape_for_terminals,
 )
+from annotations.model import REVIEW_STATES
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -200,13 +210,15 @@ def _linking(relation: Any, path: str, id_prefix: str, context: bool) -> dict[st
 def _annotation(
     a: Any, path: str, id_prefix: str, hamish: dict[str, Any], context: bool
 ) -> dict[str, Any]:
-    body: list[dict[str, str]] = [
+    body: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in a.tags
     ]
     if a.note:
         note = {"type": "TextualBody", "purpose": "commenting", "value": a.note}
         note["format"] = "text/plain"
         body.append(note)
+    if a.review is not None:
+        body.append(_assessing(a.review))
     anno: dict[str, Any] = {"@context": ANNO_CONTEXT} if context else {}
     anno["id"] = _iri(id_prefix, a.id)
     anno["type"] = "Annotation"
@@ -230,6 +242,31 @@ def _annotation(
         "hamish": hamish,
     }
     return anno
+
+
+_ASSESSING = "assessing"  # the Web Annotation purpose of a review body
+
+
+def _assessing(review: Any) -> dict[str, Any]:
+    """A review as an ``assessing`` body (see the module docstring)."""
+    body: dict[str, Any] = {"type": "TextualBody", "purpose": _ASSESSING, "value": review.state}
+    if review.by:
+        body["creator"] = {"type": "Person", "name": review.by}
+    if review.at:
+        body["created"] = review.at
+    return body
+
+
+def _review(body: dict[str, Any], value: str) -> dict[str, Any]:
+    """An ``assessing`` body's verdict as a sidecar ``review`` object."""
+    creator = body.get("creator")
+    by = creator.get("name") if isinstance(creator, dict) else creator
+    at = body.get("created")
+    return {
+        "state": value,
+        "by": by if isinstance(by, str) else "",
+        "at": at if isinstance(at, str) else "",
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,6 +439,7 @@ def _annotation_in(data: dict[str, Any]) -> Iterator[ImportedAnnotation | _Link]
     motivations = {m for m in _as_list(data.get("motivation")) if isinstance(m, str)}
     tags: list[str] = []
     notes: list[str] = []
+    review: dict[str, Any] | None = None
     if isinstance(data.get("bodyValue"), str):
         notes.append(data["bodyValue"])
     for body in _as_list(data.get("body")):
@@ -411,7 +449,9 @@ def _annotation_in(data: dict[str, Any]) -> Iterator[ImportedAnnotation | _Link]
         if not isinstance(value, str):
             continue
         purposes = {p for p in _as_list(body.get("purpose")) if isinstance(p, str)}
-        if "tagging" in purposes or (not purposes and motivations == {"tagging"}):
+        if _ASSESSING in purposes and value in REVIEW_STATES and review is None:
+            review = _review(body, value)
+        elif "tagging" in purposes or (not purposes and motivations == {"tagging"}):
             tags.append(value)
         else:
             notes.append(value)
@@ -429,7 +469,10 @@ def _annotation_in(data: dict[str, Any]) -> Iterator[ImportedAnnotation | _Link]
         yield _link(data, identifier, targets, tags, author)
         return
     for target in targets:
-        yield _imported(target, data, hamish_id, tags, notes, author)
+        imported = _imported(target, data, hamish_id, tags, notes, author)
+        if review is not None:
+            imported = replace(imported, extra={**imported.extra, "review": review})
+        yield imported
 
 
 def _link(

@@ -1,18 +1,24 @@
-"""`hamish export`: the annotations of a corpus, streamed to one format's writer."""
+"""`hamish export`: the annotations of a corpus, streamed to one format's writer.
+
+``--review accepted|rejected|unreviewed`` (repeatable) keeps the annotations of those
+review states only, after the other filters; a relation with an end left out is then
+left out by the formats that have relations, as for any other filter.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, HamishError
-from annotations.formats.base import ExportReport
+from annotations.formats.base import ExportDocument, ExportReport
 from annotations.formats.registry import Format
+from annotations.model import REVIEW_FILTERS
 from reader.library.corpus import Filters, iter_documents
 
 __all__ = ["ExportResult", "run_export"]
@@ -71,6 +77,24 @@ def _replacing(target: Path, newline: str | None) -> Iterator[TextIO]:
         raise
 
 
+def reviewed_only(
+    documents: Iterable[ExportDocument], review: Collection[str]
+) -> Iterator[ExportDocument]:
+    """``documents`` with only the annotations whose review state is in ``review``
+    (:data:`annotations.model.REVIEW_FILTERS`); every document is kept (it counts)."""
+    unknown = set(review) - set(REVIEW_FILTERS)
+    if unknown:
+        raise HamishError(
+            f"--review {sorted(unknown)[0]}: expected one of {', '.join(REVIEW_FILTERS)}"
+        )
+    for doc in documents:
+        annotations = doc.annotations.annotations
+        kept = [a for a in annotations if a.review_state in review]
+        if len(kept) != len(annotations):
+            doc = replace(doc, annotations=doc.annotations.with_annotations(kept))
+        yield doc
+
+
 def run_export(
     paths: Iterable[str],
     fmt: Format,
@@ -80,17 +104,22 @@ def run_export(
     filters: Filters,
     options: Mapping[str, Any] | None = None,
     annotations_dir: str | None = None,
+    review: Collection[str] = (),
 ) -> ExportResult:
     """Export the annotations of ``paths`` as ``fmt`` to ``output`` (else to ``stdout``).
 
     ``options`` are the format's keyword arguments (see ``Format.chosen``). A format that
     writes a folder or a file of its own needs ``output``. An output that cannot be
     written raises :class:`HamishError`, one line; so does a path that is not there.
+    ``review`` (when not empty) keeps the annotations of those review states only
+    (:func:`reviewed_only`).
     """
     problems: list[str] = []
     documents = iter_documents(
         paths, annotations_dir=annotations_dir, filters=filters, problems=problems
     )
+    if review:
+        documents = reviewed_only(documents, review)
     if fmt.output != "stream" and not output:
         raise HamishError(f"--format {fmt.name} needs -o (a {fmt.output})")
     writer = fmt.load_writer()

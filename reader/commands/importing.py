@@ -12,7 +12,8 @@ come from the article's text, never from the record, and the record's document f
 (``title``, ``sha256``, ``document_tags``…) never land in an annotation. What a record
 says of a known field must still be valid (a ``status`` hamish knows, string context):
 a record that breaks the sidecar format is reported and skipped, so an import can never
-leave a sidecar that hamish then refuses.
+leave a sidecar that hamish then refuses. A record's ``review`` (a hamish JSON Lines or
+W3C export's) is kept as the annotation's review, when it is a valid one.
 
 Relations a record carries (:attr:`ImportedAnnotation.relations`, from formats that have
 them) are linked after every record of the article is placed: their ends are the
@@ -37,7 +38,13 @@ from annotations import (
     open_sidecar,
 )
 from annotations.formats.base import ImportedAnnotation
-from annotations.model import ANNOTATION_KEYS, AnnotationSet, make_relation
+from annotations.model import (
+    ANNOTATION_KEYS,
+    REVIEW_STATES,
+    AnnotationSet,
+    Review,
+    make_relation,
+)
 from annotations.validate import SidecarInvalid, validate_annotation
 from reader.library.article import ArticleError, load_article
 from reader.library.find import find_articles
@@ -153,6 +160,7 @@ def import_records(
                 modified=record.modified or None,
                 original_quote=_original_quote(record),
                 extra={**_foreign_keys(record), **record.annotation_extra},
+                review=_review(record),
             )
             problem = _record_problem(annotation, record, len(text))
             if problem is not None:
@@ -252,12 +260,23 @@ def _original_quote(record: ImportedAnnotation) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _review(record: ImportedAnnotation) -> Review | None:
+    """The reviewer's verdict the record carries, when it is one the sidecar may hold
+    (one that is not is reported by :func:`_record_problem`: ``review`` is a claim)."""
+    value = record.extra.get("review")
+    if not isinstance(value, dict) or value.get("state") not in REVIEW_STATES:
+        return None
+    if not all(isinstance(value.get(key, ""), str) for key in ("by", "at")):
+        return None
+    return Review.from_json(value)
+
+
 _KNOWN = frozenset(ANNOTATION_KEYS)
 _CONTEXT_KEYS = ("prefix", "suffix")
-#: What a record may claim about fields hamish computes: never copied, but a claim that
-#: breaks the format (a status hamish does not know, a context that is not text) means
-#: the record is not what it says it is.
-_CLAIMS = ("status", *_CONTEXT_KEYS)
+#: What a record may claim about fields hamish computes or checks: a claim that breaks the
+#: format (a status hamish does not know, a context that is not text, a review that is
+#: none) means the record is not what it says it is.
+_CLAIMS = ("status", "review", *_CONTEXT_KEYS)
 
 
 def _record_problem(annotation: Annotation, record: ImportedAnnotation, length: int) -> str | None:

@@ -4,6 +4,9 @@ article counts by article tag (the sidecar's ``document.tags``).
 An article's own tags and note are the analyst's work as much as its annotations: the
 totals count the articles that have article tags and those with a note, and
 ``--by article-tag`` counts, for each article tag, the articles that carry it.
+
+``--by review`` counts the annotations accepted, rejected and unreviewed; ``--by state``
+the articles to do, in progress and done (an article without a sidecar is to do).
 """
 
 from __future__ import annotations
@@ -14,14 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotations import AnnotationSet, sidecar_path
+from annotations.model import DEFAULT_PROGRESS
 from annotations.sidecar import read_sidecar
 from reader.commands.output import cells, column, one_line
 from reader.library.find import find_articles
 from reader.terminal import OutputMode
 
-SECTIONS = ("tag", "prefix", "author", "article", "status", "article-tag")
-"""The ``--by`` choices, in the order they print; ``article-tag`` counts articles, the
-others annotations. JSON names each ``by_<section>`` with ``-`` as ``_``."""
+SECTIONS = ("tag", "prefix", "author", "article", "status", "review", "article-tag", "state")
+"""The ``--by`` choices, in the order they print; ``article-tag`` and ``state`` count
+articles, the others annotations. JSON names each ``by_<section>`` with ``-`` as ``_``."""
 BAR = "█"
 
 
@@ -42,6 +46,7 @@ class CorpusStats:
         document = annotations.document
         self.tagged += bool(document.tags)
         self.noted += bool(document.note.strip())
+        self.counts["state"][document.progress] += 1
         for tag in dict.fromkeys(document.tags):  # a tag written twice is one article
             self.counts["article-tag"][tag] += 1
         for annotation in annotations.annotations:
@@ -49,6 +54,7 @@ class CorpusStats:
             self.counts["article"][article] += 1
             self.counts["author"][annotation.author or "(unknown)"] += 1
             self.counts["status"][annotation.placement] += 1  # "changed" told from "moved"
+            self.counts["review"][annotation.review_state] += 1
             tags = annotation.tags or ("(untagged)",)
             for tag in tags:
                 self.counts["tag"][tag] += 1
@@ -89,6 +95,7 @@ def corpus_stats(paths: Iterable[str], *, annotations_dir: str | None = None) ->
         stats.articles += 1
         parsed = read_sidecar(sidecar_path(article, annotations_dir, root), article.name)
         if parsed is None:
+            stats.counts["state"][DEFAULT_PROGRESS] += 1  # nothing done on it yet
             continue
         if parsed.annotations is None:
             stats.problems.append(parsed.problem or "unusable sidecar")

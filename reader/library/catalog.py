@@ -7,7 +7,8 @@ is a *summary*:
   language and direction come from the first ``HEAD_BYTES``; the ``source:`` line from its
   last :data:`TAIL_BYTES`), instead of being decoded whole;
 * the sidecar is read as JSON and checked against the format, but not re-anchored (that
-  needs the article's full text): ``orphaned`` counts the statuses stored in the sidecar.
+  needs the article's full text): ``orphaned`` counts the statuses stored in the sidecar,
+  ``state`` is the article's stored state (to do, in progress, done: ``document.state``).
 
 A file that cannot be read is still listed, with the reason in ``error``; a sidecar that
 the reader would open read-only has its reason in ``sidecar_error`` (and counts of 0, as
@@ -25,8 +26,9 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotations.model import DEFAULT_PROGRESS, PROGRESSES
 from annotations.script import PARAGRAPH_BREAKS
-from annotations.sidecar import read_sidecar_summary
+from annotations.sidecar import SidecarSummary, read_sidecar_summary
 from annotations.store import sidecar_path
 from reader.library import article as _article
 from reader.library.article import (
@@ -48,6 +50,7 @@ __all__ = [
     "CatalogEntry",
     "filter_text",
     "matches",
+    "progress",
     "scan_library",
     "summarise_entry",
     "summarize_sidecar",
@@ -83,6 +86,7 @@ class CatalogEntry:
     #: What the filter matches, folded by :func:`reader.text.fold.fold` (title, file, tags):
     #: see :func:`filter_text`. Derived from the fields above, so not compared.
     folded: str = field(default="", compare=False, repr=False)
+    state: str = DEFAULT_PROGRESS  # the article's state (to do, in progress, done)
 
 
 def filter_text(title: str, relative: str, all_tags: tuple[str, ...]) -> str:
@@ -90,6 +94,14 @@ def filter_text(title: str, relative: str, all_tags: tuple[str, ...]) -> str:
     from reader.text.fold import fold
 
     return fold(" ".join([title, relative, *all_tags])).text
+
+
+def progress(entries: list[CatalogEntry]) -> dict[str, int]:
+    """How many of ``entries`` are in each state (every state a key, in their order)."""
+    counts: dict[str, int] = dict.fromkeys(PROGRESSES, 0)
+    for entry in entries:
+        counts[entry.state] = counts.get(entry.state, 0) + 1
+    return counts
 
 
 def matches(entry: CatalogEntry, folded_needle: str) -> bool:
@@ -119,11 +131,19 @@ def summarize_sidecar(
     another article is refused too.
     """
     summary = read_sidecar_summary(Path(path), article_file)
+    count, orphaned, tags, problem, _state = _summary_counts(summary)
+    return count, orphaned, tags, problem
+
+
+def _summary_counts(
+    summary: SidecarSummary | None,
+) -> tuple[int, int, Counter[str], str | None, str]:
+    """:func:`summarize_sidecar`'s tuple, and the article's state."""
     if summary is None:
-        return 0, 0, Counter(), None
+        return 0, 0, Counter(), None, DEFAULT_PROGRESS
     # Counted by Counter's C loop over each annotation's distinct tags, in one pass.
     tags = Counter(chain.from_iterable(map(dict.fromkeys, summary.tags)))
-    return summary.count, summary.orphaned, tags, summary.problem
+    return summary.count, summary.orphaned, tags, summary.problem, summary.state
 
 
 def _top_tags(tags: Counter[str]) -> tuple[tuple[str, int], ...]:
@@ -209,7 +229,9 @@ def summarise_entry(
             source, date, language, direction = art.source, art.date, art.language, art.direction
 
     side = sidecar_path(article_path, annotations_dir, root)
-    count, orphaned, tags, sidecar_error = summarize_sidecar(side, article_path.name)
+    count, orphaned, tags, sidecar_error, state = _summary_counts(
+        read_sidecar_summary(side, article_path.name)
+    )
     try:
         modified = max(modified, side.stat().st_mtime)
     except OSError:
@@ -231,6 +253,7 @@ def summarise_entry(
         error=error,
         sidecar_error=sidecar_error,
         folded=filter_text(title, relative, all_tags),
+        state=state,
     )
 
 

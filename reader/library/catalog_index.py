@@ -58,9 +58,11 @@ __all__ = [
 ]
 
 INDEX_NAME = "catalog.sqlite"
-SCHEMA_VERSION = 1
+#: 2: the ``state`` column (an older index is deleted and made again).
+SCHEMA_VERSION = 2
 #: Bump when the way a row is summarised changes (titles, counts…): rows are then redone.
-SUMMARY_VERSION = 1
+#: 2: rows carry the article's state.
+SUMMARY_VERSION = 2
 #: Rows per batch (and per write transaction).
 BATCH = 200
 
@@ -90,6 +92,7 @@ _COLUMNS = (
     "error",
     "sidecar_error",
     "folded",
+    "state",
 )
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -103,7 +106,8 @@ CREATE TABLE IF NOT EXISTS articles (
     annotations INTEGER NOT NULL, orphaned INTEGER NOT NULL,
     tags TEXT NOT NULL, all_tags TEXT NOT NULL,
     modified REAL NOT NULL, error TEXT, sidecar_error TEXT,
-    folded TEXT NOT NULL
+    folded TEXT NOT NULL,
+    state TEXT NOT NULL
 ) WITHOUT ROWID;
 """
 _INSERT = (
@@ -479,13 +483,14 @@ def _to_row(
         entry.error,
         entry.sidecar_error,
         entry.folded,
+        entry.state,
     )
 
 
 def _from_row(row: tuple[Any, ...], article_path: Path) -> CatalogEntry:
     (relative, *_stamps) = row[:9]
     title, source, date, language, direction = row[9:14]
-    annotations, orphaned, tags, all_tags, modified, error, sidecar_error, folded = row[14:]
+    annotations, orphaned, tags, all_tags, modified, error, sidecar_error, folded, state = row[14:]
     all_tags_tuple = tuple(json.loads(all_tags))
     return CatalogEntry(
         path=article_path,
@@ -503,6 +508,7 @@ def _from_row(row: tuple[Any, ...], article_path: Path) -> CatalogEntry:
         sidecar_error=sidecar_error,
         all_tags=all_tags_tuple,
         folded=folded or filter_text(title, relative, all_tags_tuple),
+        state=state,
     )
 
 

@@ -109,7 +109,7 @@ def test_jsonl_export_imported_into_a_fresh_copy_gives_the_same_annotations(
     # Keys this hamish does not know ride along, even one named like a document field.
     sidecar = original / ("ar_economy.txt.annotations.json")
     data = json.loads(sidecar.read_text("utf-8"))
-    data["annotations"][0].update({"confidence": 0.9, "title": "its own", "review": {"by": "x"}})
+    data["annotations"][0].update({"confidence": 0.9, "title": "its own", "checked": {"by": "x"}})
     sidecar.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
     monkeypatch.chdir(tmp_path)
     code, _, _ = run(capsys, "export", "original", "--format", "jsonl", "-o", "all.jsonl")

@@ -6,6 +6,11 @@ search of every article's text) are commands. Up, Down and Enter work from the f
 as from the table: Enter opens the highlighted row, however many rows match. ctrl+s sorts
 by the next column shown, ctrl+o reverses the order; the command palette has "Sort by:"
 each column, as a click on its header does.
+
+Where the work stands: once an article of the library has a state (to do, in progress,
+done: ``document.state``), a "state" column shows each article's and the summary line the
+corpus's progress ("312 of 1,204 done"); typing a state's whole name in the filter keeps
+the articles in that state too.
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import Row, RowKey
 from textual.worker import get_current_worker
 
+from annotations.model import DEFAULT_PROGRESS, PROGRESSES
 from reader.keys import Scope
-from reader.library.catalog import CatalogEntry, matches
+from reader.library.catalog import CatalogEntry, matches, progress
 from reader.library.catalog_index import scan_catalog
 from reader.text.editing import is_typed_text
 from reader.text.fold import fold
@@ -45,6 +51,12 @@ from reader.tui.widgets.rtl_input import RtlInput
 #: The columns left to right; each one's key is its header. Fewer are shown in a narrower
 #: window (see :func:`fit_columns`).
 COLUMNS = ("title", "source", "date", "lang", "annotations", "tags", "modified", "file")
+#: The article's state (to do, in progress, done) is a column only in a library where some
+#: article has a state other than "to do" (see :func:`natural_widths`): a corpus nobody
+#: tracks gives it no cells. It stands right of the annotations it sums up.
+STATE = "state"
+#: Every column left to right, the state column included.
+ALL_COLUMNS = ("title", "source", "date", "lang", "annotations", STATE, "tags", "modified", "file")
 #: Cells on each side of a column (the DataTable's own padding).
 CELL_PADDING = 1
 
@@ -78,6 +90,10 @@ KEPT_FIRST = (
 #: and tags wider; source from about 110, language 115 (120: six columns), modified 133 and
 #: the file name 150 (with sample_articles' cells; longer cells need a little more).
 ESSENTIAL = 3
+#: When shown, the state column is kept with the essential ones, right after the
+#: annotations: where the work stands is what a reviewer scans the list for. "to do" and
+#: "done" fit its least cells; "in progress" is cut to "in pro…" only in a narrow window.
+STATE_FIT = ColumnFit(STATE, 5, 11)
 TITLE_MINIMUM = 30
 TITLE_ROOMY = 36
 
@@ -88,6 +104,11 @@ def fit_columns(width: int, natural: Mapping[str, int]) -> dict[str, int]:
     (or header) needs. The padded columns add up to ``width`` exactly, so nothing scrolls
     sideways, unless the window is too narrow even for the title alone."""
     pad = 2 * CELL_PADDING
+    kept_first: tuple[ColumnFit, ...] = KEPT_FIRST
+    essential = ESSENTIAL
+    if STATE in natural:
+        kept_first = (KEPT_FIRST[0], STATE_FIT, *KEPT_FIRST[1:])
+        essential += 1
 
     def wanted(column: ColumnFit) -> int:
         return max(1, min(natural.get(column.key, len(column.key)), column.cap))
@@ -97,21 +118,21 @@ def fit_columns(width: int, natural: Mapping[str, int]) -> dict[str, int]:
 
     shown: list[ColumnFit] = []
     used = 0
-    for column in KEPT_FIRST[:ESSENTIAL]:
+    for column in kept_first[:essential]:
         if used + least(column) + pad + TITLE_MINIMUM + pad > width:
             break
         shown.append(column)
         used += least(column) + pad
-    if len(shown) == ESSENTIAL:
+    if len(shown) == essential:
         used = sum(wanted(column) + pad for column in shown)
-        for column in KEPT_FIRST[ESSENTIAL:]:
+        for column in kept_first[essential:]:
             if used + least(column) + pad + TITLE_ROOMY + pad > width:
                 break
             shown.append(column)
             used += least(column) + pad
     cells = {column.key: wanted(column) for column in shown}
     title = width - sum(cells.values()) - pad * (len(cells) + 1)
-    floor = TITLE_ROOMY if len(shown) > ESSENTIAL else TITLE_MINIMUM
+    floor = TITLE_ROOMY if len(shown) > essential else TITLE_MINIMUM
     for column in reversed(shown):  # short of room: the last kept give theirs first
         if title >= floor:
             break
@@ -119,7 +140,7 @@ def fit_columns(width: int, natural: Mapping[str, int]) -> dict[str, int]:
         cells[column.key] -= give
         title += give
     cells["title"] = max(1, title)
-    return {key: cells[key] for key in COLUMNS if key in cells}
+    return {key: cells[key] for key in ALL_COLUMNS if key in cells}
 
 
 #: Columns sorted largest first when first chosen (the most annotated, the latest worked on);
@@ -139,10 +160,13 @@ def _notes_text(entry: CatalogEntry) -> str:
 def natural_widths(entries: Iterable[CatalogEntry]) -> dict[str, int]:
     """The cells each column's longest cell or header needs, for :func:`fit_columns`
     (the logical text's cells: a bound for what the layout draws). The title needs no
-    bound and the modification time is always as wide."""
+    bound and the modification time is always as wide. The state column is there only
+    when an entry has a state other than "to do" (:data:`STATE`)."""
     natural = {key: cell_len(key) for key in COLUMNS}
     natural["modified"] = 16  # "%Y-%m-%d %H:%M"
     for entry in entries:
+        if entry.state != DEFAULT_PROGRESS:
+            natural[STATE] = max(natural.get(STATE, cell_len(STATE)), cell_len(entry.state))
         for key, text in (
             ("source", entry.source),
             ("date", entry.date),
@@ -154,6 +178,16 @@ def natural_widths(entries: Iterable[CatalogEntry]) -> dict[str, int]:
             if text:
                 natural[key] = max(natural[key], cell_len(text))
     return natural
+
+
+def progress_text(entries: list[CatalogEntry]) -> str:
+    """The corpus's progress for the summary line: "312 of 1,204 done", and how many are
+    in progress when some are."""
+    counts = progress(entries)
+    text = f"{counts['done']:,} of {len(entries):,} done"
+    if counts["in progress"]:
+        text += f", {counts['in progress']:,} in progress"
+    return text
 
 
 def _cell(
@@ -192,6 +226,8 @@ def row_cells(entry: CatalogEntry, widths: Mapping[str, int]) -> tuple[Text, ...
             cells.append(_cell(_notes_text(entry), width, justify="right"))
         elif key == "tags":
             cells.append(_cell(_tags_text(entry), width))
+        elif key == STATE:
+            cells.append(_cell(entry.state, width))
         elif key == "modified":
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.modified))
             cells.append(Text(stamp, no_wrap=True))
@@ -296,7 +332,7 @@ class SortCommands(Provider):
             return []
         return [
             (f"Sort by: {column}", _sort_help(column), _sorter(screen, column))
-            for column in COLUMNS
+            for column in ALL_COLUMNS
         ]
 
     async def discover(self) -> Hits:
@@ -443,7 +479,9 @@ class LibraryScreen(Screen[None]):
             self._by_key[str(entry.path)] = entry
         self._sorted = None
         natural = natural_widths(batch)
-        grown = {key: max(cells, self._natural[key]) for key, cells in natural.items()}
+        grown = dict(self._natural)  # the state column, once there, stays
+        for key, cells in natural.items():
+            grown[key] = max(cells, grown.get(key, 0))
         table = self.query_one(LibraryTable)
         if grown != self._natural:
             self._natural = grown
@@ -469,6 +507,8 @@ class LibraryScreen(Screen[None]):
             annotated = sum(1 for e in entries if e.annotations)
             total = sum(e.annotations for e in entries)
             summary = f"{len(entries)} articles · {annotated} annotated · {total} annotations"
+            if any(e.state != DEFAULT_PROGRESS for e in entries):
+                summary += " · " + progress_text(entries)
             if unreadable:
                 summary += f" · {unreadable} unreadable (select one to see why)"
             self.summary = summary
@@ -478,6 +518,8 @@ class LibraryScreen(Screen[None]):
         column = self.sort_column
         if column == "annotations":
             return entry.annotations
+        if column == STATE:  # in the order work goes: to do, in progress, done
+            return PROGRESSES.index(entry.state) if entry.state in PROGRESSES else -1
         if column == "modified":
             return entry.modified
         value = {
@@ -497,6 +539,8 @@ class LibraryScreen(Screen[None]):
             self._sorted = sorted(self.entries, key=self._sort_key, reverse=self.sort_reverse)
         if not needle:
             return self._sorted
+        if needle in PROGRESSES:  # a state's whole name: the articles in it, and text matches
+            return [e for e in self._sorted if e.state == needle or needle in e.folded]
         return [entry for entry in self._sorted if needle in entry.folded]
 
     def refill(self) -> None:
