@@ -13,7 +13,8 @@ A tagset key that a reading scope binds is refused at load time, because a tagse
 applies its tag at once and would shadow the command. Only keys really bound are reserved:
 there is no count prefix and no vi-style movement, so the digits, ``h j k l``, ``b e``,
 space and ``:`` are free for tagsets (Label Studio and doccano users press ``1``–``9`` by
-reflex); the selection units take ``w S P " ( )``, and ``*`` tags every occurrence. A count
+reflex); the selection units take ``w S P " ( )``, ``*`` tags every occurrence and ``L``
+links two annotations. A count
 prefix added later must leave the digits to the tagset.
 """
 
@@ -51,6 +52,7 @@ class Scope(StrEnum):
     CORPUS_SEARCH = "library search"  # the library's search of every article's text
     UNSAVED = "unsaved changes"  # asked on quit or back when a save failed
     RECOVERY = "recovery"  # asked on open when a failed save left a recovery file
+    CONFIRM_DELETE = "delete with relations"  # deleting an annotation that has relations
     INPUT = "input"  # a one-line text box (filters, search, tag picker), when it has focus
     TEXT_AREA = "text area"  # the note editor's text, when it has focus
 
@@ -97,6 +99,7 @@ _A, _L, _R, _V, _P = Scope.APP, Scope.LIBRARY, Scope.ARTICLE, Scope.VIEW, Scope.
 _H, _N, _T = Scope.HELP, Scope.NOTE_EDITOR, Scope.TAG_PICKER
 _S = Scope.CORPUS_SEARCH
 _U, _W = Scope.UNSAVED, Scope.RECOVERY
+_X = Scope.CONFIRM_DELETE
 
 
 def _editing_rows(scope: Scope, prefix: str, *, multiline: bool) -> tuple[KeyAction, ...]:
@@ -212,6 +215,10 @@ KEYS: tuple[KeyAction, ...] = (
     ),
     # "*" as vi's search for the word under the cursor: every match, tagged (one undo step).
     _row(_R, "*", "tag_every", "Tag every occurrence", "annotate.tag-every"),
+    # Linking two annotations (a typed relation): L on the source, Enter on the target
+    # (Enter is bound only while a link is being drawn; the panel's Enter picks there).
+    _row(_R, "L", "link", "Link to another annotation", "annotate.link"),
+    _row(_R, "enter", "link_here", "Link to the annotation here", "annotate.link-here"),
     # The article's text: the cursor moves in visual directions, the selection in logical order.
     _row(_V, "left", "move('left')", "Left", "cursor.left"),
     _row(_V, "right", "move('right')", "Right", "cursor.right"),
@@ -275,6 +282,10 @@ KEYS: tuple[KeyAction, ...] = (
     # A recovery file found on open.
     _row(_W, "r", "restore", "Restore", "recovery.restore", footer=True),
     _row(_W, "d", "discard", "Discard", "recovery.discard", footer=True),
+    # Deleting an annotation that has relations (reader/tui/screens/confirm.py).
+    _row(_X, "y", "delete_all", "Delete it and its relations", "confirm.delete", footer=True),
+    _row(_X, "n", "cancel", "Cancel", "confirm.cancel-n"),
+    _row(_X, "escape", "cancel", "Cancel", "confirm.cancel", footer=True),
     # Text boxes: every input of the reader, and the note editor's text.
     *_editing_rows(Scope.INPUT, "input", multiline=False),
     *_editing_rows(Scope.TEXT_AREA, "text", multiline=True),

@@ -32,10 +32,12 @@ from annotations import (
     AnnotationSet,
     Change,
     History,
+    Relation,
     Sidecar,
     SidecarError,
     Step,
     make_annotation,
+    make_relation,
     open_sidecar,
     respan,
 )
@@ -238,6 +240,7 @@ class AnnotationSession:
         self.tagset = tagset
         self.history = History()
         self.recent: list[str] = []
+        self.recent_relations: list[str] = []  # relation types, most recently used first
         self.state = SaveState(
             saved=self.sidecar.read_only is None,
             message=f"read-only: {self.sidecar.read_only}" if self.sidecar.read_only else "saved",
@@ -320,6 +323,19 @@ class AnnotationSession:
         for annotation in self.annotations.annotations:
             seen.update(dict.fromkeys(annotation.tags))
         seen.update(dict.fromkeys(self.annotations.document.tags))
+        return list(seen)
+
+    # -- relation types ---------------------------------------------------------
+    def check_relation_type(self, name: str) -> tuple[str, str | None]:
+        """The normalised relation type, or the reason it is refused (strict tagset)."""
+        problem = self.tagset.check_relation(name)
+        return ("", problem) if problem else (normalize_tag(name), None)
+
+    def relation_choices(self) -> list[str]:
+        """Recently used relation types first, then the tagset's, then those in this article."""
+        seen = dict.fromkeys(self.recent_relations)
+        seen.update(dict.fromkeys(self.tagset.relation_names()))
+        seen.update(dict.fromkeys(r.type for r in self.annotations.relations))
         return list(seen)
 
     # -- edits (each one is undoable, saved and reported) ---------------------
@@ -523,8 +539,32 @@ class AnnotationSession:
         changes = respan(self.text, start, end)
         self._commit(self.history.edit(self.annotations, annotation_id, "span", **changes))
 
-    def delete(self, annotation_id: str) -> None:
-        self._commit(self.history.delete(self.annotations, annotation_id))
+    def delete(self, annotation_id: str, *, with_relations: bool = True) -> None:
+        """Delete an annotation and, in the same undo step, the relations it is an end of;
+        ``with_relations=False`` leaves them dangling (kept, reported by ``hamish check``)."""
+        self._commit(
+            self.history.delete(self.annotations, annotation_id, keep_relations=not with_relations)
+        )
+
+    def relate(self, source_id: str, target_id: str, type: str) -> Relation:
+        """Link two annotations with a relation of ``type`` (one undo step); raises
+        ``ValueError`` for a type the tagset refuses, an end that is not an annotation,
+        a link to itself, or a link that exists already."""
+        name, problem = self.check_relation_type(type)
+        if problem:
+            raise ValueError(problem)
+        relation = make_relation(source_id, target_id, name, author=self.author)
+        self._commit(self.history.relate(self.annotations, relation))
+        if name in self.recent_relations:
+            self.recent_relations.remove(name)
+        self.recent_relations.insert(0, name)
+        del self.recent_relations[RECENT_LIMIT:]
+        return relation
+
+    def unrelate(self, relation_id: str) -> None:
+        """Remove the relation ``relation_id`` (one undo step; nothing if there is none)."""
+        if self.annotations.relation(relation_id) is not None:
+            self._commit(self.history.unrelate(self.annotations, relation_id))
 
     def set_document(self, *, tags: Iterable[str] | None = None, note: str | None = None) -> None:
         if tags is not None:

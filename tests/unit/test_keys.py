@@ -41,6 +41,7 @@ READING = {
     ")": "extend by the next sentence",
     "(": "extend by the previous sentence",
     "*": "tag every occurrence",
+    "L": "link to another annotation",
     "g": "top",
     "G": "bottom",
     "v": "select",

@@ -5,6 +5,13 @@ innermost quotation around the cursor, and ``)`` ``(`` extend a selection by a s
 (the units are :mod:`reader.text.units`'s). Every selection is used trimmed: of blanks
 always, of punctuation too with the ``trim_punctuation`` setting (:attr:`ArticleScreen.
 selection`); a mouse drag is trimmed on screen when the button is released.
+
+Linking (a typed relation between two annotations): ``L`` on the source (the annotation
+under the cursor, or the panel's highlighted one) starts a link, the status line says
+what to do next; Enter on the target (in the text, or in the panel) asks for the
+relation type (the tag picker with one choice: the tagset's ``[[relations]]`` and the
+types used recently); escape cancels. Deleting an annotation that has relations asks
+first (:mod:`reader.tui.screens.confirm`): both go in one undo step, or nothing does.
 """
 
 from __future__ import annotations
@@ -79,6 +86,8 @@ ARTICLE_TAGS_LABEL = "Article tags: "
 ARTICLE_NOTE_LABEL = "Note: "
 #: The undo step of "tag every occurrence" (the status line says "Undid …" with it).
 TAG_EVERY_LABEL = "tag every occurrence"
+#: The source's quote as the status line repeats it while a link is drawn.
+LINK_QUOTE_CELLS = 16
 
 
 def _head_preview(path: Path) -> Article | None:
@@ -299,6 +308,9 @@ class ArticleScreen(Screen[None]):
         #: What the last "tag every occurrence" did, on the status line until the cursor moves.
         self.notice = ""
         self._mouse_in_view = False  # the mouse button went down on the article's text
+        #: The id of the annotation a link is being drawn from (``L``), until Enter on the
+        #: target or escape; None when no link is being drawn.
+        self.linking: str | None = None
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="header")
@@ -447,6 +459,12 @@ class ArticleScreen(Screen[None]):
         if self.notice:
             after.append(self.notice)
         session = self.session
+        source = session.annotations.get(self.linking) if session and self.linking else None
+        if self.linking and source is None:
+            self.linking = None  # the source went (an undo, a merge): nothing to link from
+        if source is not None:
+            quote = isolate(display.clip(source.quote, LINK_QUOTE_CELLS))
+            before.append(f"link from «{quote}»: Enter on the target, esc cancels")
         if session is not None:
             state = session.state
             mark = "○ " if state.saving else "● " if state.saved else "✗ "
@@ -559,6 +577,11 @@ class ArticleScreen(Screen[None]):
             self.set_status(self._describe())
 
     def action_back(self) -> None:
+        if self.linking is not None:
+            self.linking = None
+            self.set_status(self._describe())
+            display.notify(self, "Link cancelled", timeout=2)
+            return
         found = self.query("#search")
         search = found.first(Input) if found else None
         if search is not None and search.has_class("visible"):
@@ -977,9 +1000,7 @@ class ArticleScreen(Screen[None]):
         if target is None:
             display.notify(self, "No annotation under the cursor", severity="warning")
             return
-        with session.saving_in_background():
-            session.delete(target.id)
-        self._after_edit("Annotation deleted (u to undo)")
+        self._delete(session, target)
 
     def action_respan(self) -> None:
         session, view = self._editable(), self.view
@@ -1076,6 +1097,9 @@ class ArticleScreen(Screen[None]):
         session, view = self.session, self.view
         if session is None or view is None:
             return
+        if self.linking is not None:
+            self._link_to(message.annotation_id)  # the panel's Enter picks the target
+            return
         annotation = session.annotations.get(message.annotation_id)
         if annotation is None:
             return
@@ -1092,10 +1116,112 @@ class ArticleScreen(Screen[None]):
 
     def on_annotation_panel_delete(self, message: AnnotationPanel.Delete) -> None:
         session = self._editable()
+        annotation = session.annotations.get(message.annotation_id) if session else None
+        if session is not None and annotation is not None:
+            self._delete(session, annotation)
+
+    def on_annotation_panel_unrelate(self, message: AnnotationPanel.Unrelate) -> None:
+        session = self._editable()
         if session is not None:
             with session.saving_in_background():
-                session.delete(message.annotation_id)
+                session.unrelate(message.relation_id)
+            self._after_edit("Relation deleted (u to undo)")
+
+    def _delete(self, session: AnnotationSession, annotation: Annotation) -> None:
+        """Delete ``annotation``; one that has relations asks first whether they go too
+        (yes: all in one undo step; no: nothing is deleted, see screens/confirm.py)."""
+        count = len(session.annotations.relations_of(annotation.id))
+        if not count:
+            with session.saving_in_background():
+                session.delete(annotation.id)
             self._after_edit("Annotation deleted (u to undo)")
+            return
+        from reader.tui.screens.confirm import ConfirmDelete
+
+        def answered(delete: bool | None) -> None:
+            if not delete:
+                display.notify(self, "Nothing deleted", timeout=2)
+                return
+            if session is not self.session or session.annotations.get(annotation.id) is None:
+                return  # gone meanwhile (a merge from another analyst)
+            with session.saving_in_background():
+                session.delete(annotation.id, with_relations=True)
+            noun = "relation" if count == 1 else "relations"
+            self._after_edit(f"Annotation and its {count} {noun} deleted (u undoes both)")
+
+        self.app.push_screen(ConfirmDelete(annotation, session.annotations), answered)
+
+    # -- linking two annotations -----------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter links only while a link is drawn; otherwise the key is not this screen's.
+        if action == "link_here":
+            return self.linking is not None
+        return True
+
+    def action_link(self) -> None:
+        """Start a link from the annotation under the cursor (or the panel's highlighted)."""
+        session = self._editable()
+        if session is None:
+            return
+        source = self._target()
+        if source is None:
+            display.notify(
+                self,
+                "Put the cursor on an annotation (or highlight it in the panel) to link from it",
+                severity="warning",
+            )
+            return
+        self.linking = source.id
+        self.set_status(self._describe())
+
+    def action_link_here(self) -> None:
+        """Enter while a link is drawn: the annotation under the cursor is its target."""
+        session, view = self.session, self.view
+        if session is None or view is None:
+            return
+        under = session.at(view.cursor)
+        if not under:
+            display.notify(self, "No annotation here: move onto the target", timeout=3)
+            return
+        self._link_to(under[0].id)
+
+    def _link_to(self, target_id: str) -> None:
+        """The target is picked: ask for the relation type, then link (one undo step)."""
+        session, source_id = self._editable(), self.linking
+        if session is None or source_id is None:
+            return
+        if target_id == source_id:
+            display.notify(self, "That is the annotation linked from: pick another", timeout=3)
+            return
+
+        def chosen(types: list[str] | None) -> None:
+            self.linking = None
+            if not types:
+                self.set_status(self._describe())
+                display.notify(self, "Link cancelled", timeout=2)
+                return
+            try:
+                with session.saving_in_background():
+                    relation = session.relate(source_id, target_id, types[0])
+            except ValueError as problem:  # refused by a strict tagset, or linked already
+                self.set_status(self._describe())
+                display.notify(self, str(problem), severity="error", timeout=8)
+                return
+            self._after_edit(f"Linked: {isolate(relation.type)} (u to undo)")
+
+        def check(name: str) -> str | None:
+            return session.check_relation_type(name)[1]
+
+        from reader.tui.screens.tag_picker import TagPicker
+
+        picker = TagPicker(
+            "Relation type (from the first annotation to this one)",
+            session.relation_choices(),
+            check=check,
+            single=True,
+            noun="relation type",
+        )
+        self.app.push_screen(picker, chosen)
 
     def on_annotation_panel_reattach(self, message: AnnotationPanel.Reattach) -> None:
         session, view = self._editable(), self.view

@@ -1,4 +1,9 @@
-"""The tag picker: fuzzy filter over the tagset and recent tags, several tags, new ones."""
+"""The tag picker: fuzzy filter over the tagset and recent tags, several tags, new ones.
+
+With ``single=True`` it picks one name and closes (Enter on the highlighted one, or on a
+new one typed): the relation-type picker of linking (``L``) is this picker, with the
+relation types for choices and ``noun="relation type"``.
+"""
 
 from __future__ import annotations
 
@@ -65,7 +70,10 @@ def tag_label(tag: str, width: int = 40) -> Text:
 
 class TagPicker(ModalScreen[list[str] | None]):
     """Pick tags: type to filter, Enter adds the highlighted tag (or a new one), Enter on
-    an empty line confirms, Backspace on an empty line drops the last tag, Escape cancels."""
+    an empty line confirms, Backspace on an empty line drops the last tag, Escape cancels.
+
+    ``single``: Enter picks the highlighted (or new) name and closes with it alone.
+    """
 
     DEFAULT_CSS = """
     TagPicker {
@@ -103,18 +111,25 @@ class TagPicker(ModalScreen[list[str] | None]):
         choices: list[str],
         chosen: list[str] | None = None,
         check: Callable[[str], str | None] | None = None,
+        *,
+        single: bool = False,
+        noun: str = "tag",
     ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.chosen: list[str] = list(chosen or [])
         self.check = check or (lambda tag: None)
+        self.single = single
+        self.noun = noun  # what a choice is called: "new tag: …", "new relation type: …"
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text, style="bold"))
-            yield Static("", id="chosen")
-            yield TagQuery(placeholder="tag… (Enter adds; Enter on empty confirms)", id="query")
+            if not self.single:
+                yield Static("", id="chosen")
+            hint = "Enter picks" if self.single else "Enter adds; Enter on empty confirms"
+            yield TagQuery(placeholder=f"{self.noun}… ({hint})", id="query")
             yield OptionList(id="options")
             yield Static("", id="problem")
 
@@ -124,6 +139,8 @@ class TagPicker(ModalScreen[list[str] | None]):
         self.query_one("#query", RtlInput).focus()
 
     def _refresh_chosen(self) -> None:
+        if self.single:
+            return
         line = Text("tags: ")
         for i, tag in enumerate(self.chosen):
             if i:
@@ -140,7 +157,7 @@ class TagPicker(ModalScreen[list[str] | None]):
         typed = " ".join(query.split())
         entries = [Option(tag_label(tag, 54), id=tag) for tag in ranked[:50]]
         if typed and typed not in self.choices and typed not in self.chosen:
-            label = Text("new tag: ")
+            label = Text(f"new {self.noun}: ")
             label.append_text(tag_label(typed, 44))
             entries.append(Option(label, id=NEW_TAG + typed))
         options.add_options(entries)
@@ -165,6 +182,9 @@ class TagPicker(ModalScreen[list[str] | None]):
             options = display.options_of(self)
             shown.update(display.lines(problem, width, direction="ltr", options=options))
             return
+        if self.single:
+            self.dismiss([tag])
+            return
         if tag not in self.chosen:
             self.chosen.append(tag)
         query = self.query_one("#query", RtlInput)
@@ -173,7 +193,7 @@ class TagPicker(ModalScreen[list[str] | None]):
         self._refill("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
+        if not event.value.strip() and not self.single:
             self.dismiss(self.chosen)
             return
         options = self.query_one("#options", OptionList)

@@ -6,6 +6,11 @@ The filter keeps an annotation when its folded text (:func:`reader.text.fold.fol
 harakat or tatweel, one alef, case-insensitive) contains the folded query anywhere in a
 tag name, the note or the quote — so ``امن`` finds the quote ``الأمن`` and ``econ`` the
 tag ``topic/economy``. Whitespace runs count as one space on both sides.
+
+Under each annotation, one line a relation it is an end of: ``→ said «quote»`` for one it
+is the source of (the quote is the target's), ``← said «quote»`` for one it is the
+target of; a relation whose other end is gone says so. On such a line Enter goes to the
+annotation it names and ``d`` deletes the relation (not the annotation).
 """
 
 from __future__ import annotations
@@ -18,18 +23,28 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reader.keys import Scope
 from reader.text.fold import fold
 from reader.text.render import visual_oneline
+from reader.tui import display
+from reader.tui.display import isolate
 from reader.tui.keys import bindings
 
 if TYPE_CHECKING:
-    from annotations import Annotation, AnnotationSet
+    from annotations import Annotation, AnnotationSet, Relation
+    from reader.text.layout import LayoutOptions
     from reader.tui.screens.article import ArticleScreen
 
 PANEL_WIDTH = 44
+#: A relation line's option id: this prefix, the relation's id, the annotation it is
+#: listed under (a relation is listed under both its ends, and option ids are unique).
+#: A NUL never occurs in an annotation id (hex digits, or the validated id of an import).
+RELATION_OPTION = "\x00relation:"
+RELATION_INDENT = "  "  # a relation line sits under its annotation, indented
+#: A dangling relation's line in place of the quote (short: it fits beside a long type).
+DANGLING = "(other end gone)"
 
 
 def folded_for_filter(text: str) -> str:
@@ -70,6 +85,56 @@ def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Te
         label.append("\n")
         label.append_text(Text(note, style="italic dim", justify="right" if note_rtl else "left"))
     return label
+
+
+def relation_option_id(relation_id: str, annotation_id: str) -> str:
+    return f"{RELATION_OPTION}{relation_id}:{annotation_id}"
+
+
+def parse_option_id(option_id: str) -> tuple[str, str | None]:
+    """(annotation id, relation id or None) of a panel option: a relation line names the
+    annotation it is listed under."""
+    if not option_id.startswith(RELATION_OPTION):
+        return option_id, None
+    relation_id, _, annotation_id = option_id.removeprefix(RELATION_OPTION).partition(":")
+    return annotation_id, relation_id
+
+
+def relation_text(
+    relation: Relation, annotation_id: str, others: dict[str, Annotation], width: int
+) -> str:
+    """The logical text of ``relation``'s line under ``annotation_id``: arrow, type and
+    the other end's quote, each isolated, the quote cut to what ``width`` leaves."""
+    outgoing = relation.source == annotation_id
+    arrow = "→" if outgoing else "←"
+    other = others.get(relation.target if outgoing else relation.source)
+    head = f"{arrow} {isolate(relation.type)} "
+    if other is None:
+        return head + DANGLING
+    room = width - len(RELATION_INDENT) - display.width_of(head) - 2  # the indent, «»
+    return f"{head}«{isolate(display.clip(other.quote, room))}»"
+
+
+def relation_label(
+    relation: Relation,
+    annotation_id: str,
+    others: dict[str, Annotation],
+    width: int = PANEL_WIDTH - 8,
+    options: LayoutOptions | None = None,
+) -> Text:
+    """A relation line, laid out by the engine (a left-to-right line: the Arabic quote
+    shaped and in its order inside its isolate); dangling ones in red."""
+    text = relation_text(relation, annotation_id, others, width)
+    other = others.get(relation.target if relation.source == annotation_id else relation.source)
+    style = "red" if other is None else "cyan"
+    # The indent outside the layout: a laid-out line is flattened, leading blanks and all.
+    line = Text(RELATION_INDENT, no_wrap=True)
+    line.append_text(
+        display.line(
+            text, width - len(RELATION_INDENT), direction="ltr", style=style, options=options
+        )
+    )
+    return line
 
 
 class AnnotationPanel(Vertical):
@@ -113,6 +178,13 @@ class AnnotationPanel(Vertical):
         def __init__(self, annotation_id: str) -> None:
             super().__init__()
             self.annotation_id = annotation_id
+
+    class Unrelate(Message):
+        """Delete the relation ``relation_id`` (``d`` on a relation line)."""
+
+        def __init__(self, relation_id: str) -> None:
+            super().__init__()
+            self.relation_id = relation_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -169,12 +241,26 @@ class AnnotationPanel(Vertical):
         highlighted = options.highlighted
         options.clear_options()
         items = self.shown_annotations()
-        options.add_options([Option(annotation_label(a), id=a.id) for a in items])
+        entries: list[Option] = []
+        annotations = self.annotations
+        relations = annotations.relations if annotations is not None else ()
+        by_id = annotations.by_id() if annotations is not None and relations else {}
+        layout = display.options_of(self)
+        for annotation in items:
+            entries.append(Option(annotation_label(annotation), id=annotation.id))
+            for relation in relations:
+                if annotation.id in relation.ends:
+                    label = relation_label(relation, annotation.id, by_id, options=layout)
+                    entries.append(Option(label, id=relation_option_id(relation.id, annotation.id)))
+        options.add_options(entries)
         orphans = sum(a.status == "orphaned" for a in items)
         title = f"Annotations ({len(items)})" + (f" · {orphans} orphaned" if orphans else "")
+        if relations:
+            dangling = len(annotations.dangling_relations) if annotations is not None else 0
+            title += f" · {len(relations)} rel." + (f", {dangling} dangling" if dangling else "")
         self.query_one("#panel-title", Static).update(Text(title))
-        if items:
-            options.highlighted = min(highlighted or 0, len(items) - 1)
+        if entries:
+            options.highlighted = min(highlighted or 0, len(entries) - 1)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -189,25 +275,52 @@ class AnnotationPanel(Vertical):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.Jump(event.option.id))
+        if not event.option.id:
+            return
+        annotation_id, relation_id = parse_option_id(event.option.id)
+        if relation_id is not None:
+            # A relation line: go to the annotation it names (its other end), if there.
+            annotations = self.annotations
+            relation = annotations.relation(relation_id) if annotations is not None else None
+            if relation is None:
+                return
+            other = relation.target if relation.source == annotation_id else relation.source
+            if annotations is None or annotations.get(other) is None:
+                return
+            annotation_id = other
+        self.post_message(self.Jump(annotation_id))
 
-    @property
-    def highlighted_id(self) -> str | None:
+    def _highlighted_option(self) -> str | None:
         options = self.query_one("#panel-list", OptionList)
         if options.highlighted is None or not options.option_count:
             return None
         return options.get_option_at_index(options.highlighted).id
 
+    @property
+    def highlighted_id(self) -> str | None:
+        """The highlighted annotation (on a relation line: the one it is listed under)."""
+        option = self._highlighted_option()
+        return parse_option_id(option)[0] if option else None
+
+    @property
+    def highlighted_relation(self) -> str | None:
+        """The relation of the highlighted line, or None on an annotation's line."""
+        option = self._highlighted_option()
+        return parse_option_id(option)[1] if option else None
+
     def select(self, annotation_id: str) -> None:
         options = self.query_one("#panel-list", OptionList)
-        for index, annotation in enumerate(self.shown_annotations()):
-            if annotation.id == annotation_id:
-                options.highlighted = index
-                return
+        try:
+            options.highlighted = options.get_option_index(annotation_id)
+        except OptionDoesNotExist:  # not listed (filtered out): the highlight stays
+            return
 
     def action_delete(self) -> None:
-        if self.highlighted_id:
+        """Delete the highlighted relation, or the highlighted annotation."""
+        relation_id = self.highlighted_relation
+        if relation_id is not None:
+            self.post_message(self.Unrelate(relation_id))
+        elif self.highlighted_id:
             self.post_message(self.Delete(self.highlighted_id))
 
     def action_reattach(self) -> None:
