@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import HamishError, one_line
-from annotations.model import DEFAULT_PROGRESS, VERSION, AnnotationSet
+from annotations.model import DEFAULT_PROGRESS, VERSION, AnnotationSet, text_sha256
 from annotations.validate import SidecarInvalid, sidecar_version, unwritable, validate_sidecar
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "read_sidecar",
     "read_sidecar_bytes",
     "read_sidecar_summary",
+    "settled_annotations",
     "summarize_sidecar_bytes",
 ]
 
@@ -119,6 +120,27 @@ def summarize_sidecar_bytes(raw: bytes, article_file: str | None, *, name: str) 
         checked.problem,
         state["state"] if state is not None else DEFAULT_PROGRESS,
     )
+
+
+def settled_annotations(
+    raw: bytes, article_file: str | None, text: str, *, name: str
+) -> list[dict[str, Any]] | None:
+    """The validated annotation records of the sidecar ``raw``, in the model's order
+    (start, end, id), when loading it for the article's ``text`` would change none of
+    them: it parses with no problem, its document hash is the text's and every quote is at
+    its offsets, so re-anchoring keeps the set as it is (store.reanchor_set). None
+    otherwise: the caller loads it through the store. The search index reads thousands of
+    sidecars and needs only their fields."""
+    checked = _checked(raw, article_file, name)
+    data = checked.data
+    if data is None or checked.problem is not None:
+        return None
+    if data["document"].get("sha256") != text_sha256(text):
+        return None
+    entries: list[dict[str, Any]] = data["annotations"]
+    if any(text[e["start"] : e["end"]] != e["quote"] for e in entries):
+        return None
+    return sorted(entries, key=lambda e: (e["start"], e["end"], e["id"]))
 
 
 @dataclass(frozen=True, slots=True)

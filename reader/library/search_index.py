@@ -304,9 +304,8 @@ def _line_of(starts: list[int], offset: int) -> int:
 
 def build_record(entry: Entry, annotations_dir: str | None) -> _Record:
     """Read, fold and re-anchor one article for the index (its problems as lines)."""
-    from annotations import SidecarError, open_sidecar
+    from annotations import SidecarError
     from reader.library.article import ArticleError, decode_bytes, read_article_bytes, title_of
-    from reader.text.paragraphs import split_paragraphs
 
     try:
         data = read_article_bytes(entry.path)
@@ -331,45 +330,87 @@ def build_record(entry: Entry, annotations_dir: str | None) -> _Record:
     if entry.stamp.rsplit("|", 1)[-1] == "-":  # no sidecar
         return record
     try:
-        sidecar = open_sidecar(
-            entry.path, text, annotations_dir=annotations_dir, library_root=entry.root
-        )
+        stored = _sidecar_fields(entry, text, annotations_dir)
     except SidecarError as error:
         record.problems = json.dumps([str(error)], ensure_ascii=False)
         return record
-    starts = [p.start for p in split_paragraphs(text)]
     fields = [
         [
             (kind, value)
-            for kind, value in (
-                ("quote", annotation.quote),
-                ("note", annotation.note),
-                *(("tag", tag) for tag in annotation.tags),
-            )
+            for kind, value in (("quote", quote), ("note", note), *(("tag", t) for t in tags))
             if value
         ]
-        for annotation in sidecar.annotations.annotations
+        for _, _, _, quote, note, tags in stored
     ]
     values = [value for each in fields for _, value in each]
     folded_values = iter(_fold_each(values))
+    lines = _lines_of(text, [start for _, start, *_ in stored])
     annotations = [
-        (
-            annotation.id,
-            annotation.start,
-            annotation.end,
-            _line_of(starts, annotation.start),
-            [(kind, value, next(folded_values)) for kind, value in each],
-        )
-        for annotation, each in zip(sidecar.annotations.annotations, fields, strict=True)
+        (id_, start, end, line, [(kind, value, next(folded_values)) for kind, value in each])
+        for (id_, start, end, *_), line, each in zip(stored, lines, fields, strict=True)
     ]
     # One JSON line per annotation, and in the region one line of its folded fields: a
     # search decodes only the annotations whose line holds the needle.
-    record.annotations = "\n".join(json.dumps(a, ensure_ascii=False) for a in annotations)
-    record.notes = _ANNOTATION_BREAK.join(
-        _FIELD_BREAK.join(f.translate(_BREAKS_AS_SPACES) for _, _, f in kept)
-        for *_, kept in annotations
+    encode = _JSON_LINE.encode
+    record.annotations = "\n".join(encode(a) for a in annotations)
+    notes = _ANNOTATION_BREAK.join(
+        _FIELD_BREAK.join(f for _, _, f in kept) for *_, kept in annotations
     )
+    if any(_ANNOTATION_BREAK in v or _FIELD_BREAK in v for v in values):  # hardly ever
+        notes = _ANNOTATION_BREAK.join(
+            _FIELD_BREAK.join(f.translate(_BREAKS_AS_SPACES) for _, _, f in kept)
+            for *_, kept in annotations
+        )
+    record.notes = notes
     return record
+
+
+#: One encoder for every annotation's JSON line (json.dumps would build one a call).
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
+
+#: An annotation's fields as the index reads them: (id, start, end, quote, note, tags).
+_Fields = tuple[str, int, int, str, str, tuple[str, ...]]
+
+
+def _sidecar_fields(entry: Entry, text: str, annotations_dir: str | None) -> list[_Fields]:
+    """The fields of the article's annotations as the reader would show them: straight
+    from the validated JSON when loading would change nothing (the text is the one the
+    sidecar was saved for, every quote in place), else through the store (re-anchored).
+    Raises SidecarError when the sidecar cannot be read at all."""
+    from annotations import open_sidecar, sidecar_path
+    from annotations.sidecar import read_sidecar_bytes, settled_annotations
+
+    path = sidecar_path(entry.path, annotations_dir, entry.root)
+    raw = read_sidecar_bytes(path, name=path.name)
+    if raw is None:
+        return []
+    article_file = entry.path.rsplit("/", 1)[-1]
+    settled = settled_annotations(raw, article_file, text, name=path.name)
+    if settled is not None:
+        return [
+            (e["id"], e["start"], e["end"], e["quote"], e.get("note", ""), tuple(e.get("tags", ())))
+            for e in settled
+        ]
+    sidecar = open_sidecar(
+        entry.path, text, annotations_dir=annotations_dir, library_root=entry.root
+    )
+    return [
+        (a.id, a.start, a.end, a.quote, a.note, a.tags) for a in sidecar.annotations.annotations
+    ]
+
+
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """The 1-based line (paragraph) of each offset: by counting line feeds when every break
+    is one (most files), else from split_paragraphs."""
+    if "\r" in text or "\u2029" in text:
+        from reader.text.paragraphs import split_paragraphs
+
+        starts = [p.start for p in split_paragraphs(text)]
+        return [_line_of(starts, offset) for offset in offsets]
+    lines = []
+    for offset in offsets:
+        lines.append(text.count("\n", 0, offset) + 1)
+    return lines
 
 
 #: In the region's notes: between two annotations, and between the fields of one. In a

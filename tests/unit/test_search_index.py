@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotations import make_annotation, open_sidecar
+from annotations import make_annotation, open_sidecar, sidecar_path
 from reader.commands.search import Hit, SearchStats, search_corpus
 from reader.library.article import load_article
 from reader.library.search_index import SearchIndex, entries_for, index_path
@@ -403,3 +403,26 @@ def test_worker_processes_that_break_leave_the_work_to_the_search(library, monke
     named = {row[0] for row in db.execute("SELECT segment FROM articles")}
     db.close()
     assert {f.name for f in _segment_files(library)} == named  # the job's segment is gone
+
+
+def test_annotations_are_indexed_as_the_store_loads_them_settled_or_moved(library):
+    import reader.library.search_index as search_index
+    from annotations.sidecar import settled_annotations
+
+    path = library / "economy.txt"
+    (entry,) = [e for e, _ in entries_for([path])]
+
+    def as_the_store_loads() -> list[tuple]:
+        text = load_article(path).text
+        loaded = open_sidecar(path, text).annotations.annotations
+        return [(a.id, a.start, a.end, a.quote, a.note, a.tags) for a in loaded]
+
+    text = load_article(path).text
+    raw = sidecar_path(path).read_bytes()
+    assert settled_annotations(raw, path.name, text, name="x") is not None  # the quick way
+    assert search_index._sidecar_fields(entry, text, None) == as_the_store_loads()
+    _write(path, "سطر جديد في البداية.\n" + ECONOMY)  # every annotation moves
+    text = load_article(path).text
+    assert settled_annotations(raw, path.name, text, name="x") is None  # through the store
+    fields = search_index._sidecar_fields(entry, text, None)
+    assert fields == as_the_store_loads() and fields[0][1] > 0
