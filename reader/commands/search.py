@@ -189,6 +189,8 @@ def _search_library(
         troubled = index.problems()
     except (sqlite3.Error, OSError):  # the index cannot be used at all: read every article
         ids, matching, troubled = {}, {}, {}
+        if early is not None:
+            early.reap()  # the scan ahead is of no use
     walked = [*index.entries, *entries]  # and what a failed refresh did not walk
     unreadable = index.unreadable  # their segment is gone: read directly
     stats.reindexed += index.reindexed
@@ -249,7 +251,7 @@ def _flush(
         if id_ not in wanted:
             continue
         candidate = fetched.get(id_)
-        if candidate is None:
+        if candidate is None or candidate.key != entry.key:  # the id is another's since
             yield from _search_directly(entry, needle, annotations_dir, problems)
         else:
             yield from _candidate_hits(entry, candidate, needle, annotations_dir, problems)
@@ -332,11 +334,15 @@ def _candidate_hits(
             yield from _search_directly(entry, needle, annotations_dir, problems)
             return
         text, checksum = read
+        body_start, title = candidate.body_start, candidate.title
         if checksum == candidate.checksum and len(text) == candidate.length:
             folded = candidate.folded  # the very text that was folded: its spans are exact
-        else:
-            folded = fold(text)  # changed since it was indexed (and kept its stamp)
-        yield from _text_hits(path, text, folded, needle, candidate.body_start, candidate.title)
+        else:  # changed since it was indexed (and kept its stamp): all from the text now
+            from reader.library.article import title_of
+
+            folded = fold(text)
+            title, body_start = title_of(text, path)
+        yield from _text_hits(path, text, folded, needle, body_start, title)
     yield from _annotation_hits(path, candidate.annotations, needle, candidate.title)
 
 

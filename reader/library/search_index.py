@@ -483,21 +483,28 @@ class _Segments:
             return _Appender(None, self._memory.setdefault(name, bytearray()))
         return _Appender(self.folder / name, None)
 
-    def view(self, name: str) -> Any:
-        """The segment's bytes (a read-only map), or None when it cannot be read."""
+    def view(self, name: str, at_least: int = 0) -> Any:
+        """The segment's bytes (a read-only map), or None when it cannot be read or is
+        shorter than ``at_least`` bytes. A map made before another search appended to the
+        file is made again (once) when it is too short."""
         if name in self._views:
-            return self._views[name]
-        if self.folder is None:
-            view: Any = self._memory.get(name)
-        else:
-            try:
-                with open(self.folder / name, "rb") as f:
-                    size = os.fstat(f.fileno()).st_size
-                    view = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-            except (OSError, ValueError):
-                view = None
+            view = self._views[name]
+            if view is not None and len(view) >= at_least:
+                return view
+            self._forget(name)
+        view = self._open_view(name)
         self._views[name] = view
-        return view
+        return view if view is not None and len(view) >= at_least else None
+
+    def _open_view(self, name: str) -> Any:
+        if self.folder is None:
+            return self._memory.get(name)
+        try:
+            with open(self.folder / name, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        except (OSError, ValueError):
+            return None
 
     def sizes(self) -> dict[str, int]:
         """{name: size} of every segment there is."""
@@ -655,10 +662,11 @@ class SearchIndex:
 
     def _open_file(self, where: Path) -> sqlite3.Connection:
         where.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(str(where), isolation_level=None, timeout=5, check_same_thread=False)
+        db = _connect(where)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            # Under the write lock: two first searches never both create the tables, and
+            # one never deletes what the other is making (a new file is version 0).
+            db.execute("BEGIN IMMEDIATE")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise _Newer
@@ -666,19 +674,18 @@ class SearchIndex:
             if version == SCHEMA_VERSION:
                 row = db.execute("SELECT value FROM meta WHERE key = 'fold'").fetchone()
                 rules = row[0] if row else None
-            if version != SCHEMA_VERSION or rules != fingerprint():
+            if version == 0:
+                _create(db)  # in this transaction
+            elif version != SCHEMA_VERSION or rules != fingerprint():
+                db.execute("ROLLBACK")
                 db.close()
-                if version:
-                    self.rebuilt = True
-                _remove(where)
-                db = sqlite3.connect(
-                    str(where), isolation_level=None, timeout=5, check_same_thread=False
-                )
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                _create(db)
+                self.rebuilt = True
+                _remove(where)  # an older schema or other folding rules: made anew
+                db = _connect(where)
+                db.execute("BEGIN IMMEDIATE")
+                if db.execute("PRAGMA user_version").fetchone()[0] == 0:
+                    _create(db)
             # A write proves the cache is writable (else: in memory for this run).
-            db.execute("BEGIN IMMEDIATE")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('opened', '1')")
             db.execute("COMMIT")
             db.execute("SELECT count(*) FROM articles").fetchone()
@@ -759,15 +766,18 @@ class SearchIndex:
                     if e.key not in changed:
                         changed[e.key] = e
                         jobs.offer(e)
-            gone: list[int] = []
+            gone: list[str] = []
             if complete:
                 present = {e.key for e in walked}
-                gone = [id_ for key, id_ in ids.items() if key not in present]
+                gone = [key for key in ids if key not in present]
             self.reindexed, self.removed = len(changed), len(gone)
             if changed or gone:
                 jobs.lock()
-                stale = [ids[key] for key in changed if key in ids]
-                db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone + stale))
+                # By key, not by the ids read before the lock: another search may have
+                # indexed the same files since (and ids are reused).
+                db.executemany(
+                    "DELETE FROM articles WHERE key = ?", ((key,) for key in [*gone, *changed])
+                )
                 jobs.store(list(changed.values()))
                 db.execute("COMMIT")
         except BaseException:
@@ -776,7 +786,13 @@ class SearchIndex:
                 db.execute("ROLLBACK")
             raise
         if changed or gone:
-            self._tidy()
+            try:
+                db.execute("PRAGMA busy_timeout = 0")  # tidying never waits for a writer
+                self._tidy()
+            except (sqlite3.Error, OSError):
+                pass  # busy, or a segment changed meanwhile: the next search tidies
+            finally:
+                db.execute("PRAGMA busy_timeout = 5000")
             ids = dict(db.execute("SELECT key, id FROM articles"))
             self._fresh = {ids[key]: found for key, found in self._fresh.items() if key in ids}
         return {e.key: ids[e.key] for e in walked if e.key in ids}
@@ -863,8 +879,10 @@ class SearchIndex:
                 "SELECT id, segment, position, body_size, notes_size FROM articles"
                 " WHERE segment != '' ORDER BY segment, position"
             ).fetchall()
-            for name, group in groupby(rows, key=lambda r: r[1]):
-                data = self._segments.view(name)
+            for name, grouped in groupby(rows, key=lambda r: r[1]):
+                group = list(grouped)
+                last = group[-1]
+                data = self._segments.view(name, at_least=last[2] + last[3] + last[4] + 2)
                 for id_, _, position, body_size, notes_size in group:
                     end = position + body_size + notes_size + 2
                     if data is None or len(data) < end:
@@ -905,9 +923,9 @@ class SearchIndex:
         unreadable: set[int] = set()
         for name, grouped in groupby(rows, key=lambda r: r[1]):
             group = list(grouped)
-            data = self._segments.view(name)
             last = group[-1]
-            if data is None or len(data) < last[2] + last[3] + last[4] + 2:
+            data = self._segments.view(name, at_least=last[2] + last[3] + last[4] + 2)
+            if data is None:
                 unreadable.update(r[0] for r in group)
             else:
                 parts.append((data, group))
@@ -916,11 +934,14 @@ class SearchIndex:
     def _forget_stamps(self, ids: set[int]) -> None:
         """Make the next refresh index ``ids`` again (their segment is lost or cut)."""
         try:
+            self._db.execute("PRAGMA busy_timeout = 0")  # a search never waits for this
             self._db.executemany(
                 "UPDATE articles SET stamp = 'lost' WHERE id = ?", ((i,) for i in ids)
             )
         except sqlite3.Error:
             pass  # busy or read-only: they are searched directly again next time
+        finally:
+            self._db.execute("PRAGMA busy_timeout = 5000")
 
     def scan_early(self, needle: str) -> EarlyScan | None:
         """Start :meth:`matching` of the index as it is now in a forked child, for the
@@ -991,9 +1012,9 @@ class SearchIndex:
             text, positions = "", array("I")
             annotations: list[IndexedAnnotation] = []
             if in_body or in_notes:
-                data = self._segments.view(segment)
+                data = self._segments.view(segment, at_least=position + body_size + notes_size + 2)
                 if data is None:
-                    continue  # gone since the scan: searched directly
+                    continue  # gone or cut since the scan: searched directly
             if in_body:
                 text = data[position : position + body_size].decode(*_CODEC)
                 if deleted:
@@ -1080,6 +1101,10 @@ class EarlyScan:
     answers: int  # the pipe's read end
     version: int  # PRAGMA data_version when the rows were read
     unreadable: set[int]
+
+    def reap(self) -> None:
+        """Wait for the child and drop its answer (the caller cannot use it)."""
+        _collect(self.pid, self.answers)
 
 
 def _fork_scan(parts: list[_Part], wanted: bytes) -> tuple[int, int] | None:
@@ -1259,8 +1284,19 @@ class _Newer(Exception):
     """The index was written by a newer hamish: leave it alone."""
 
 
+def _connect(where: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(str(where), isolation_level=None, timeout=5, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
 def _create(db: sqlite3.Connection) -> None:
-    db.executescript(_SCHEMA)
+    """The tables, in the caller's transaction if there is one (statement by statement:
+    executescript would commit it first)."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
     db.execute("INSERT INTO meta VALUES ('fold', ?)", (fingerprint(),))
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

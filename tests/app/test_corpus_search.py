@@ -143,3 +143,18 @@ async def test_slash_in_the_library_searches_every_article_and_opens_the_hit(tmp
         assert view.cursor == offset
         shown = [view.render_line(y).text for y in range(view.size.height)]
         assert any(display.line("الاقتصاد", 40).plain.strip() in row for row in shown)
+
+
+async def test_a_library_gone_while_searching_is_said_in_the_status_line(tmp_path):
+    import shutil
+
+    root = _library(tmp_path)
+    app = Host(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        shutil.rmtree(root)  # renamed, deleted or unmounted while the reader is open
+        await _type(pilot, "الامن")
+        await _settle(pilot)
+        assert app.is_running and app.screen is screen
+        status = screen.query_one("#status").render()
+        assert "cannot search" in str(status) and "no such file or folder" in str(status)

@@ -426,3 +426,82 @@ def test_annotations_are_indexed_as_the_store_loads_them_settled_or_moved(librar
     assert settled_annotations(raw, path.name, text, name="x") is None  # through the store
     fields = search_index._sidecar_fields(entry, text, None)
     assert fields == as_the_store_loads() and fields[0][1] > 0
+
+
+# --------------------------------------------------------------------------- two searches
+
+
+def _numbered_library(root: Path, count: int) -> list[Path]:
+    paths = [_write(root / f"a{i}.txt", f"عنوان {i}\nنص عن الأمن رقم {i}.\n") for i in range(count)]
+    age(root)
+    return paths
+
+
+def test_a_search_paused_while_another_reindexes_never_shows_one_article_under_anothers_path(
+    tmp_path, monkeypatch
+):
+    import reader.commands.search as search_module
+
+    root = tmp_path / "library"
+    a0, _a1, a2 = _numbered_library(root, 3)
+    search([root], "الامن")  # the index: a0, a1, a2 have ids 1, 2, 3
+    monkeypatch.setattr(search_module, "BATCH", 1)  # candidates fetched one by one
+    paused = search_corpus([str(root)], "الامن")
+    first = next(paused)  # a0's hit; a1's and a2's rows are fetched later
+    _write(a0, "عنوان\nنص جديد بلا موضوع، والأمن في آخره.\n")
+    _write(a2, "عنوان\nالأمن أولا ثم نص آخر.\n")
+    age(root)
+    search([root], "الامن")  # another search re-indexes: a0 now has a2's old id
+    hits = [first, *paused]
+    shown = [(h.path, h.offset, h.end) for h in hits if Path(h.path) != a0]
+    assert shown == [r for r in reference_text_hits(root, "الامن") if Path(r[0]) != a0]
+    text = load_article(a2).text
+    assert all(text[h.offset : h.end] == h.match for h in hits if Path(h.path) == a2)
+
+
+def test_two_searches_indexing_the_same_change_at_once_both_stay_on_disk(tmp_path):
+    root = tmp_path / "library"
+    paths = _numbered_library(root, 4)
+    search([root], "الامن")
+    _write(paths[1], "عنوان\nالأمن تغير.\n")
+    age(root)
+    entries = [e for e, _ in entries_for([root])]
+    first, second = SearchIndex(root), SearchIndex(root)
+
+    def walk_while_the_other_commits():
+        second.refresh(entries, None, complete=True)  # commits the same change first
+        yield from entries
+
+    first.refresh(walk_while_the_other_commits(), None, complete=True)
+    assert (first.reindexed, first.in_memory, second.in_memory) == (1, False, False)
+    first.close()
+    second.close()
+    db = sqlite3.connect(index_path(root))
+    keys = [row[0] for row in db.execute("SELECT key FROM articles ORDER BY key")]
+    db.close()
+    assert keys == ["a0.txt", "a1.txt", "a2.txt", "a3.txt"]
+
+
+def test_tidying_behind_another_writer_waits_for_nobody(tmp_path, monkeypatch):
+    import reader.library.search_index as search_index
+
+    root = tmp_path / "library"
+    paths = _numbered_library(root, 3)
+    search([root], "الامن")
+    _write(paths[0], "عنوان\nتغيير والأمن.\n")
+    age(root)
+    other = sqlite3.connect(index_path(root), isolation_level=None, timeout=5)
+    tidy = search_index.SearchIndex._tidy
+
+    def behind_a_writer(self):
+        other.execute("BEGIN IMMEDIATE")  # another search's long build holds the lock
+        try:
+            tidy(self)
+        finally:
+            other.execute("ROLLBACK")
+
+    monkeypatch.setattr(search_index.SearchIndex, "_tidy", behind_a_writer)
+    hits, stats, _ = search([root], "الامن")
+    other.close()
+    assert (stats.reindexed, stats.in_memory) == (1, False)
+    assert [(h.path, h.offset, h.end) for h in hits] == reference_text_hits(root, "الامن")

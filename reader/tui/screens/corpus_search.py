@@ -176,7 +176,9 @@ class CorpusSearch(ModalScreen[SearchResult | None]):
         self._say("searching…")
         self._search(query)
 
-    @work(thread=True, exclusive=True, group="corpus-search")
+    # A search that fails (the library folder renamed or unmounted meanwhile) says so in
+    # the status line: it never ends the app.
+    @work(thread=True, exclusive=True, group="corpus-search", exit_on_error=False)
     def _search(self, query: str) -> None:
         worker = get_current_worker()
         problems: list[str] = []
@@ -186,14 +188,24 @@ class CorpusSearch(ModalScreen[SearchResult | None]):
         with _ONE_SEARCH:
             if worker.is_cancelled:
                 return
-            found = search_corpus(
-                [str(self.root)], query, annotations_dir=self.annotations_dir, problems=problems
-            )
             hits = []
-            for hit in islice(found, LIMIT + 1):
-                if worker.is_cancelled:
-                    return
-                hits.append(hit)
+            try:
+                found = search_corpus(
+                    [str(self.root)],
+                    query,
+                    annotations_dir=self.annotations_dir,
+                    problems=problems,
+                )
+                for hit in islice(found, LIMIT + 1):
+                    if worker.is_cancelled:
+                        return
+                    hits.append(hit)
+            except Exception as error:  # shown, never raised in the UI
+                if not worker.is_cancelled:
+                    # "LIBRARY: no such file or folder": the reason first, the status is short.
+                    reason = str(error).removeprefix(f"{self.root}: ")
+                    self.app.call_from_thread(self._say, f"cannot search: {reason}")
+                return
         more = len(hits) > LIMIT
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, query, hits[:LIMIT], more, len(problems))
