@@ -13,8 +13,9 @@ A tagset key that a reading scope binds is refused at load time, because a tagse
 applies its tag at once and would shadow the command. Only keys really bound are reserved:
 there is no count prefix and no vi-style movement, so the digits, ``h j k l``, ``b e``,
 space and ``:`` are free for tagsets (Label Studio and doccano users press ``1``–``9`` by
-reflex); the selection units take ``w S P " ( )``, ``*`` tags every occurrence and ``L``
-links two annotations. A count
+reflex); the selection units take ``w S P " ( )``, ``*`` tags every occurrence, ``L``
+links two annotations, ``A`` and ``X`` accept and reject one, ``M`` marks the article to
+do, in progress or done. A count
 prefix added later must leave the digits to the tagset.
 """
 
@@ -219,6 +220,14 @@ KEYS: tuple[KeyAction, ...] = (
     # (Enter is bound only while a link is being drawn; the panel's Enter picks there).
     _row(_R, "L", "link", "Link to another annotation", "annotate.link"),
     _row(_R, "enter", "link_here", "Link to the annotation here", "annotate.link-here"),
+    # Review (capitals, as tagsets' mnemonic keys are lower case): the same key again
+    # withdraws the verdict, as a tag key toggles its tag. The reviewer is the author.
+    _row(_R, "A", "review('accepted')", "Accept the annotation", "review.accept"),
+    _row(_R, "X", "review('rejected')", "Reject the annotation", "review.reject"),
+    # Where the work on the article stands: to do -> in progress -> done -> to do.
+    _row(_R, "M", "cycle_progress", "Mark the article (to do, in progress, done)", "review.mark"),
+    # A ctrl key, so that no printable key is taken from tagsets for a once-an-article move.
+    _row(_R, "ctrl+n", "next_unfinished", "Next article not done", "review.next-unfinished"),
     # The article's text: the cursor moves in visual directions, the selection in logical order.
     _row(_V, "left", "move('left')", "Left", "cursor.left"),
     _row(_V, "right", "move('right')", "Right", "cursor.right"),

@@ -23,6 +23,7 @@ from reader.tui.keys import bindings, scope_of
 
 if TYPE_CHECKING:
     from reader.library.article import Article
+    from reader.positions import Positions
     from reader.text.bidi_levels import Direction
     from reader.text.layout import BidiMode, LayoutOptions
     from reader.tui.screens.article import ArticleScreen
@@ -92,9 +93,15 @@ class HamishApp(App[None]):
         *,
         annotations_dir: Path | None = None,
         notice: str | None = None,
+        positions: Positions | None = None,
     ) -> None:
         super().__init__()
         self.target = target
+        self._positions = positions  # None: the user state folder's, made when first asked
+        #: Each article's state as this reader last saw it in its session (to do, in
+        #: progress, done), newer than the library's last scan: "next article not done"
+        #: skips one just marked done without a rescan.
+        self.progress_seen: dict[Path, str] = {}
         # Said once at start (e.g. this terminal scrambles right-to-left text: see doctor).
         self.notice = notice
         self.settings = settings or Settings()
@@ -125,6 +132,15 @@ class HamishApp(App[None]):
             from reader.tui.screens.article import ArticleScreen
 
             self.push_screen(ArticleScreen(self.target, standalone=True))
+
+    @property
+    def positions(self) -> Positions:
+        """Where the reader left each article (reader/positions.py)."""
+        if self._positions is None:
+            from reader.positions import Positions
+
+            self._positions = Positions()
+        return self._positions
 
     def layout_options(self, article: Article) -> LayoutOptions:
         from reader.text.layout import LayoutOptions
@@ -191,6 +207,9 @@ class HamishApp(App[None]):
 
             await self.push_screen(UnsavedChanges(session), done)
             return
+        for screen in self.screen_stack:
+            if isinstance(screen, ArticleScreen):
+                screen.remember_position()  # where each open article was left
         self.exit()
 
     # -- keys -------------------------------------------------------------------
@@ -245,6 +264,17 @@ class HamishApp(App[None]):
             lambda: self.action_reading_width(-WIDTH_STEP),
         )
         yield SystemCommand("Help: keys", "Every key of the reader", self.action_help)
+        from reader.tui.screens.article import ArticleScreen
+
+        if isinstance(screen, ArticleScreen):
+            from annotations.model import PROGRESSES
+
+            for state in PROGRESSES:
+                yield SystemCommand(
+                    f"Mark the article {state}",
+                    "where the work on this article stands (M cycles)",
+                    _marker(screen, state),
+                )
         # Every action of the current screen and of its article view, as a command.
         targets: list[Widget] = [screen, *screen.query("ArticleView").results(Widget)]
         for target in targets:
@@ -257,6 +287,13 @@ class HamishApp(App[None]):
                     f"key {row.shown_keys}",
                     _runner(target, row.action),
                 )
+
+
+def _marker(screen: ArticleScreen, state: str) -> Callable[[], None]:
+    def run() -> None:
+        screen.mark_progress(state)
+
+    return run
 
 
 def _tagger(screen: ArticleScreen, name: str) -> Callable[[], None]:

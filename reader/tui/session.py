@@ -42,7 +42,7 @@ from annotations import (
     respan,
 )
 from annotations.merge import merge_sets
-from annotations.model import text_sha256
+from annotations.model import Progress, ReviewState, text_sha256
 from annotations.store import DiskChange, reanchor_set
 from annotations.tagset import Tagset, TagsetError, normalize_tag
 from reader.library.article import Article, ArticleError, load_article
@@ -565,6 +565,32 @@ class AnnotationSession:
         """Remove the relation ``relation_id`` (one undo step; nothing if there is none)."""
         if self.annotations.relation(relation_id) is not None:
             self._commit(self.history.unrelate(self.annotations, relation_id))
+
+    def review(self, annotation_id: str, state: ReviewState | None) -> Annotation | None:
+        """Accept (``"accepted"``) or reject (``"rejected"``) an annotation with the
+        session's author as the reviewer, or withdraw its review (``None``): one undo step.
+        Accepting a moved or changed annotation accepts its new place (the model does it).
+        The annotation as it now is; None when there is no such annotation."""
+        current = self.annotations.get(annotation_id)
+        if current is None:
+            return None
+        if state is None:
+            if current.review is None:
+                return current  # nothing to withdraw: no step, no save
+            self._commit(self.history.unreview(self.annotations, annotation_id))
+        else:
+            self._commit(self.history.review(self.annotations, annotation_id, state, self.author))
+        return self.annotations.get(annotation_id)
+
+    @property
+    def progress(self) -> Progress:
+        """Where the work on the article stands: to do, in progress or done."""
+        return self.annotations.document.progress
+
+    def set_progress(self, state: Progress) -> None:
+        """Mark the article to do, in progress or done (by the session's author): one
+        undo step, saved in the sidecar's ``document.state``."""
+        self._commit(self.history.set_progress(self.annotations, state, self.author))
 
     def set_document(self, *, tags: Iterable[str] | None = None, note: str | None = None) -> None:
         if tags is not None:

@@ -12,11 +12,21 @@ what to do next; Enter on the target (in the text, or in the panel) asks for the
 relation type (the tag picker with one choice: the tagset's ``[[relations]]`` and the
 types used recently); escape cancels. Deleting an annotation that has relations asks
 first (:mod:`reader.tui.screens.confirm`): both go in one undo step, or nothing does.
+
+Review: ``A`` accepts and ``X`` rejects the annotation under the cursor (or the panel's
+highlighted one), the settings' author as the reviewer; the same key again withdraws the
+verdict. ``M`` marks the article to do, in progress, done (the header shows it once set);
+``ctrl+n`` opens the next article not done, in the library's order (its sort and filter;
+opened on one file, its folder's, by file name), knowing what this reader marked since
+the library's last scan (``HamishApp.progress_seen``). Each is one undo step, saved like
+any edit. Leaving an article remembers the cursor and the top row
+(:mod:`reader.positions`); opening it again goes back there, unless it opens on a search
+hit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,10 +65,13 @@ from reader.tui.widgets.label_bar import LabelBar
 
 if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet
-    from annotations.model import DocumentInfo
+    from annotations.model import DocumentInfo, ReviewState
     from annotations.store import DiskChange
     from annotations.tagset import Tagset
+    from reader.library.catalog import CatalogEntry
+    from reader.positions import Position
     from reader.text.layout import LayoutOptions
+    from reader.tui.screens.library import LibraryScreen
     from reader.tui.session import AnnotationSession, FileStamp, Reanchored
     from reader.tui.widgets.rtl_input import RtlInput
 
@@ -84,10 +97,29 @@ UNITS = {"word": word_at, "sentence": sentence_at, "paragraph": paragraph_at}
 #: so the line is left-to-right whatever the article's direction).
 ARTICLE_TAGS_LABEL = "Article tags: "
 ARTICLE_NOTE_LABEL = "Note: "
+#: The header's word before where the work on the article stands (to do, in progress, done).
+ARTICLE_STATE_LABEL = "State: "
+#: The marks of a reviewed annotation on the status line (the panel shows the same).
+REVIEW_MARKS = {"accepted": "✓", "rejected": "✗"}
 #: The undo step of "tag every occurrence" (the status line says "Undid …" with it).
 TAG_EVERY_LABEL = "tag every occurrence"
 #: The source's quote as the status line repeats it while a link is drawn.
 LINK_QUOTE_CELLS = 16
+#: The review keys' argument (reader/keys.py) -> the verdict the model stores.
+REVIEW_VERDICTS: dict[str, ReviewState] = {"accepted": "accepted", "rejected": "rejected"}
+
+
+def next_not_done(
+    order: Sequence[CatalogEntry], current: Path, seen: Mapping[Path, str]
+) -> CatalogEntry | None:
+    """The first article of ``order`` after ``current`` (then round from the top) that is
+    not done and can be read; None when there is none. ``seen`` overrides an entry's
+    state with what this reader set since the library was scanned."""
+    at = next((i for i, entry in enumerate(order) if entry.path == current), -1)
+    for entry in [*order[at + 1 :], *order[: max(at, 0)]]:
+        if entry.error is None and seen.get(entry.path, entry.state) != "done":
+            return entry
+    return None
 
 
 def _head_preview(path: Path) -> Article | None:
@@ -111,6 +143,8 @@ def _about(annotation: Annotation, room: int) -> str:
     end (or shows as "…"), then the tags are cut.
     """
     tags = ", ".join(isolate(tag) for tag in annotation.tags) or "(no tags)"
+    if annotation.review is not None:
+        tags = f"{REVIEW_MARKS[annotation.review.state]} {tags}"
     author = f" ({isolate(annotation.author)})" if annotation.author else ""
     note = " ".join(annotation.note.split())
     if not note:
@@ -129,14 +163,15 @@ def _about(annotation: Annotation, room: int) -> str:
     return isolate(display.clip(plain, max(room, NOTE_MIN_CELLS)))
 
 
-def document_line(tags: tuple[str, ...], note: str, width: int) -> str:
-    """The header's line for the article's own tags and note, in about ``width`` cells
-    (logical, each value a bidi isolate); "" when it has neither.
+def document_line(tags: tuple[str, ...], note: str, width: int, state: str = "") -> str:
+    """The header's line for the article's state (when one was set), its own tags and its
+    note, in about ``width`` cells (logical, each value a bidi isolate); "" when it has
+    none of them.
 
     The note is flattened to one line and cut at its logical end first, then the whole
     line (the tags) at ``width``.
     """
-    parts = []
+    parts = [ARTICLE_STATE_LABEL + state] if state else []
     if tags:
         parts.append(ARTICLE_TAGS_LABEL + ", ".join(isolate(tag) for tag in tags))
     flat = " ".join(note.split())
@@ -173,6 +208,7 @@ class ArticleHeader(Static):
         self.article: Article | None = None
         self.options: LayoutOptions | None = None
         self.document: tuple[tuple[str, ...], str] = ((), "")  # the article's tags, note
+        self.state = ""  # the article's state once one was set (to do, in progress, done)
         self._shown: tuple[object, ...] | None = None
 
     def on_mount(self) -> None:
@@ -185,10 +221,13 @@ class ArticleHeader(Static):
         self._align()
 
     def show_document(self, document: DocumentInfo) -> None:
-        """Show the article's own tags and note (from its sidecar) under the byline."""
+        """Show the article's state (once set), own tags and note (from its sidecar) under
+        the byline. An article nobody marked shows no state: "to do" on every article of
+        a corpus nobody tracks would only take a line."""
         shown = (tuple(document.tags), document.note)
-        if shown != self.document:
-            self.document = shown
+        state = document.progress if document.state is not None else ""
+        if shown != self.document or state != self.state:
+            self.document, self.state = shown, state
             self._align()
 
     def message(self, text: str, style: str = "") -> None:
@@ -216,7 +255,16 @@ class ArticleHeader(Static):
         if article is None or options is None:
             return
         left, width = self.column()
-        key = (article.title, article.source, article.date, self.document, options, left, width)
+        key = (
+            article.title,
+            article.source,
+            article.date,
+            self.document,
+            self.state,
+            options,
+            left,
+            width,
+        )
         if key == self._shown:
             return
         self._shown = key
@@ -244,7 +292,7 @@ class ArticleHeader(Static):
                     fill=True,
                 )
             )
-        about = document_line(*self.document, width)
+        about = document_line(*self.document, width, self.state)
         if about:
             # hamish's own labels: a left-to-right line, each tag and the note isolated.
             shown.append("\n" + pad)
@@ -302,7 +350,11 @@ class ArticleScreen(Screen[None]):
         self.bidi_overrides = False  # the article holds bidi override/embedding/isolate controls
         self._status = ""  # what the status line says, logical (laid out again on resize)
         self._layout_timer: Timer | None = None
-        self._close_after_save = False  # q pressed while a save ran: leave once it ends
+        #: Leaving (back, quit, the next article) asked while a save ran: done once it ends.
+        self._after_save: Callable[[], None] | None = None
+        #: The offset of the top row to scroll back to (a remembered position), once loaded.
+        self._top: int | None = None
+        self._position_kept = False  # the position was remembered on leaving
         #: The tags last applied to a selection or added by a key (``.`` applies them again).
         self.last_tags: tuple[str, ...] = ()
         #: What the last "tag every occurrence" did, on the status line until the cursor moves.
@@ -320,6 +372,10 @@ class ArticleScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._at is None:  # not opened on a search hit: where the reader left it
+            remembered = self.app.positions.get(self.path)
+            if remembered is not None:
+                self._at, self._top = remembered.cursor, remembered.top
         try:
             size = self.path.stat().st_size
         except OSError:
@@ -382,9 +438,10 @@ class ArticleScreen(Screen[None]):
         if self._at is not None and (not partial or self._at < len(article.text)):
             at = min(self._at, len(article.text))
             view.move_to(at)
-            self.call_after_refresh(view.move_to, at)  # scrolled to once the view has a size
+            # Scrolled to once the view has a size (the top row too, for a remembered place).
+            self.call_after_refresh(self._go_back_to, at, self._top)
             if not partial:
-                self._at = None
+                self._at = self._top = None
         if article.encoding_detected:
             display.notify(self, f"Not UTF-8: decoded as {article.encoding}", timeout=5)
         self.set_status(self._describe())
@@ -396,6 +453,40 @@ class ArticleScreen(Screen[None]):
         if not partial and self._layout_timer is None:
             # Exact line counts (for the scrollbar) are worked out after the first frame.
             self.call_after_refresh(self._start_background_layout)
+
+    def _go_back_to(self, at: int, top: int | None) -> None:
+        """Put the cursor on ``at`` and, when given, the row of offset ``top`` at the top
+        of the view (the cursor kept on screen either way)."""
+        view = self.view
+        if view is None:
+            return
+        view.move_to(at)
+        if top is not None:
+            document = view.document
+            row, _ = document.locate(document.snap(max(document.start, min(top, len(view.text)))))
+            view.scroll_to(y=row, animate=False, immediate=True)
+            view.scroll_to_cursor()
+
+    def position(self) -> Position | None:
+        """Where the reader is in the article (the cursor, the top row's first offset);
+        None before it has loaded, or while only its beginning is shown."""
+        from reader.positions import Position
+
+        view = self.view
+        if view is None or self.article is None or self.partial:
+            return None
+        document = view.document
+        row = document.text_row(int(view.scroll_offset.y), 1)
+        line = document.line(row) if row is not None else None
+        top = line.start if line is not None else view.cursor
+        return Position(view.cursor, top)
+
+    def remember_position(self) -> None:
+        """Keep where the reader is for the next time the article opens (reader/positions.py)."""
+        position = self.position()
+        if position is not None:
+            self.app.positions.remember(self.path, position)
+            self._position_kept = True
 
     def _start_background_layout(self) -> None:
         if self._layout_timer is None:
@@ -609,18 +700,28 @@ class ArticleScreen(Screen[None]):
 
     def action_close(self) -> None:
         """Back to the library (quit, opened on one file); unsaved annotations ask first."""
+        self._leave(self._back_out)
 
-        def leave() -> None:
-            if self.standalone:
-                self.app.exit()
-            else:
-                self.app.pop_screen()
+    def _back_out(self) -> None:
+        if self.standalone:
+            self.app.exit()
+        else:
+            self.app.pop_screen()
 
+    def _leave(self, then: Callable[[], None]) -> None:
+        """Leave the article by ``then`` (back, quit, the next article) once its annotations
+        are saved: a save under way ends first; unsaved annotations ask first. The reader's
+        position is remembered on the way out."""
         session = self.session
         if session is not None and session.saving:
-            self._close_after_save = True  # the save ends in the background, then we leave
+            self._after_save = then  # the save ends in the background, then we leave
             self.set_status(self._describe())
             return
+
+        def leave() -> None:
+            self.remember_position()
+            then()
+
         if session is None or not session.unsaved_changes:
             leave()
             return
@@ -741,6 +842,8 @@ class ArticleScreen(Screen[None]):
         and note in the header, update the status line."""
         self._tell(annotations, *self.query(ArticleView), *self.query(AnnotationPanel))
         self.query_one("#header", ArticleHeader).show_document(annotations.document)
+        # What "next article not done" knows of this one: the library's row is of its last scan.
+        self.app.progress_seen[self.path] = annotations.document.progress
         self.set_status(self._describe())
 
     def _tell(self, annotations: AnnotationSet, *widgets: Widget) -> None:
@@ -769,9 +872,9 @@ class ArticleScreen(Screen[None]):
         self.set_status(self._describe())
         if session.state.failed:
             display.notify(self, session.state.message, severity="error", timeout=8)
-        if self._close_after_save and not session.saving:
-            self._close_after_save = False
-            self.action_close()
+        if self._after_save is not None and not session.saving:
+            then, self._after_save = self._after_save, None
+            self._leave(then)
 
     def _poll_sidecar(self) -> None:
         """Every SIDECAR_POLL_SECONDS: has the article file changed (a stat; the text is
@@ -1222,6 +1325,109 @@ class ArticleScreen(Screen[None]):
             noun="relation type",
         )
         self.app.push_screen(picker, chosen)
+
+    # -- review and where the work stands -------------------------------------------
+    def action_review(self, state: str) -> None:
+        """Accept or reject the annotation under the cursor (or the panel's highlighted),
+        the settings' author as the reviewer; the same verdict again withdraws it. One
+        undo step, saved; accepting a moved or changed one accepts its new place."""
+        session = self._editable()
+        if session is None:
+            return
+        verdict = REVIEW_VERDICTS.get(state)
+        if verdict is None:
+            return
+        target = self._target()
+        if target is None:
+            display.notify(
+                self,
+                "Put the cursor on an annotation (or highlight it in the panel) to review it",
+                severity="warning",
+            )
+            return
+        if target.review is not None and target.review.state == verdict:
+            with session.saving_in_background():
+                session.review(target.id, None)
+            self._after_edit(f"No longer {verdict} (u to undo)")
+            return
+        placement = target.placement
+        with session.saving_in_background():
+            session.review(target.id, verdict)
+        where = " at its new place" if verdict == "accepted" and placement != "anchored" else ""
+        self._after_edit(f"{verdict.capitalize()}{where} (u to undo)")
+
+    def mark_progress(self, state: str) -> None:
+        """Mark the article ``state`` (to do, in progress, done): one undo step, saved."""
+        from annotations.model import PROGRESSES
+
+        session = self._editable()
+        if session is None or state not in PROGRESSES:
+            return
+        progress = PROGRESSES[PROGRESSES.index(state)]  # typed as the model's literal
+        with session.saving_in_background():
+            session.set_progress(progress)
+        self._after_edit(f"Article marked {progress} (u to undo)")
+
+    def action_cycle_progress(self) -> None:
+        """``M``: to do -> in progress -> done -> to do."""
+        from annotations.model import PROGRESSES
+
+        session = self._editable()
+        if session is None:
+            return
+        at = PROGRESSES.index(session.progress)
+        self.mark_progress(PROGRESSES[(at + 1) % len(PROGRESSES)])
+
+    def _library_screen(self) -> LibraryScreen | None:
+        from reader.tui.screens.library import LibraryScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, LibraryScreen):
+                return screen
+        return None
+
+    def action_next_unfinished(self) -> None:
+        """Open the next article of the library (in its order: its sort, its filter) that
+        is not done, after this one and round from the top; opened on one file, the next
+        of its folder (by file name). "Every article is done" when none is left."""
+        library = self._library_screen()
+        if library is not None:
+            self._open_next(library.reading_order())
+            return
+        self.notice = "looking for the next article not done…"
+        self.set_status(self._describe())
+        self._scan_folder()
+
+    @work(thread=True, exclusive=True, group="next-unfinished")
+    def _scan_folder(self) -> None:
+        """The article's folder through the catalog index (its cache makes a second look
+        cheap), in file order, for a reader opened on one file."""
+        from reader.library.catalog_index import scan_catalog
+
+        entries: list[CatalogEntry] = []
+        for batch in scan_catalog(self.path.parent, self.app.annotations_dir):
+            entries.extend(batch)
+        entries.sort(key=lambda entry: entry.relative)
+        self.app.call_from_thread(self._open_next, entries)
+
+    def _open_next(self, order: list[CatalogEntry]) -> None:
+        from annotations.model import DEFAULT_PROGRESS
+
+        self.notice = ""
+        self.set_status(self._describe())
+        found = next_not_done(order, self.path, self.app.progress_seen)
+        if found is None:
+            here = self.app.progress_seen.get(self.path, DEFAULT_PROGRESS)
+            others = here != "done" and any(e.path == self.path for e in order)
+            message = "Every other article is done" if others else "Every article is done"
+            display.notify(self, message, timeout=5)
+            return
+        path, standalone = found.path, self.standalone
+
+        def open_it() -> None:
+            self.app.switch_screen(ArticleScreen(path, standalone=standalone))
+
+        self._leave(open_it)
 
     def on_annotation_panel_reattach(self, message: AnnotationPanel.Reattach) -> None:
         session, view = self._editable(), self.view

@@ -543,6 +543,11 @@ class LibraryScreen(Screen[None]):
             return [e for e in self._sorted if e.state == needle or needle in e.folded]
         return [entry for entry in self._sorted if needle in entry.folded]
 
+    def reading_order(self) -> list[CatalogEntry]:
+        """The articles in the order the table lists them (its sort and filter): the order
+        the reader's "next article not done" follows."""
+        return list(self.filtered(self._needle))
+
     def refill(self) -> None:
         table = self.query_one(LibraryTable)
         selected = self.selected_entry

@@ -5,7 +5,13 @@ keys work at once; `/` there goes to the filter, Enter in the filter back to the
 The filter keeps an annotation when its folded text (:func:`reader.text.fold.fold`: no
 harakat or tatweel, one alef, case-insensitive) contains the folded query anywhere in a
 tag name, the note or the quote — so ``امن`` finds the quote ``الأمن`` and ``econ`` the
-tag ``topic/economy``. Whitespace runs count as one space on both sides.
+tag ``topic/economy``. Whitespace runs count as one space on both sides. A review state's
+whole word (``accepted``, ``rejected``, ``unreviewed``) also keeps the annotations in that
+state (as the library's filter does with an article's state): part of it (``re``) would
+match nearly every annotation through ``unreviewed``.
+
+Each annotation shows its review: ``✓ accepted`` or ``✗ rejected`` beside its tags (and
+``edited since`` when it changed after the verdict); the title counts them.
 
 Under each annotation, one line a relation it is an end of: ``→ said «quote»`` for one it
 is the source of (the quote is the target's), ``← said «quote»`` for one it is the
@@ -38,6 +44,8 @@ if TYPE_CHECKING:
     from reader.tui.screens.article import ArticleScreen
 
 PANEL_WIDTH = 44
+#: How a review shows beside the tags: (mark and word, style).
+REVIEW_SHOWN = {"accepted": ("✓ accepted", "green"), "rejected": ("✗ rejected", "red")}
 #: A relation line's option id: this prefix, the relation's id, the annotation it is
 #: listed under (a relation is listed under both its ends, and option ids are unique).
 #: A NUL never occurs in an annotation id (hex digits, or the validated id of an import).
@@ -65,12 +73,23 @@ def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Te
     quote, rtl = visual_oneline(annotation.quote, width)
     label = Text(quote, justify="right" if rtl else "left", no_wrap=True)
     tags = ", ".join(annotation.tags) or "(no tags)"
-    shown_tags, _ = visual_oneline(tags, width - 10)
-    meta = Text("\n")
-    meta.append(shown_tags, style="bold")
+    # Beside the tags: where it stands (moved, orphaned…) and its review, never cut.
+    marks: list[tuple[str, str]] = []
     placement = annotation.placement
     if placement != "anchored":
-        meta.append(f"  [{placement}]", style="red" if placement == "orphaned" else "yellow")
+        marks.append((f"  [{placement}]", "red" if placement == "orphaned" else "yellow"))
+    review = annotation.review
+    if review is not None:
+        shown, style = REVIEW_SHOWN[review.state]
+        if not annotation.reviewed_since_modified:
+            shown += ", edited since"  # the verdict is of an earlier version
+        marks.append((f"  {shown}", style))
+    room = width - max(10, sum(display.width_of(mark) for mark, _ in marks))
+    shown_tags, _ = visual_oneline(tags, max(room, 4))
+    meta = Text("\n")
+    meta.append(shown_tags, style="bold")
+    for mark, style in marks:
+        meta.append(mark, style=style)
     label.append_text(meta)
     if annotation.original_quote:
         # The wording that was tagged, under the current one: an edited quote is a finding.
@@ -229,9 +248,14 @@ class AnnotationPanel(Vertical):
         """The annotations the list shows: those the filter lets through, in text order."""
         if self.annotations is None:
             return []
+        from annotations.model import REVIEW_FILTERS
+
         needle = folded_for_filter(self.filter_text)
+        state = needle if needle in REVIEW_FILTERS else None
         items = [
-            a for a in self.annotations.annotations if not needle or needle in self._haystack(a)
+            a
+            for a in self.annotations.annotations
+            if not needle or a.review_state == state or needle in self._haystack(a)
         ]
         # Text order, orphans (no place in the text any more) at the end.
         return sorted(items, key=lambda a: (a.status == "orphaned", a.start, a.end, a.id))
@@ -258,6 +282,10 @@ class AnnotationPanel(Vertical):
         if relations:
             dangling = len(annotations.dangling_relations) if annotations is not None else 0
             title += f" · {len(relations)} rel." + (f", {dangling} dangling" if dangling else "")
+        accepted = sum(a.review_state == "accepted" for a in items)
+        rejected = sum(a.review_state == "rejected" for a in items)
+        if accepted or rejected:
+            title += f" · ✓{accepted} ✗{rejected}"
         self.query_one("#panel-title", Static).update(Text(title))
         if entries:
             options.highlighted = min(highlighted or 0, len(entries) - 1)
