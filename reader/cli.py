@@ -622,6 +622,66 @@ def search_command(
         raise click.exceptions.Exit(EXIT_PROBLEM)
 
 
+@cli.command("report")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--tag", help="Only quotes with this tag or under this tag prefix.")
+@click.option(
+    "--by",
+    "group_by",
+    type=click.Choice(["article", "tag"]),
+    default="article",
+    show_default=True,
+    help="Group the quotes by article or by tag.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html", "csl-json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown, HTML, or CSL-JSON for Zotero and other reference managers.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=str), help="File; default stdout.")
+@annotations_dir_option
+def report_command(
+    paths: tuple[str, ...],
+    tag: str | None,
+    group_by: str,
+    fmt: str,
+    output: str | None,
+    annotations_dir: str | None,
+) -> None:
+    """Quotes from PATHS with their tags, notes and citations (docs/report.md)."""
+    from annotations.store import atomic_write
+    from reader.commands.report import build_report, collect_quotes
+    from reader.library.corpus import Filters, iter_documents
+
+    _require_paths(paths)
+    problems: list[str] = []
+    documents = iter_documents(
+        paths, annotations_dir=annotations_dir, filters=Filters(tag=tag), problems=problems
+    )
+    text = build_report(collect_quotes(documents, tag), fmt, group_by, tag)
+    if output:
+        try:
+            atomic_write(Path(output), text.encode("utf-8", "surrogatepass"))
+        except OSError as error:
+            raise HamishError(f"{output}: cannot write: {error.strerror or error}") from None
+    elif sys.stdout.isatty():
+        _print(_controls_shown_text(text), end="")
+    else:
+        _print(text, end="")
+    for problem in problems:
+        _warn(problem)
+    raise click.exceptions.Exit(EXIT_PROBLEM if problems else EXIT_OK)
+
+
+def _controls_shown_text(text: str) -> str:
+    from reader.commands.output import controls_shown
+
+    return controls_shown(text)
+
+
 @cli.command("doctor")
 @click.option(
     "--use",

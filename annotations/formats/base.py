@@ -32,6 +32,7 @@ class ExportDocument:
     date: str | None
     sha256: str  # of the text, as in the sidecar
     annotations: AnnotationSet
+    url: str | None = None  # the front matter's ``url`` (the article on the web), if any
 
     @property
     def fields(self) -> dict[str, Any]:

@@ -70,24 +70,29 @@ outside its text, raises :class:`ValueError` naming the file and line.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from annotations.formats.base import (
     ExportDocument,
     ExportReport,
     ImportedAnnotation,
     ImportedRelation,
+    encode_json,
+    escape_for_terminals,
 )
 from annotations.formats.offsets import has_astral
+from annotations.model import RELATION_KEYS
 from annotations.script import SPLITLINES_BREAK_RE
 
 __all__ = [
     "ANNOTATION_CONF",
     "DOCUMENTS_FILE",
+    "FIELDS_FILE",
     "IDS_FILE",
     "UNTAGGED_TYPE",
     "VISUAL_CONF",
@@ -100,6 +105,7 @@ ANNOTATION_CONF = "annotation.conf"
 VISUAL_CONF = "visual.conf"
 DOCUMENTS_FILE = "hamish-documents.tsv"
 IDS_FILE = "hamish-ids.tsv"
+FIELDS_FILE = "hamish-fields.jsonl"
 
 # The first line of both .conf files; read_brat trusts visual.conf labels only after it.
 _MARKER = "# written by hamish"
@@ -261,6 +267,7 @@ def write_brat(documents: Iterable[ExportDocument], folder: Path) -> ExportRepor
     with (
         open(folder / DOCUMENTS_FILE, "w", encoding="utf-8", newline="\n") as documents_tsv,
         open(folder / IDS_FILE, "w", encoding="utf-8", newline="\n") as ids_tsv,
+        open(folder / FIELDS_FILE, "w", encoding="utf-8", newline="\n") as fields_jsonl,
     ):
         documents_tsv.write(_tsv_line(*_DOCUMENTS_HEADER))
         ids_tsv.write(_tsv_line(*_IDS_HEADER))
@@ -287,6 +294,7 @@ def write_brat(documents: Iterable[ExportDocument], folder: Path) -> ExportRepor
                 )
             report.records += exported
             untagged_used = untagged_used or untagged
+            fields_jsonl.write(escape_for_terminals(encode_json(_fields(document))) + "\n")
     _write_annotation_conf(folder, types, relation_types, untagged_used)
     _write_visual_conf(folder, types, relation_types, untagged_used, report)
     return report
@@ -351,6 +359,62 @@ def _write_ann(
             _tsv_line(document.name, f"R{number}", "", relation_types(relation.type), relation.id)
         )
     return exported, untagged
+
+
+def _fields(document: ExportDocument) -> dict[str, Any]:
+    """The document's line of ``hamish-fields.jsonl`` (see the module docstring)."""
+    info = document.annotations.document
+    line: dict[str, Any] = {
+        "name": document.name,
+        "document_tags": list(info.tags),
+        "document_note": info.note,
+    }
+    if info.state is not None:
+        line["document_state"] = info.state.to_json()
+    if document.url:
+        line["url"] = document.url
+    annotations: dict[str, Any] = {}
+    for a in document.placed():
+        entry: dict[str, Any] = {
+            "author": a.author,
+            "created": a.created,
+            "modified": a.modified,
+            "note": a.note,
+        }
+        if a.review is not None:
+            entry["review"] = a.review.to_json()
+        if a.extra:
+            entry["extra"] = dict(a.extra)
+        annotations[a.id] = entry
+    line["annotations"] = annotations
+    line["relations"] = {r.id: r.to_json() for r in document.annotations.relations}
+    return line
+
+
+def _read_fields(path: Path) -> dict[str, dict[str, Any]]:
+    """``hamish-fields.jsonl`` by document NAME ({} without the file; a bad line is skipped:
+    the file only adds to what the .ann says)."""
+    if not path.is_file():
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle.read().split("\n"):
+            try:
+                value = json.loads(line) if line.strip() else None
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, dict) and isinstance(value.get("name"), str):
+                found[value["name"]] = value
+    return found
+
+
+def _mapping(value: Any, key: str) -> dict[str, Any]:
+    found = value.get(key) if isinstance(value, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _write_annotation_conf(
@@ -463,10 +527,11 @@ def read_brat(folder: Path) -> Iterator[ImportedAnnotation]:
         ids[(name, t_id, offsets, type_name)] = hamish_id
     labels, ours = _read_labels(folder)
     hamish_written = ours or bool(paths)
+    fields = _read_fields(folder / FIELDS_FILE)
     for ann_path in sorted(folder.glob("*.ann")):
         name = ann_path.stem
         yield from _read_document(
-            ann_path, paths.get(name, name), ids, labels, hamish_written, name
+            ann_path, paths.get(name, name), ids, labels, hamish_written, name, fields.get(name)
         )
 
 
@@ -477,6 +542,7 @@ def _read_document(
     labels: dict[str, str],
     hamish_written: bool,
     name: str,
+    saved: dict[str, Any] | None = None,
 ) -> Iterator[ImportedAnnotation]:
     txt_path = ann_path.with_suffix(".txt")
     if not txt_path.is_file():
@@ -537,22 +603,46 @@ def _read_document(
         from_key, to_key = group_of.get(source), group_of.get(target)
         if from_key is None or to_key is None:
             continue  # an argument that is no T line of this file: nothing to link
+        own = _mapping(_mapping(saved, "relations"), hamish_id) if hamish_id else {}
         groups[from_key].relations.append(
             ImportedRelation(
                 type=_tag_for(type_name, labels, False) or type_name,
                 target=keys[to_key],
                 id=hamish_id,
+                author=_text(own.get("author")),
+                created=_text(own.get("created")),
+                modified=_text(own.get("modified")),
+                extra={k: v for k, v in own.items() if k not in RELATION_KEYS},
             )
         )
+    document_keys: dict[str, Any] = {
+        k: saved[k]
+        for k in ("document_tags", "document_note", "document_state")
+        if saved is not None and k in saved
+    }
+    own_fields = _mapping(saved, "annotations")
     for key, group in sorted(groups.items(), key=lambda item: (item[1].start, item[1].end)):
+        own = _mapping(own_fields, group.id) if group.id else {}
+        note = "\n".join(group.notes)
+        kept_note = _text(own.get("note"))
+        if kept_note and _one_line(kept_note) == note:
+            note = kept_note  # the note as written, line breaks and all (brat's is one line)
+        extra: dict[str, Any] = dict(document_keys)
+        if isinstance(own.get("review"), dict):
+            extra["review"] = own["review"]
         yield ImportedAnnotation(
             document=document,
             start=group.start,
             end=group.end,
             quote=text[group.start : group.end],
             tags=tuple(group.tags),
-            note="\n".join(group.notes),
+            note=note,
+            author=_text(own.get("author")),
+            created=_text(own.get("created")),
+            modified=_text(own.get("modified")),
             id=group.id,
+            extra=extra,
+            annotation_extra=_mapping(own, "extra"),
             key=keys[key],
             relations=tuple(group.relations),
         )

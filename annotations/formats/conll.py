@@ -1,109 +1,275 @@
-"""CoNLL-style BIO tagging over whitespace tokens (for training sequence taggers).
+"""CoNLL-2003 style BIO tagging (for training sequence taggers; ``spacy convert``).
 
 Export only (there is no importer: tokens lose the offsets and the notes). Tokens have
-no links either: relations are not exported, with a warning per article that has some. For each
-article::
+no links either: relations are not exported, with a warning per article that has some.
+The file is what ``spacy convert --converter ner`` (``conll_ner_to_docs``) and the usual
+CoNLL-2003 readers (Hugging Face's ``conll2003``, seqeval pipelines) read::
 
-    # document = news/2024/x.txt
-    # title = …
-    # source = …
-    # date = …
-    # sha256 = …
-    قال	O
-    وزير	B-speaker/official
-    المالية	I-speaker/official
+    -DOCSTART- -X- O O
+
+    قال _ _ O
+    الوزير _ _ O
+    : _ _ O
+    « _ _ O
+    الاقتصاد _ _ B-quote
+    سينمو _ _ I-quote
+    3 _ _ I-quote
+    % _ _ I-quote
+    » _ _ O
     <blank line after each paragraph>
 
-- Tokens are maximal runs of non-whitespace (Python's ``\\S+``, so ZWNJ and other
-  format characters stay inside words), in text order, one ``TOKEN<TAB>TAG`` a line.
-- Paragraphs are hamish's: lines split on ``\\n``, ``\\r\\n``, ``\\r`` and U+2029.
-  Each paragraph with tokens ends with a blank line; empty paragraphs write nothing,
-  so articles and paragraphs are separated by exactly one blank line.
-- A token is inside an annotation when their characters overlap (a token only
-  partly annotated is wholly labelled). Its tag is ``B-<label>`` for the first
-  token of the annotation, ``I-<label>`` for the next ones, ``O`` outside. The label
-  is the annotation's first tag, or ``span`` when it has none; whitespace inside a
-  label becomes ``_`` (the columns are separated by whitespace in many readers).
-- BIO cannot nest: when annotations share a token, the longest (in characters) is
-  kept, then the earliest, and the others are dropped with a report warning
-  ``"<path>: N overlapping annotations flattened"`` (N = annotations dropped).
-- Only placed annotations are used (not orphans, which are reported as warnings,
-  nor annotations whose quote is not at their offsets). Comment values have their
-  line breaks and tabs turned into spaces (``# date =`` when there is none).
-  ``ExportReport.records`` counts the annotations tagged.
+- Four columns separated by one space, CoNLL-2003's ``WORD POS CHUNK NER``: hamish has
+  no part-of-speech or chunk tags, so those are ``_``; the label is the last column (the
+  one every reader takes). Each article starts with the line ``-DOCSTART- -X- O O`` and
+  a blank line (spaCy's document delimiter, exactly). There are no comment lines: a
+  reader that skipped lines starting with ``#`` would drop hashtag tokens (``#عاجل``,
+  ``##``), and ``spacy convert`` reads them as tokens.
+- Only the article's body is tokenized: YAML front matter (``---`` … ``---``) is left
+  out, as the reader leaves it out of the page.
+- Tokens (:func:`tokenize`): a word is a run of letters, marks (harakat), digits and
+  ``_``, with ZWNJ/ZWJ and other format characters, an apostrophe or a hyphen between
+  two word characters kept inside (``l'Orient``, ``al-Sisi``), and ``. , ٫ ٬ :``
+  between two digits (``3.5``, ``1,000``, ``12:30``); ``#`` or ``@`` right before a
+  word belongs to it (``#عاجل`` is one token). Every other character is a token of its
+  own (Arabic ``، ؛ ؟ « »``, Latin ``, . ; : ! ? " ( )``, ``%``), a run of the same
+  punctuation mark is one token (``...``, ``؟؟``, ``##``), and an emoji keeps its
+  modifiers and ZWJ sequence.
+  Format characters outside words (a lone RLM) are not tokens.
+- Paragraphs are hamish's: lines split on ``\\n``, ``\\r\\n``, ``\\r`` and U+2029. Each
+  paragraph with tokens ends with a blank line (a sentence for spaCy); empty paragraphs
+  write nothing.
+- A token is inside an annotation when their characters overlap (a token only partly
+  annotated is wholly labelled). Its tag is ``B-<label>`` for the first token of the
+  annotation, ``I-<label>`` for the next ones, ``O`` outside. Whitespace inside a label
+  becomes ``_``.
+- One label a token (BIO cannot nest or hold two tags). The rule: an annotation's label
+  is its first tag (``span`` when it has none); when annotations share a token, the
+  longest (in characters) is kept, then the earliest. What this leaves out is one report
+  warning per article, naming it: ``"<path>: conll has one label a token: left out 2
+  overlapping annotations («…» quote, …) and 1 further tag (speaker/official ×1)"``.
+  Annotations in the front matter, or on no token, are left out with a warning too.
+- ``comments=True`` (``--conll-comments``) writes the document fields after each
+  ``-DOCSTART-`` line as ``# key = value`` lines, for scripts that map sentences back to
+  articles. ``spacy convert`` reads those lines as tokens, and readers that skip ``#``
+  lines drop hashtag tokens too: use it only with a reader of your own.
+- Only placed annotations are used (not orphans, which are reported as warnings, nor
+  annotations whose quote is not at their offsets). ``ExportReport.records`` counts the
+  annotations tagged.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from typing import IO, Any
 
 from annotations.formats.base import ExportDocument, ExportReport
 from annotations.script import PARAGRAPH_BREAK_RE
 
-UNTAGGED = "span"
+__all__ = ["DOCSTART", "UNTAGGED", "body_start", "tokenize", "write_conll"]
 
-_TOKEN = re.compile(r"\S+")
-_LINE_BREAK = PARAGRAPH_BREAK_RE  # hamish's paragraphs
+UNTAGGED = "span"
+#: spaCy's ``conll_ner_to_docs`` splits documents on exactly this line.
+DOCSTART = "-DOCSTART- -X- O O"
+_EMPTY = "_"  # the POS and chunk columns
+
 _WHITESPACE = re.compile(r"\s+")
+_INSIDE_WORD = frozenset("'’-\u2010")  # between two word characters: part of the word
+_INSIDE_NUMBER = frozenset(".,:\u066b\u066c")  # between two digits: part of the number
+_JOINER = "\u200d"
+# The reader's front matter rule (reader/library/article.py): an opening ``---`` line, a
+# closing ``---`` or ``...`` line, and YAML that is a mapping between them.
+_FM_OPEN_RE = re.compile("---(?:\r\n|\n|\r)")
+_FM_CLOSE_RE = re.compile("(?:\r\n|\n|\r)(?P<close>---|\\.\\.\\.)(?:\r\n|\n|\r|\\Z)")
+
+
+def _word(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LMN" or char == "_"
+
+
+def _format(char: str) -> bool:
+    return unicodedata.category(char) == "Cf"
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The tokens of ``text[start:end]`` as ``(start, end)`` code point offsets (see the
+    module docstring for the rule)."""
+    stop = len(text) if end is None else end
+    tokens: list[tuple[int, int]] = []
+    i = start
+    while i < stop:
+        char = text[i]
+        if char.isspace():
+            i += 1
+            continue
+        follows_word = i + 1 < stop and _word(text[i + 1])
+        if _word(char) or (char in "#@" and follows_word):
+            j = i + 1
+            while j < stop:
+                c = text[j]
+                if _word(c):
+                    j += 1
+                elif j + 1 < stop and _word(text[j + 1]) and _word(text[j - 1]):
+                    inner = c in _INSIDE_WORD or _format(c)
+                    number = c in _INSIDE_NUMBER and text[j - 1].isdigit() and text[j + 1].isdigit()
+                    if not (inner or number):
+                        break
+                    j += 2
+                elif _format(c) and _word(text[j - 1]):
+                    j += 1  # a ZWNJ or mark-like format character ending the word
+                else:
+                    break
+            tokens.append((i, j))
+            i = j
+            continue
+        if _format(char):
+            i += 1  # a lone format character (RLM, ZWJ between spaces) is no token
+            continue
+        j = i + 1
+        if unicodedata.category(char)[0] == "P":
+            while j < stop and text[j] == char:
+                j += 1  # a run of one punctuation mark: "...", "؟؟" (not of emoji: "😀😀")
+        while j < stop:  # an emoji's modifiers, variation selectors and ZWJ sequence
+            c = text[j]
+            category = unicodedata.category(c)
+            if category[0] == "M" or 0x1F3FB <= ord(c) <= 0x1F3FF:
+                j += 1
+            elif c == _JOINER and j + 1 < stop and not text[j + 1].isspace():
+                j += 2
+            else:
+                break
+        tokens.append((i, j))
+        i = j
+    return tokens
+
+
+def body_start(doc: ExportDocument) -> int:
+    """Where the article's body starts: after its YAML front matter, when it has one the
+    reader reads (a mapping between an opening and a closing line), else 0."""
+    given = getattr(doc, "body_start", None)  # when the export document carries it
+    if isinstance(given, int):
+        return given
+    text = doc.text
+    opening = _FM_OPEN_RE.match(text)
+    if opening is None:
+        return 0
+    closing = _FM_CLOSE_RE.search(text, opening.end() - 1)
+    if closing is None:
+        return 0
+    import yaml
+
+    try:
+        meta = yaml.safe_load(text[opening.end() : closing.start("close")])
+    except Exception:  # the reader shows invalid front matter as text: so is it here
+        return 0
+    return closing.end() if meta is None or isinstance(meta, dict) else 0
 
 
 def _comment(value: Any) -> str:
     return _WHITESPACE.sub(" ", str(value)).strip() if value is not None else ""
 
 
-def _label(tags: tuple[str, ...]) -> str:
-    return _WHITESPACE.sub("_", tags[0].strip()) if tags else UNTAGGED
+def _label(tag: str) -> str:
+    return _WHITESPACE.sub("_", tag.strip())
 
 
-def write_conll(documents: Iterable[ExportDocument], out: IO[str]) -> ExportReport:
+def _short(quote: str) -> str:
+    words = " ".join(quote.split())
+    return words if len(words) <= 30 else words[:29] + "…"
+
+
+def write_conll(
+    documents: Iterable[ExportDocument], out: IO[str], *, conll_comments: bool = False
+) -> ExportReport:
     """Write BIO-tagged tokens of every document to ``out``."""
     report = ExportReport()
     for doc in documents:
         report.documents += 1
         doc.relations_dropped(report, format="conll")
         text = doc.text
-        lines = [f"# {key} = {_comment(value)}".rstrip() for key, value in doc.fields.items()]
+        body = body_start(doc)
+        lines = [DOCSTART]
+        if conll_comments:
+            lines += [f"# {key} = {_comment(value)}".rstrip() for key, value in doc.fields.items()]
+        lines.append("")
 
-        matches = list(_TOKEN.finditer(text))
-        starts = [m.start() for m in matches]
-        ends = [m.end() for m in matches]
-        tags: list[str | None] = [None] * len(matches)
+        spans = tokenize(text, body)
+        starts = [s for s, _ in spans]
+        ends = [e for _, e in spans]
+        tags: list[str | None] = [None] * len(spans)
 
         # Placed annotations, longest first then earliest, each claiming its tokens
         # unless a kept one holds any of them already.
         candidates = [a for a in doc.spans(report) if a.start < a.end]
         candidates.sort(key=lambda a: (a.start - a.end, a.start, a.end, a.id))
-        dropped = 0
+        overlapping: list[str] = []
+        further: Counter[str] = Counter()
+        no_token = 0
+        in_front_matter = 0
         for a in candidates:
+            if a.start < body:
+                in_front_matter += 1
+                continue
             first = bisect_right(ends, a.start)  # the first token ending after the start
             last = bisect_left(starts, a.end)  # past the last token starting before the end
             if first >= last:
-                continue  # only whitespace annotated: no token to tag
-            if any(tag is not None for tag in tags[first:last]):
-                dropped += 1
+                no_token += 1  # only whitespace or format characters annotated
                 continue
-            label = _label(a.tags)
+            label = _label(a.tags[0]) if a.tags else UNTAGGED
+            if any(tag is not None for tag in tags[first:last]):
+                overlapping.append(f"«{_short(a.quote)}» {label}")
+                continue
             tags[first] = "B-" + label
             if last - first > 1:
                 tags[first + 1 : last] = ["I-" + label] * (last - first - 1)
+            further.update(a.tags[1:])
             report.records += 1
-        if dropped:
-            report.warnings.append(f"{doc.path}: {dropped} overlapping annotations flattened")
+        _warn(report, doc.path, overlapping, further, no_token, in_front_matter)
 
         # Tokens, with a blank line wherever a line break separates two of them.
-        breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
+        breaks = [m.start() for m in PARAGRAPH_BREAK_RE.finditer(text, body)]
         next_break = 0
-        for index, match in enumerate(matches):
-            start = starts[index]
+        for index, (start, end) in enumerate(spans):
             if next_break < len(breaks) and breaks[next_break] < start:
                 next_break = bisect_left(breaks, start, next_break)
                 if index:
                     lines.append("")
-            lines.append(f"{match.group()}\t{tags[index] or 'O'}")
+            lines.append(f"{text[start:end]} {_EMPTY} {_EMPTY} {tags[index] or 'O'}")
         # End the last line, then a blank line closes the paragraph and the document.
-        lines += ("", "")
+        lines += ("", "") if spans else ("",)
         out.write("\n".join(lines))
     return report
+
+
+def _warn(
+    report: ExportReport,
+    path: str,
+    overlapping: list[str],
+    further: Counter[str],
+    no_token: int,
+    in_front_matter: int,
+) -> None:
+    """One warning naming what one label a token could not hold, one for the rest."""
+    left_out = []
+    if overlapping:
+        shown = ", ".join(overlapping[:5]) + (", …" if len(overlapping) > 5 else "")
+        left_out.append(f"{len(overlapping)} overlapping annotations ({shown})")
+    if further:
+        counts = ", ".join(f"{tag} ×{n}" for tag, n in further.most_common())
+        left_out.append(f"{sum(further.values())} further tags ({counts})")
+    if left_out:
+        report.warnings.append(
+            f"{path}: conll has one label a token: left out {' and '.join(left_out)}"
+        )
+    if in_front_matter:
+        report.warnings.append(
+            f"{path}: {in_front_matter} annotations in the front matter not exported to conll"
+        )
+    if no_token:
+        report.warnings.append(
+            f"{path}: {no_token} annotations on no token (only spaces) not exported to conll"
+        )

@@ -18,10 +18,19 @@ Export
       offsets index it.
     - ``label`` has one ``[start, end, tag]`` triple per annotation **per tag**; an
       untagged annotation gets one triple labelled ``"span"`` (doccano has no
-      unlabelled spans).
+      unlabelled spans). Such labels share spans and overlap: import them into a
+      doccano project with "Allow overlapping entity" on (and "Count grapheme clusters
+      as one character" off), or doccano silently drops or moves some.
+    - ``single_label=True`` (``--doccano-single-label``) is for a default doccano
+      project (overlapping off): one label per annotation, its first tag (``span``
+      when it has none), and no two labels sharing a character (the longest annotation
+      is kept, then the earliest). What it leaves out is one report warning per article,
+      naming it; ``meta.annotations`` still lists every annotation whole, so an import
+      of the file reports each label doccano does not have.
     - Offsets are UTF-16 code units by default (``offsets="utf16"``): doccano's
       front end is JavaScript and counts them, so an emoji or 𝐀 before a span counts
-      two. ``offsets="codepoint"`` writes hamish's code points instead (for scripts).
+      two (doccano 1.8 counts UTF-16 units only with grapheme-cluster mode off).
+      ``offsets="codepoint"`` writes hamish's code points instead (for scripts).
       Ends are exclusive in both.
     - Only placed annotations (not orphans) are labelled; skipped orphans, and
       annotations whose quote is not at their offsets, are reported as warnings.
@@ -46,12 +55,19 @@ Import
     dropped); an entry none of whose labels remain was deleted in doccano and is not
     returned. Offsets are converted back to code points from ``offsets`` units; the
     quote is the text between them. ``document`` is the line's ``document`` (else its
-    ``id``).
+    ``id``). Tags keep the order ``meta`` gives them, labels new in doccano after them.
+
+    Labels ``meta`` lists that the line's labels no longer have (dropped by a doccano
+    project without "Allow overlapping entity", moved by grapheme-cluster mode, or
+    deleted in doccano) are yielded as :class:`NotImported` records naming them: the
+    import reports each one (unless the sidecar already holds it), never "0 problems".
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from annotations.formats.base import (
@@ -71,9 +87,20 @@ from annotations.formats.offsets import (
     utf16_converter,
 )
 
-__all__ = ["UNTAGGED", "read_doccano", "write_doccano"]
+__all__ = ["UNTAGGED", "NotImported", "read_doccano", "write_doccano"]
 
 UNTAGGED = "span"
+
+
+@dataclass(frozen=True, slots=True)
+class NotImported(ImportedAnnotation):
+    """Labels an annotation had (``tags``, from ``meta``) that the file's labels lack.
+
+    Not an annotation to add: the import reports ``problem`` for it, unless the sidecar
+    already has the annotation ``id`` with these tags.
+    """
+
+    problem: str = ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,7 +108,11 @@ UNTAGGED = "span"
 
 
 def write_doccano(
-    documents: Iterable[ExportDocument], out: IO[str], *, offsets: OffsetUnit = "utf16"
+    documents: Iterable[ExportDocument],
+    out: IO[str],
+    *,
+    offsets: OffsetUnit = "utf16",
+    doccano_single_label: bool = False,
 ) -> ExportReport:
     """Write one doccano line per document to ``out``."""
     check_unit(offsets)
@@ -94,10 +125,15 @@ def write_doccano(
         convert = utf16_converter(astral_positions(text) if offsets == "utf16" else ())
         labels: list[list[Any]] = []
         entries: list[dict[str, Any]] = []
-        for a in doc.spans(report):
+        spans = doc.spans(report)
+        single = _single_labels(doc.path, spans, report) if doccano_single_label else None
+        for a in spans:
             start, end = convert(a.start), convert(a.end)
-            for tag in a.tags or (UNTAGGED,):
-                labels.append([start, end, tag])
+            if single is None:
+                for tag in a.tags or (UNTAGGED,):
+                    labels.append([start, end, tag])
+            elif a.id in single:
+                labels.append([start, end, single[a.id]])
             entries.append(
                 {
                     "id": a.id,
@@ -118,8 +154,42 @@ def write_doccano(
             "annotations": entries,
         }
         out.write(escape_for_terminals(encode_json(record)) + "\n")
-        report.records += len(entries)
+        report.records += len(entries) if single is None else len(single)
     return report
+
+
+def _short(quote: str) -> str:
+    words = " ".join(quote.split())
+    return words if len(words) <= 30 else words[:29] + "…"
+
+
+def _single_labels(path: str, spans: list[Any], report: ExportReport) -> dict[str, str]:
+    """The one label each kept annotation gets in a default doccano project (annotation
+    id -> tag), no two sharing a character; one warning names what is left out."""
+    kept: dict[str, str] = {}
+    taken: list[tuple[int, int]] = []  # kept spans, for the overlap test
+    overlapping: list[str] = []
+    further: Counter[str] = Counter()
+    for a in sorted(spans, key=lambda a: (a.start - a.end, a.start, a.end, a.id)):
+        label = a.tags[0] if a.tags else UNTAGGED
+        if any(start < a.end and a.start < end for start, end in taken):
+            overlapping.append(f"«{_short(a.quote)}» {label}")
+            continue
+        taken.append((a.start, a.end))
+        kept[a.id] = label
+        further.update(a.tags[1:])
+    left_out = []
+    if overlapping:
+        shown = ", ".join(overlapping[:5]) + (", …" if len(overlapping) > 5 else "")
+        left_out.append(f"{len(overlapping)} overlapping annotations ({shown})")
+    if further:
+        counts = ", ".join(f"{tag} ×{n}" for tag, n in further.most_common())
+        left_out.append(f"{sum(further.values())} further tags ({counts})")
+    if left_out:
+        report.warnings.append(
+            f"{path}: --doccano-single-label left out {' and '.join(left_out)} (meta keeps them)"
+        )
+    return kept
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,51 +276,107 @@ def _record(record: Any, offsets: str) -> Iterator[ImportedAnnotation]:
     for (start_units, end_units), tags in spans.items():
         start, end = convert(start_units), convert(end_units)
         quote = text[start:end]
-        for entry, entry_tags in _share(tags, entries.get((start_units, end_units), [])):
-            yield ImportedAnnotation(
-                document=document,
-                start=start,
-                end=end,
-                quote=quote,
-                tags=tuple(entry_tags),
-                note=_string(entry, "note"),
-                author=_string(entry, "author"),
-                created=_string(entry, "created"),
-                modified=_string(entry, "modified"),
-                id=_string(entry, "id") or None,
-            )
+        shared = _share(tags, entries.pop((start_units, end_units), []))
+        for entry, entry_tags, lost in shared:
+            if entry_tags or lost is None:
+                yield _annotation(document, start, end, quote, entry, entry_tags)
+            if lost is not None:
+                yield _not_imported(document, start, end, quote, entry, lost)
+    # Annotations of meta at a span no label has any more: every label of theirs is lost.
+    for (start_units, end_units), left in entries.items():
+        try:
+            start, end = convert(start_units), convert(end_units)
+        except ValueError:
+            start = end = 0  # meta's offsets are not for this text either
+        for entry in left:
+            lost = _entry_tags(entry) or [UNTAGGED]
+            yield _not_imported(document, start, end, text[start:end], entry, lost)
+
+
+def _annotation(
+    document: str,
+    start: int,
+    end: int,
+    quote: str,
+    entry: dict[str, Any],
+    tags: list[str],
+) -> ImportedAnnotation:
+    return ImportedAnnotation(
+        document=document,
+        start=start,
+        end=end,
+        quote=quote,
+        tags=tuple(tags),
+        note=_string(entry, "note"),
+        author=_string(entry, "author"),
+        created=_string(entry, "created"),
+        modified=_string(entry, "modified"),
+        id=_string(entry, "id") or None,
+    )
+
+
+def _not_imported(
+    document: str, start: int, end: int, quote: str, entry: dict[str, Any], lost: list[str]
+) -> NotImported:
+    """The report of an annotation's labels (``lost``) the file no longer has."""
+    untagged = lost == [UNTAGGED] and not _entry_tags(entry)
+    labels = "its label 'span' (untagged)" if untagged else f"label {', '.join(lost)}"
+    if len(lost) > 1:
+        labels = f"{len(lost)} labels {', '.join(lost)}"
+    return NotImported(
+        document=document,
+        start=start,
+        end=end,
+        quote=quote,
+        tags=() if untagged else tuple(lost),
+        id=_string(entry, "id") or None,
+        problem=(
+            f"«{_short(quote)}» at {start}..{end}: {labels} not in doccano's labels; not "
+            'imported (a doccano project drops overlapping labels unless "Allow overlapping '
+            'entity" is on, and moves spans when it counts grapheme clusters)'
+        ),
+    )
+
+
+def _entry_tags(entry: dict[str, Any]) -> list[str]:
+    tags = entry.get("tags")
+    return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
 
 
 def _share(
     tags: list[str], entries: list[dict[str, Any]]
-) -> Iterator[tuple[dict[str, Any], list[str]]]:
-    """The span's labels shared out among the annotations ``meta`` had for the span."""
+) -> Iterator[tuple[dict[str, Any], list[str], list[str] | None]]:
+    """The span's labels shared out among the annotations ``meta`` had for the span:
+    (entry, its tags in meta's order then new ones, the tags it lost or None)."""
     if not entries:
-        yield {}, tags
+        yield {}, tags, None
         return
     claimed: set[str] = set()
-    shares: list[tuple[dict[str, Any], list[str], bool]] = []
+    shares: list[tuple[dict[str, Any], list[str], list[str]]] = []
     for entry in entries:
-        had = [t for t in entry.get("tags") or () if isinstance(t, str)]
-        mine = [t for t in tags if t in had]
+        had = _entry_tags(entry)
+        mine = [t for t in had if t in tags]  # in the order hamish had them
         claimed.update(mine)
-        shares.append((entry, mine, bool(had)))
+        shares.append((entry, had, mine))
     leftover = [t for t in tags if t not in claimed]
-    untagged_kept = UNTAGGED in leftover and any(not had for _, _, had in shares)
+    untagged_kept = UNTAGGED in leftover and any(not had for _, had, _ in shares)
     if untagged_kept:
         leftover.remove(UNTAGGED)
     first = True
-    for entry, mine, had_tags in shares:
-        if had_tags and not mine:
-            continue  # all its labels were removed in doccano
-        if not had_tags and not untagged_kept:
-            continue  # its placeholder label was removed in doccano
+    for entry, had, mine in shares:
+        lost = [t for t in had if t not in tags]
+        if had and not mine:
+            yield entry, [], lost  # all its labels were removed
+            continue
+        if not had and not untagged_kept:
+            yield entry, [], [UNTAGGED]  # its placeholder label was removed
+            continue
         if first:
             mine = mine + leftover
             first = False
-        yield entry, mine
+        yield entry, mine, lost or None
     if first and leftover:  # every annotation of meta was removed, new labels remain
-        yield {}, leftover
+        yield {}, leftover, None
 
 
 def _string(entry: dict[str, Any], key: str) -> str:

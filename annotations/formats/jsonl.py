@@ -6,7 +6,7 @@ Export
 
         id start end quote prefix suffix tags note author created modified status
         [original_quote] [review] [extra] [relations]
-        document title source date sha256 document_tags
+        document title source date sha256 [url] document_tags document_note [document_state]
 
     ``start``/``end`` are code points into the article's full decoded text, 0-based,
     end exclusive, exactly as in the sidecar. **Every** annotation is exported,
@@ -15,7 +15,10 @@ Export
     only placed spans). ``original_quote`` (the wording as tagged, when the article's
     words under the annotation were edited since) is there only when there is one, as is
     ``review`` (a reviewer's verdict, ``{"state", "by", "at"}`` as in the sidecar).
-    ``document_tags`` are the article's own tags. Annotation keys
+    ``document_tags`` and ``document_note`` are the article's own tags and note,
+    ``document_state`` its state (``{"state", "by", "at"}``, only when set) and ``url``
+    the front matter's ``url`` (only when there is one): ``hamish import`` gives them back
+    to the article (never to an annotation). Annotation keys
     hamish does not know (``Annotation.extra``: written by a newer hamish or another
     tool) are exported as one object under ``extra``, only when there are some, so
     that they never mix with the record's own keys.
@@ -81,7 +84,7 @@ def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
         # closing brace, then ', "document": …}'), giving the same text json.dumps of the
         # whole record would.
         document_part = dict(doc.fields)
-        document_part["document_tags"] = list(doc.annotations.document.tags)
+        document_part.update(document_keys(doc))
         # Escaped apart (``escape_for_terminals``), the shared tail once per document:
         # the scan for characters to escape is most of the cost of a line.
         escape = escape_for_terminals
@@ -94,6 +97,21 @@ def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
         out.write("".join(lines))
         report.records += len(lines)
     return report
+
+
+def document_keys(doc: ExportDocument) -> dict[str, Any]:
+    """The article's own fields a record carries: its url (when the front matter has one),
+    tags and note, and its state (when set), as ``document_*`` keys (``hamish import``
+    gives them back to the article, never to an annotation)."""
+    info = doc.annotations.document
+    keys: dict[str, Any] = {}
+    if doc.url:
+        keys["url"] = doc.url
+    keys["document_tags"] = list(info.tags)
+    keys["document_note"] = info.note
+    if info.state is not None:
+        keys["document_state"] = info.state.to_json()
+    return keys
 
 
 def _outgoing(doc: ExportDocument, report: ExportReport) -> dict[str, list[Relation]]:

@@ -66,7 +66,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
@@ -87,6 +88,7 @@ from annotations.formats.offsets import (
     codepoint_converter,
     utf16_converter,
 )
+from annotations.model import RELATION_KEYS
 
 __all__ = [
     "LABEL_CONFIG",
@@ -99,6 +101,8 @@ __all__ = [
 ]
 
 UNTAGGED_LABEL = "Span"
+#: The key of ``data`` holding what Label Studio has no place for (see the module docstring).
+HAMISH_KEY = "hamish"
 MODEL_VERSION = "hamish"
 LABEL_CONFIG = "label_config.xml"
 
@@ -139,7 +143,9 @@ def write_labelstudio(
             entry: dict[str, Any] = {"result": result}
             if not as_annotations:
                 entry = {"model_version": MODEL_VERSION, **entry}
-            task = {"data": {"text": document.text, **document.fields}, key: [entry]}
+            data = {"text": document.text, **document.fields}
+            data[HAMISH_KEY] = _hamish_data(document, result)
+            task = {"data": data, key: [entry]}
             out.write("\n" if report.documents == 0 else ",\n")
             out.write(escape_for_terminals(encode_json(task)))
             report.documents += 1
@@ -218,6 +224,41 @@ def _results(
             }
         )
     return results
+
+
+def _hamish_data(document: ExportDocument, results: list[dict[str, Any]]) -> dict[str, Any]:
+    """``data.hamish`` (see the module docstring): what Label Studio has no place for."""
+    info = document.annotations.document
+    written = {r["id"].rsplit("-", 1)[0] for r in results if r.get("type") == "labels"}
+    fields: dict[str, Any] = {}
+    for annotation in document.annotations.annotations:
+        if annotation.id not in written:
+            continue
+        entry: dict[str, Any] = {
+            "author": annotation.author,
+            "created": annotation.created,
+            "modified": annotation.modified,
+        }
+        if annotation.review is not None:
+            entry["review"] = annotation.review.to_json()
+        if annotation.extra:
+            entry["extra"] = dict(annotation.extra)
+        fields[annotation.id] = entry
+    linked = {(r["from_id"], r["to_id"], r["labels"][0]) for r in results if "from_id" in r}
+    relations = [
+        relation.to_json()
+        for relation in document.annotations.relations
+        if (f"{relation.source}-0", f"{relation.target}-0", relation.type) in linked
+    ]
+    data: dict[str, Any] = {"document_tags": list(info.tags), "document_note": info.note}
+    if info.state is not None:
+        data["document_state"] = info.state.to_json()
+    if document.url:
+        data["url"] = document.url
+    data["annotations"] = fields
+    if relations:
+        data["relations"] = relations
+    return data
 
 
 def _write_label_config(path: Path, labels: set[str], relation_types: set[str]) -> None:
@@ -307,8 +348,18 @@ def _read_task(
         if astral and text is not None
         else None
     )
+    hamish = data.get(HAMISH_KEY) if ours else None
+    hamish = hamish if isinstance(hamish, Mapping) else {}
+    fields = hamish.get("annotations")
+    fields = fields if isinstance(fields, Mapping) else {}
+    relation_fields = _relation_fields(hamish.get("relations"))
+    document_keys = {
+        k: hamish[k] for k in ("document_tags", "document_note", "document_state") if k in hamish
+    }
     for item in items:
         author = _author(item.get("completed_by")) if human else ""
+        created = _time(item.get("created_at")) if human else ""
+        modified = _time(item.get("updated_at")) if human else ""
         for region in _regions(item.get("result") or (), ours):
             start, end = _place(region, text, from_utf16, offsets)
             where = f"{path}: task {document}"
@@ -317,6 +368,12 @@ def _read_task(
                     f"{where}: region {region.start}..{region.end} lies outside the text"
                 )
             quote = text[start:end] if text is not None else region.quote or ""
+            own = fields.get(region.id) if region.id is not None else None
+            own = own if isinstance(own, Mapping) else {}
+            extra: dict[str, Any] = dict(document_keys)
+            if isinstance(own.get("review"), Mapping):
+                extra["review"] = dict(own["review"])
+            own_extra = own.get("extra")
             yield ImportedAnnotation(
                 document=document,
                 start=start,
@@ -324,11 +381,65 @@ def _read_task(
                 quote=quote,
                 tags=tuple(region.tags),
                 note="\n".join(region.notes),
-                author=author,
+                author=_string(own.get("author")) or author,
+                created=_string(own.get("created")) or created,
+                modified=_string(own.get("modified")) or modified,
                 id=region.id,
+                extra=extra,
+                annotation_extra=dict(own_extra) if isinstance(own_extra, Mapping) else {},
                 key=region.key or None,
-                relations=tuple(region.relations),
+                relations=tuple(
+                    _with_fields(r, region.key, relation_fields) for r in region.relations
+                ),
             )
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _time(value: Any) -> str:
+    """A Label Studio time (``2024-05-01T10:00:00.123456Z``) as hamish writes times."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_RelationKey = tuple[str, str, str]  # (type, from annotation id, to annotation id)
+
+
+def _relation_fields(value: Any) -> dict[_RelationKey, Mapping[str, Any]]:
+    """``data.hamish.relations`` by (type, from, to)."""
+    found: dict[_RelationKey, Mapping[str, Any]] = {}
+    for entry in value if isinstance(value, list) else ():
+        if isinstance(entry, Mapping) and all(
+            isinstance(entry.get(k), str) for k in ("type", "from", "to")
+        ):
+            found[(entry["type"], entry["from"], entry["to"])] = entry
+    return found
+
+
+def _with_fields(
+    relation: ImportedRelation, source: str, fields: dict[_RelationKey, Mapping[str, Any]]
+) -> ImportedRelation:
+    """The relation with the id, author and times hamish wrote for it, when it did."""
+    own = fields.get((relation.type, source, relation.target))
+    if own is None:
+        return relation
+    return replace(
+        relation,
+        id=_string(own.get("id")) or None,
+        author=_string(own.get("author")),
+        created=_string(own.get("created")),
+        modified=_string(own.get("modified")),
+        extra={k: v for k, v in own.items() if k not in RELATION_KEYS},
+    )
 
 
 def _author(completed_by: Any) -> str:

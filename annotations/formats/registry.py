@@ -45,8 +45,10 @@ __all__ = [
 ]
 
 #: Where a writer writes: a text stream (stdout, or the ``-o`` file), a folder of files
-#: (``-o`` required), or one file it opens itself with files beside it (``-o`` required).
-OutputKind = Literal["stream", "folder", "file"]
+#: (``-o`` required), or one file it opens itself with files beside it (``-o`` required);
+#: ``binary``: a binary stream (the ``-o`` file, replaced whole, or stdout when it is not
+#: a terminal).
+OutputKind = Literal["stream", "folder", "file", "binary"]
 #: What a reader is given: the path itself (a folder or a file it opens), the file's
 #: text, or that text's lines split on ``\n`` only.
 InputKind = Literal["path", "text", "lines"]
@@ -169,6 +171,10 @@ FORMATS: tuple[Format, ...] = (
         input="lines",
         export_options=(
             FormatOption("--offsets", "offset unit.", choices=OFFSET_UNITS, default="utf16"),
+            FormatOption(
+                "--doccano-single-label",
+                "one label per span, no overlaps (a default doccano project); reports the rest.",
+            ),
         ),
         import_options=(
             FormatOption(
@@ -176,7 +182,17 @@ FORMATS: tuple[Format, ...] = (
             ),
         ),
     ),
-    Format("conll", "annotations.formats.conll", writer="write_conll"),
+    Format(
+        "conll",
+        "annotations.formats.conll",
+        writer="write_conll",
+        export_options=(
+            FormatOption(
+                "--conll-comments",
+                "document fields as '# key = value' lines (spacy convert misreads them).",
+            ),
+        ),
+    ),
     Format(
         "brat",
         "annotations.formats.brat",
@@ -192,6 +208,22 @@ FORMATS: tuple[Format, ...] = (
         output="file",
         export_options=(FormatOption("--as-annotations", "as annotations, not predictions."),),
     ),
+    Format(
+        "inception",
+        "annotations.formats.inception",
+        writer="write_inception",
+        reader="read_inception",
+        output="folder",
+    ),
+    Format(
+        "spacy",
+        "annotations.formats.spacy_docbin",
+        writer="write_spacy",
+        reader="read_spacy",
+        output="file",
+    ),
+    Format("xlsx", "annotations.formats.xlsx", writer="write_xlsx", output="binary"),
+    Format("parquet", "annotations.formats.parquet", writer="write_parquet", output="folder"),
 )
 
 

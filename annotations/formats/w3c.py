@@ -21,12 +21,14 @@ Export
              "created": "<review time>"}                                  (if reviewed)
           ],
           "target": {
-            "source": "<article path>",
+            "source": "<front-matter url>" | "urn:hamish:sha256:<sha256 of the article>",
             "selector": [
               {"type": "TextQuoteSelector", "exact": "…", "prefix": "…", "suffix": "…"},
               {"type": "TextPositionSelector", "start": 21, "end": 54}
             ],
-            "hamish": {"title": …, "source": …, "date": …, "sha256": …}
+            "hamish": {"document": "<article path>", "title": …, "source": …, "date": …,
+                       "sha256": …, ["url": …,] "document_tags": […], "document_note": "…",
+                       ["document_state": {"state", "by", "at"}]}
           }
         }
 
@@ -64,12 +66,21 @@ Export
       hamish's own offsets (0-based, end exclusive, line endings as in the file).
     - The annotation id is a URN made of the article's SHA-256 and the hamish id
       (percent-encoded), unique across articles and stable across exports.
-    - The document fields: the article path is the target's ``source`` (a relative
-      IRI, as the user named the file). Title, source, date and SHA-256 have no term
-      in the anno.jsonld context; rather than a second context they ride in a plain
+    - The target's ``source`` is an absolute IRI, so that RDF gets the article itself and
+      not an IRI made up from a relative path: the article's front-matter ``url`` when it
+      has one (the article on the web), else ``urn:hamish:sha256:<sha256 of its text>``,
+      the same wherever and whenever that text is exported (an edited article gets a new
+      one, as its annotation ids do). A ``file:`` IRI was not chosen: it would name one
+      machine's folders.
+    - The document fields: the article path (as the user named the file), title, source,
+      date, SHA-256, url and the article's own tags, note and state have no term in the
+      anno.jsonld context; rather than a second context they ride in a plain
       ``"hamish"`` object inside ``target``. JSON consumers (and :func:`read_w3c`)
       read it; a JSON-LD processor drops the undefined key on expansion, which
       leaves a valid Web Annotation.
+    - The context: ``@context`` names ``ANNO_CONTEXT``; the same document ships in this
+      package (``anno.jsonld``, :func:`anno_context`), so that a consumer offline can
+      expand the annotations with a document loader that serves it.
 
     ``collection=False`` (default): JSON Lines, one complete annotation (with its own
     ``@context``) per line. ``collection=True``: one JSON document, an
@@ -96,7 +107,11 @@ Import
     ``rejected`` is the review (in the record's ``extra["review"]``, which ``hamish
     import`` restores), another ``assessing`` body note text. Offsets come from a
     ``TextPositionSelector`` (``None`` without one), the quote from a
-    ``TextQuoteSelector`` (``""`` without one). An annotation with several targets
+    ``TextQuoteSelector`` (``""`` without one). The article is the target's
+    ``hamish.document`` (as hamish writes it), else its ``source``; the ``hamish`` object's
+    other keys go to the record's ``extra`` as ``document_*`` keys (``document_tags``,
+    ``document_note`` and ``document_state`` are the article's own, which ``hamish import``
+    gives back to the article). An annotation with several targets
     yields one imported annotation each.
     A ``linking`` annotation whose targets are two annotation IRIs (as hamish writes
     relations) becomes a relation between the annotations of those ids in the same input
@@ -127,6 +142,22 @@ from annotations.formats.base import (
 from annotations.model import REVIEW_STATES
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+#: The target ``source`` of an article without a front-matter ``url``.
+SOURCE_URN_PREFIX = "urn:hamish:sha256:"
+#: The file in this package holding the JSON-LD context ``ANNO_CONTEXT`` names.
+CONTEXT_FILE = "anno.jsonld"
+
+
+def anno_context() -> dict[str, Any]:
+    """The W3C Web Annotation JSON-LD context document (``{"@context": …}``) shipped with
+    hamish, for JSON-LD processors that must not (or cannot) fetch ``ANNO_CONTEXT``."""
+    from importlib.resources import files
+
+    data: dict[str, Any] = json.loads(
+        files("annotations.formats").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+    )
+    return data
+
 
 _HAMISH_ID = re.compile(r"urn:hamish:[0-9a-fA-F]*:(.+)")
 
@@ -160,10 +191,11 @@ def write_w3c(
         annotations = doc.spans(report)
         if not annotations:
             continue
-        hamish = {"title": doc.title, "source": doc.source, "date": doc.date, "sha256": doc.sha256}
+        hamish = _document_object(doc)
         prefix = f"urn:hamish:{doc.sha256}:"
         context = not collection
-        items = [encode(_annotation(a, doc.path, prefix, hamish, context)) for a in annotations]
+        source = source_iri(doc)
+        items = [encode(_annotation(a, source, prefix, hamish, context)) for a in annotations]
         relations = doc.relations_between((a.id for a in annotations), report, format="w3c")
         items += [encode(_linking(r, doc.path, prefix, context)) for r in relations]
         if collection:
@@ -176,6 +208,32 @@ def write_w3c(
     if collection:
         out.write(("\n" if written else "") + f']}}, "total": {written}}}\n')
     return report
+
+
+def source_iri(doc: ExportDocument) -> str:
+    """The target's ``source``: the article's front-matter ``url`` when it has one, else
+    ``urn:hamish:sha256:<sha256 of the text>`` (stable wherever and whenever the same text
+    is exported; see the module docstring)."""
+    return doc.url or f"{SOURCE_URN_PREFIX}{doc.sha256}"
+
+
+def _document_object(doc: ExportDocument) -> dict[str, Any]:
+    """The ``hamish`` object of every target of the document (see the module docstring)."""
+    info = doc.annotations.document
+    hamish: dict[str, Any] = {
+        "document": doc.path,
+        "title": doc.title,
+        "source": doc.source,
+        "date": doc.date,
+        "sha256": doc.sha256,
+    }
+    if doc.url:
+        hamish["url"] = doc.url
+    hamish["document_tags"] = list(info.tags)
+    hamish["document_note"] = info.note
+    if info.state is not None:
+        hamish["document_state"] = info.state.to_json()
+    return hamish
 
 
 def _iri(id_prefix: str, identifier: str) -> str:
@@ -517,7 +575,9 @@ def _imported(
             source = source.get("id", source.get("@id"))
         if not isinstance(source, str):
             raise ValueError("a target without 'source'")
-        document = source
+        hamish = target.get("hamish")
+        named = hamish.get("document") if isinstance(hamish, dict) else None
+        document = named if isinstance(named, str) and named else source
         for selector in _selectors(target.get("selector")):
             kind = _types(selector)
             if "TextPositionSelector" in kind and start is None:
@@ -535,8 +595,14 @@ def _imported(
                 for key in ("prefix", "suffix"):
                     if isinstance(selector.get(key), str):
                         extra[key] = selector[key]
-        if isinstance(target.get("hamish"), dict):
-            extra.update({f"document_{k}": v for k, v in target["hamish"].items()})
+        if isinstance(hamish, dict):
+            # The article's fields: ``hamish import`` gives the article its own tags, note
+            # and state back (``document_*``) and keeps none of them in an annotation.
+            extra.update(
+                (k if k.startswith("document_") else f"document_{k}", v)
+                for k, v in hamish.items()
+                if k != "document"
+            )
     else:
         raise ValueError("a target that is neither an IRI nor an object")
     identifier = data.get("id", data.get("@id"))

@@ -7,13 +7,14 @@ left out by the formats that have relations, as for any other filter.
 
 from __future__ import annotations
 
+import inspect
 import os
 import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, HamishError
 from annotations.formats.base import ExportDocument, ExportReport
@@ -45,6 +46,61 @@ class ExportResult:
                 f"→ {self.output}"
             )
         return lines
+
+
+@contextmanager
+def _replacing_binary(target: Path) -> Iterator[BinaryIO]:
+    """:func:`_replacing` for a binary file (xlsx): the same rules, bytes written."""
+    if target.exists() and not target.is_file():
+        with open(target, "wb") as out:
+            yield out
+        return
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _binary_stdout(fmt: Format, stdout: TextIO) -> BinaryIO:
+    """The bytes under ``stdout`` for a binary format: a pipe or a file, never a terminal
+    (nor a stream with no file under it, such as a test's capture): exit 2."""
+    try:
+        stdout.fileno()
+        refused = stdout.isatty()
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        refused = True
+    if refused:
+        raise HamishError(
+            f"--format {fmt.name} writes a binary file: give -o FILE.{fmt.name} "
+            "(or pipe it), not a terminal"
+        )
+    stdout.flush()
+    buffer: BinaryIO = stdout.buffer
+    return buffer
+
+
+def _helpers(writer: Any) -> dict[str, Any]:
+    """What the reader gives a writer that ``annotations`` cannot import: ``fold``
+    (search folding, for parquet's folded quotes), when the writer takes it."""
+    if "fold" not in inspect.signature(writer).parameters:
+        return {}
+    from reader.text.fold import fold
+
+    def folded(text: str) -> str:
+        return fold(text).text
+
+    return {"fold": folded}
 
 
 @contextmanager
@@ -120,14 +176,19 @@ def run_export(
     )
     if review:
         documents = reviewed_only(documents, review)
-    if fmt.output != "stream" and not output:
+    if fmt.output in ("folder", "file") and not output:
         raise HamishError(f"--format {fmt.name} needs -o (a {fmt.output})")
     writer = fmt.load_writer()
-    arguments = dict(options or {})
+    arguments = {**(options or {}), **_helpers(writer)}
     try:
-        if not output:
+        if not output and fmt.output == "binary":
+            report = writer(documents, _binary_stdout(fmt, stdout), **arguments)
+        elif not output:
             report = writer(documents, stdout, **arguments)
             stdout.flush()
+        elif fmt.output == "binary":
+            with _replacing_binary(Path(output)) as binary:
+                report = writer(documents, binary, **arguments)
         elif fmt.output == "stream":
             with _replacing(Path(output), fmt.newline) as out:
                 report = writer(documents, out, **arguments)

@@ -40,8 +40,10 @@ from annotations import (
 from annotations.formats.base import ImportedAnnotation
 from annotations.model import (
     ANNOTATION_KEYS,
+    PROGRESSES,
     REVIEW_STATES,
     AnnotationSet,
+    ArticleState,
     Review,
     make_relation,
 )
@@ -58,6 +60,7 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
     relations: int = 0  # relations added
     duplicate_relations: int = 0
+    articles: int = 0  # articles whose own tags, note or state the import set
 
     def add(self, other: ImportReport) -> None:
         """Count ``other`` (the report of another file) in this one."""
@@ -67,6 +70,7 @@ class ImportReport:
         self.problems.extend(other.problems)
         self.relations += other.relations
         self.duplicate_relations += other.duplicate_relations
+        self.articles += other.articles
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +80,7 @@ class ImportReport:
             "problems": self.problems,
             "relations": self.relations,
             "duplicate_relations": self.duplicate_relations,
+            "articles": self.articles,
         }
 
 
@@ -135,7 +140,14 @@ def import_records(
         added = 0
         # What the file calls each record (its reference) -> the annotation id it became.
         made: dict[str, str] = {}
+        kept: list[ImportedAnnotation] = []  # the records imported or already there
         for record in items:
+            lost = getattr(record, "problem", "")  # labels the file lost (doccano's NotImported)
+            if lost:
+                held = next((a for a in state.annotations if a.id == record.id), None)
+                if held is None or not set(record.tags) <= set(held.tags):
+                    report.problems.append(f"{document}: {lost}")
+                continue  # else the sidecar still has them: nothing is lost
             placed = _place(text, record)
             if placed is None:
                 report.problems.append(f"{document}: could not place «{_short(record.quote)}»")
@@ -147,6 +159,7 @@ def import_records(
                 found = record.id if record.id is not None and record.id in ids else seen[key]
                 if record.reference is not None:
                     made[record.reference] = found
+                kept.append(record)
                 continue
             annotation = make_annotation(
                 text,
@@ -171,9 +184,13 @@ def import_records(
             ids.add(annotation.id)
             if record.reference is not None:
                 made[record.reference] = annotation.id
+            kept.append(record)
             added += 1
         state, related = _link(state, items, made, document, author, report)
-        if added or related:
+        # The article's own fields, from records that were not refused (a file whose
+        # records are all refused changes nothing).
+        state, article_changed = _article_fields(state, kept, document, report)
+        if added or related or article_changed:
             try:
                 sidecar.save(state)
             except SidecarError as error:
@@ -181,6 +198,7 @@ def import_records(
                 continue
         report.added += added
         report.relations += related
+        report.articles += article_changed
         report.documents += 1
     return report
 
@@ -237,7 +255,47 @@ def _link(
 #: Keys our exports write on every record about its article (JSON Lines: ``document``,
 #: ``title``, ``source``, ``date``, ``sha256``, ``document_tags``; W3C: ``document_*``):
 #: facts of the article, never kept in one annotation.
-_DOCUMENT_FIELDS = frozenset({"document", "title", "source", "date", "sha256"})
+_DOCUMENT_FIELDS = frozenset({"document", "title", "source", "date", "sha256", "url"})
+
+
+def _article_fields(
+    state: AnnotationSet, items: list[ImportedAnnotation], document: str, report: ImportReport
+) -> tuple[AnnotationSet, bool]:
+    """``state`` with the article's own tags, note and state the records carry
+    (``document_tags``, ``document_note``, ``document_state``), and whether that changed it.
+
+    Tags are added after the sidecar's own, in order; a note or state is set when the
+    sidecar has none (a different note already there is kept, and reported).
+    """
+    tags: list[str] = []
+    note = ""
+    progress: ArticleState | None = None
+    for record in items:
+        extra = record.extra
+        value = extra.get("document_tags")
+        if isinstance(value, list):
+            tags.extend(t for t in value if isinstance(t, str) and t and t not in tags)
+        value = extra.get("document_note")
+        if isinstance(value, str) and value and not note:
+            note = value
+        value = extra.get("document_state")
+        if progress is None and isinstance(value, dict) and value.get("state") in PROGRESSES:
+            if all(isinstance(value.get(key, ""), str) for key in ("by", "at")):
+                progress = ArticleState.from_json(value)
+    info = state.document
+    changes: dict[str, Any] = {}
+    merged = tuple(dict.fromkeys((*info.tags, *tags)))
+    if merged != info.tags:
+        changes["tags"] = merged
+    if note and not info.note:
+        changes["note"] = note
+    elif note and info.note != note:
+        report.problems.append(f"{document}: the article already has another note; kept it")
+    if progress is not None and info.state is None:
+        changes["state"] = progress
+    if not changes:
+        return state, False
+    return state.with_document(**changes), True
 
 
 def _foreign_keys(record: ImportedAnnotation) -> dict[str, Any]:

@@ -42,6 +42,12 @@ class Filters:
         return True
 
 
+def article_url(article: Article) -> str | None:
+    """The front matter's ``url`` (text, whitespace trimmed), or None."""
+    value = article.meta.get("url") if isinstance(article.meta, dict) else None
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _display_path(article: Path) -> str:
     return article.as_posix()
 
@@ -123,4 +129,5 @@ def iter_documents(
             date=article.date,
             sha256=annotations.document.sha256,  # of the current text, after re-anchoring
             annotations=annotations,
+            url=article_url(article),
         )

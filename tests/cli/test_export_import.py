@@ -102,8 +102,9 @@ def test_conll_marks_tokens(capsys, library):
         capsys, "export", str(library / "en_quoting_arabic.txt"), "--format", "conll"
     )
     assert code == 0
-    tagged = [line.split("\t") for line in out.splitlines() if "\t" in line]
-    assert ['"We', "B-quote"] in tagged and ["have", "I-quote"] in tagged  # whitespace tokens
+    tagged = [line.split(" ") for line in out.splitlines() if line.count(" ") == 3]
+    assert ['"', "_", "_", "O"] in tagged  # punctuation is a token of its own
+    assert ["We", "_", "_", "B-quote"] in tagged and ["have", "_", "_", "I-quote"] in tagged
 
 
 def test_brat_needs_an_output_folder(capsys, library):

@@ -61,4 +61,9 @@ def test_piped_the_data_is_exact(library, fmt):
     )
     assert done.returncode == 0
     out = done.stdout.decode("utf-8")
-    assert "\x1b]2;pwned\x07" in out and "\x1b[2J" in out  # a script gets what the file holds
+    assert "\x1b[2J" in out  # a script gets what the file holds (here in a tag)
+    if fmt == "conll":  # split into tokens, every character still there
+        assert "\x1b _ _ " in out and "\n] _ _ " in out and "\npwned _ _ " in out
+        assert "\n\x07 _ _ " in out
+    else:
+        assert "\x1b]2;pwned\x07" in out

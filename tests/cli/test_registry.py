@@ -46,9 +46,14 @@ def test_format_choices_are_the_registry():
     import_choices = list(params("import")["fmt"].type.choices)
     assert export_choices == [f.name for f in FORMATS if f.can_export]
     assert import_choices == [f.name for f in FORMATS if f.can_import]
-    # the formats hamish has always offered
-    assert export_choices == ["jsonl", "csv", "w3c", "doccano", "conll", "brat", "labelstudio"]
-    assert set(import_choices) == {"jsonl", "w3c", "labelstudio", "doccano", "brat"}
+    # the formats hamish offers
+    assert export_choices == [
+        "jsonl", "csv", "w3c", "doccano", "conll", "brat", "labelstudio",
+        "inception", "spacy", "xlsx", "parquet",
+    ]  # fmt: skip
+    assert set(import_choices) == {
+        "jsonl", "w3c", "labelstudio", "doccano", "brat", "inception", "spacy",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("operation", ["export", "import"])
@@ -73,7 +78,7 @@ def test_the_help_texts_stay_as_they_were():
         "collection": "w3c: one AnnotationCollection instead of JSONL.",
         "as_annotations": "labelstudio: as annotations, not predictions.",
         "offsets": "doccano: offset unit.",
-        "output": "File (or folder for brat); default stdout.",
+        "output": "File (or folder for brat, inception, parquet); default stdout.",
     }
     export = params("export")
     assert {name: export[name].help for name in helps} == helps
@@ -175,7 +180,7 @@ def test_options_reach_their_format(capsys, library):
 
 
 @pytest.mark.parametrize(
-    "entry", [f for f in FORMATS if f.output != "stream"], ids=lambda f: f.name
+    "entry", [f for f in FORMATS if f.output in ("folder", "file")], ids=lambda f: f.name
 )
 def test_formats_writing_their_own_files_need_an_output(capsys, library, entry):
     code, out, err = run(capsys, "export", str(library), "--format", entry.name)
@@ -252,8 +257,9 @@ def test_a_flag_declared_two_ways_is_a_mistake(monkeypatch):
 def test_get_format():
     assert registry.get_format("brat").output == "folder"
     assert registry.get_format("doccano").input == "lines"
+    assert registry.get_format("xlsx").output == "binary"
     with pytest.raises(KeyError):
-        registry.get_format("xlsx")
+        registry.get_format("odt")
 
 
 def test_offset_units_are_named_by_offsets_only():

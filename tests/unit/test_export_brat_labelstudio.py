@@ -89,12 +89,13 @@ def documents() -> list[ExportDocument]:
 
 
 def _expected(documents: list[ExportDocument], *, brat: bool) -> dict[str, Counter]:
-    """(start, end, quote, tags, note) per placed annotation; brat notes lose line breaks."""
+    """(start, end, quote, tags, note) per placed annotation (brat keeps a note's line
+    breaks in hamish-fields.jsonl, its AnnotatorNotes line has none)."""
     expected: dict[str, Counter] = {}
     for document in documents:
         rows = Counter()
         for a in document.placed():
-            note = re.sub(r"\r\n|[\r\n]", " ", a.note) if brat else a.note
+            note = a.note
             rows[(a.start, a.end, a.quote, tuple(a.tags), note)] += 1
         expected[document.path] = rows
     return expected
@@ -336,7 +337,10 @@ def test_labelstudio_file(documents, tmp_path, offsets):
             "source": document.source,
             "date": document.date,
             "sha256": document.sha256,
+            "hamish": data["hamish"],  # what Label Studio has no place for (checked below)
         }
+        assert set(data["hamish"]["annotations"]) <= {a.id for a in document.placed()}
+        assert data["hamish"]["document_tags"] == list(document.annotations.document.tags)
         assert "annotations" not in task
         (prediction,) = task["predictions"]
         assert prediction["model_version"] == "hamish"

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 
 from annotations.formats.base import ExportDocument
-from annotations.formats.conll import write_conll
+from annotations.formats.conll import DOCSTART, write_conll
 from annotations.formats.csv_format import COLUMNS, write_csv
 from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.formats.jsonl import read_jsonl, write_jsonl
@@ -211,6 +211,7 @@ JSONL_KEYS = [
     "date",
     "sha256",
     "document_tags",
+    "document_note",
 ]
 
 
@@ -435,12 +436,19 @@ COLLECTION_SCHEMA = {
 
 def _check_w3c_annotation(annotation: dict, docs: dict[str, ExportDocument]) -> None:
     target = annotation["target"]
-    doc = docs[target["source"]]
+    doc = docs[target["hamish"]["document"]]
+    assert target["source"] == doc.url or f"urn:hamish:sha256:{doc.sha256}"
+    info = doc.annotations.document
     assert target["hamish"] == {
+        "document": doc.path,
         "title": doc.title,
         "source": doc.source,
         "date": doc.date,
         "sha256": doc.sha256,
+        **({"url": doc.url} if doc.url else {}),
+        "document_tags": list(info.tags),
+        "document_note": info.note,
+        **({"document_state": info.state.to_json()} if info.state else {}),
     }
     assert annotation["id"].startswith(f"urn:hamish:{doc.sha256}:")
     hamish_id = annotation["id"].rsplit(":", 1)[1]
@@ -645,8 +653,10 @@ def test_doccano_labels_edited_in_doccano(documents):
     record["label"] = [[s, e, t] for s, e, t in record["label"] if t != "span"]
     record["label"].append([start, end, "جديد"])
     imported = list(read_doccano([json.dumps(record, ensure_ascii=False)]))
-    same_span = [i for i in imported if i.quote == "مرحبا 👍🏽"]
+    same_span = [i for i in imported if i.quote == "مرحبا 👍🏽" and not getattr(i, "problem", "")]
     assert [(i.tags, i.note) for i in same_span] == [(("تحية", "جديد"), "")]
+    # The untagged annotation whose "span" label was removed is reported, not dropped silently.
+    assert [i.tags for i in imported if getattr(i, "problem", "")] == [()]
 
 
 # --------------------------------------------------------------------------------------------
@@ -684,12 +694,14 @@ def test_json_lines_survive_any_line_splitter(documents, write, read, lines_per_
 
 
 def _conll_blocks(output: str) -> dict[str, list[list[tuple[str, str]]]]:
-    """Per document path, its paragraphs as (token, tag) lists."""
+    """Per document path (from ``--conll-comments``), its paragraphs as (token, tag) lists."""
     blocks: dict[str, list[list[tuple[str, str]]]] = {}
     current: list[list[tuple[str, str]]] | None = None
     paragraph: list[tuple[str, str]] = []
     for line in output.split("\n"):
-        if line.startswith("# document = "):
+        if line == DOCSTART:
+            assert not paragraph
+        elif line.startswith("# document = "):
             current = blocks.setdefault(line.removeprefix("# document = "), [])
         elif line.startswith("# "):
             continue
@@ -699,7 +711,8 @@ def _conll_blocks(output: str) -> dict[str, list[list[tuple[str, str]]]]:
                 current.append(paragraph)
                 paragraph = []
         else:
-            token, tag = line.split("\t")
+            token, pos, chunk, tag = line.split(" ")
+            assert (pos, chunk) == ("_", "_")
             paragraph.append((token, tag))
     assert not paragraph
     return blocks
@@ -707,18 +720,24 @@ def _conll_blocks(output: str) -> dict[str, list[list[tuple[str, str]]]]:
 
 def test_conll_bio(documents):
     out = io.StringIO()
-    report = write_conll(iter(documents), out)
+    report = write_conll(iter(documents), out, conll_comments=True)
     output = out.getvalue()
     assert output.endswith("\n\n") and "\n\n\n" not in output
+    assert output.count(DOCSTART + "\n") == len(documents)
     assert "# title = الموازنة العامة\n" in output and "# date = 2024-04-03\n" in output
     assert "# date =\n" in output and "# title = Emoji 😀\n" in output
+    plain = io.StringIO()
+    write_conll(iter(documents), plain)
+    assert plain.getvalue() == re.sub(r"(?m)^# .*\n", "", output)  # only the comments differ
     blocks = _conll_blocks(output)
     docs = _by_path(documents)
     assert list(blocks) == list(docs)
     for path, paragraphs in blocks.items():
         text = docs[path].text
         lines = [line for line in re.split("\r\n|[\n\r\u2029]", text) if line.split()]
-        assert [[token for token, _ in p] for p in paragraphs] == [line.split() for line in lines]
+        assert ["".join(token for token, _ in p) for p in paragraphs] == [
+            "".join(line.split()) for line in lines
+        ]
         previous = "O"
         for paragraph in paragraphs:
             for _, tag in paragraph:
@@ -727,44 +746,56 @@ def test_conll_bio(documents):
                     assert previous[2:] == tag[2:]
                 previous = tag
     arabic = [pair for p in blocks["news/ar/budget.txt"] for pair in p]
-    assert arabic[4:12] == [
-        ("«الاقتصادَ", "B-اقتباس"),
+    assert arabic[4:15] == [
+        ("«", "O"),
+        ("الاقتصادَ", "B-اقتباس"),
         ("سينمو", "I-اقتباس"),
         ("بنسبة", "I-اقتباس"),
-        ("3.2%", "I-اقتباس"),
+        ("3.2", "I-اقتباس"),
+        ("%", "I-اقتباس"),
         ("في", "I-اقتباس"),
-        ("2024»", "I-اقتباس"),
+        ("2024", "I-اقتباس"),
+        ("»", "O"),
         ("خلال", "O"),
         ("مؤتمرٍ", "B-خطاب/سياسي"),
     ]
-    assert arabic[12:17] == [
-        ("صحفيٍّ.", "I-خطاب/سياسي"),
-        ("وأضاف:", "I-خطاب/سياسي"),  # the next paragraph: the annotation spans a CRLF
+    assert arabic[15:22] == [
+        ("صحفيٍّ", "I-خطاب/سياسي"),
+        (".", "I-خطاب/سياسي"),
+        ("وأضاف", "I-خطاب/سياسي"),  # the next paragraph: the annotation spans a CRLF
+        (":", "I-خطاب/سياسي"),
         ("لا", "I-خطاب/سياسي"),
         ("بديلَ", "I-خطاب/سياسي"),
         ("عن", "O"),
     ]
-    assert arabic[18:21] == [("لأنَّ", "B-span"), ("الأمنَ", "I-span"), ("الاقتصاديَّ", "O")]
+    assert arabic[23:27] == [("،", "O"), ("لأنَّ", "B-span"), ("الأمنَ", "I-span"), ("الاقتصاديَّ", "O")]
     english = [pair for p in blocks["news/en/imf report.txt"] for pair in p]
-    assert english[3:7] == [
+    assert english[3:9] == [
         ("growth", "B-claim"),
         ("fell", "I-claim"),
-        ("-5%", "I-claim"),
+        ("-", "I-claim"),
+        ("5", "I-claim"),
+        ("%", "I-claim"),
         ("in", "O"),
     ]
-    assert ("=SUM(A1:A9)", "B-+formula") in english and ("@cmd", "B--5%") in english
+    assert ("=", "B-+formula") in english and ("@cmd", "B--5%") in english
     emoji = [pair for p in blocks["news/mixed/emoji.txt"] for pair in p]
-    assert emoji[2:5] == [
+    assert emoji[1:5] == [
+        ("Hello", "O"),
         ("𝐀𝐁", "B-greeting/فخم"),
         ("world", "I-greeting/فخم"),
         ("😀", "I-greeting/فخم"),
     ]
-    assert blocks["news/plain.txt"] == [[(t, "O") for t in PLAIN.split()]]
+    assert ("😀", "O") in emoji and ("😀😀", "O") not in emoji  # emoji are one a token
+    assert blocks["news/plain.txt"] == [[(t, "O") for t in ("No", "annotations", "here", ".")]]
     assert report.warnings == [
         "news/ar/budget.txt: 1 orphaned annotations not exported",
-        "news/ar/budget.txt: 1 overlapping annotations flattened",
-        "news/en/imf report.txt: 1 overlapping annotations flattened",
-        "news/mixed/emoji.txt: 1 overlapping annotations flattened",
+        "news/ar/budget.txt: conll has one label a token: left out 1 overlapping annotations "
+        "(«سينمو بنسبة» رقم) and 2 further tags (متحدث/رسمي ×1, topic/economy ×1)",
+        "news/en/imf report.txt: conll has one label a token: left out 1 overlapping "
+        "annotations («-5%» figure)",
+        "news/mixed/emoji.txt: conll has one label a token: left out 1 overlapping "
+        "annotations («مرحبا 👍🏽» span)",
     ]
     assert report.records == len(_placed(documents)) - 3
 
