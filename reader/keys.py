@@ -269,6 +269,10 @@ KEYS: tuple[KeyAction, ...] = (
     _row(_P, "d", "delete", "Delete", "panel.delete", footer=True),
     _row(_P, "R", "reattach", "Re-attach to selection", "panel.reattach", footer=True),
     _row(_P, "/", "focus_filter", "Search", "panel.filter", footer=True),
+    # t on a relation line picks the relation's type (its tag, as it were); on an
+    # annotation's line the binding steps aside for the article's t. Described as that
+    # row is, so that no key is taken from tagsets beyond the article's own "t".
+    _row(_P, "t", "retype", "Tag", "panel.retype"),
     # Dialogs.
     _row(_H, "escape", "dismiss", "Close", "help.close", footer=True),
     _row(_H, "q", "dismiss", "Close", "help.close-q"),

@@ -555,11 +555,30 @@ class AnnotationSession:
             raise ValueError(problem)
         relation = make_relation(source_id, target_id, name, author=self.author)
         self._commit(self.history.relate(self.annotations, relation))
+        self._remember_relation(name)
+        return relation
+
+    def retype(self, relation_id: str, type: str) -> Relation | None:
+        """Give the relation ``relation_id`` the type ``type`` (one undo step, ``modified``
+        now); the relation as it now is, or None when there is no such relation. Its own
+        type again changes nothing (no undo step, no save). Raises ``ValueError`` for a
+        type the tagset refuses, or one that would make it a link that exists already."""
+        current = self.annotations.relation(relation_id)
+        if current is None:
+            return None
+        name, problem = self.check_relation_type(type)
+        if problem:
+            raise ValueError(problem)
+        if name != current.type:
+            self._commit(self.history.retype(self.annotations, relation_id, name))
+        self._remember_relation(name)
+        return self.annotations.relation(relation_id)
+
+    def _remember_relation(self, name: str) -> None:
         if name in self.recent_relations:
             self.recent_relations.remove(name)
         self.recent_relations.insert(0, name)
         del self.recent_relations[RECENT_LIMIT:]
-        return relation
 
     def unrelate(self, relation_id: str) -> None:
         """Remove the relation ``relation_id`` (one undo step; nothing if there is none)."""

@@ -1326,6 +1326,45 @@ class ArticleScreen(Screen[None]):
         )
         self.app.push_screen(picker, chosen)
 
+    def on_annotation_panel_retype(self, message: AnnotationPanel.Retype) -> None:
+        """``t`` on a relation line in the panel: pick its new type (one undo step)."""
+        session = self._editable()
+        relation = session.annotations.relation(message.relation_id) if session else None
+        if session is None or relation is None:
+            return
+        relation_id, old = relation.id, relation.type
+
+        def chosen(types: list[str] | None) -> None:
+            if not types or session is not self.session:
+                return
+            try:
+                with session.saving_in_background():
+                    retyped = session.retype(relation_id, types[0])
+            except ValueError as problem:  # refused by a strict tagset, or linked so already
+                display.notify(self, str(problem), severity="error", timeout=8)
+                return
+            if retyped is None:  # gone meanwhile (a merge from another analyst)
+                return
+            if retyped.type == old:
+                display.notify(self, f"Still {isolate(old)}: nothing changed", timeout=2)
+                return
+            self._after_edit(f"Relation type: {isolate(old)} → {isolate(retyped.type)} (u to undo)")
+
+        def check(name: str) -> str | None:
+            return session.check_relation_type(name)[1]
+
+        from reader.tui.screens.tag_picker import TagPicker
+
+        picker = TagPicker(
+            "Relation type (replaces the one it has)",
+            session.relation_choices(),
+            [old],
+            check=check,
+            single=True,
+            noun="relation type",
+        )
+        self.app.push_screen(picker, chosen)
+
     # -- review and where the work stands -------------------------------------------
     def action_review(self, state: str) -> None:
         """Accept or reject the annotation under the cursor (or the panel's highlighted),

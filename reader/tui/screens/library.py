@@ -11,12 +11,20 @@ Where the work stands: once an article of the library has a state (to do, in pro
 done: ``document.state``), a "state" column shows each article's and the summary line the
 corpus's progress ("312 of 1,204 done"); typing a state's whole name in the filter keeps
 the articles in that state too.
+
+Which columns: by default those the width allows (:func:`fit_columns`). The command
+palette's column chooser shows or hides each one ("Show column: file", "Hide column:
+tags"): a column shown by choice is kept before every other, however narrow the window
+(the others give way), a hidden one is never shown, and the table is fitted to the width
+again at once. The choice lasts for the run (the library screen is made once a run), not
+in config.toml: which columns matter changes with the task at hand more than with the
+person.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,17 +106,36 @@ TITLE_MINIMUM = 30
 TITLE_ROOMY = 36
 
 
-def fit_columns(width: int, natural: Mapping[str, int]) -> dict[str, int]:
-    """The columns shown in a table ``width`` cells wide, in :data:`COLUMNS` order, and the
-    cells of each (padding excluded); ``natural`` is the cells each column's longest cell
-    (or header) needs. The padded columns add up to ``width`` exactly, so nothing scrolls
-    sideways, unless the window is too narrow even for the title alone."""
+def fit_columns(
+    width: int,
+    natural: Mapping[str, int],
+    hidden: Collection[str] = (),
+    chosen: Collection[str] = (),
+) -> dict[str, int]:
+    """The columns shown in a table ``width`` cells wide, in :data:`ALL_COLUMNS` order, and
+    the cells of each (padding excluded); ``natural`` is the cells each column's longest
+    cell (or header) needs. The padded columns add up to ``width`` exactly, so nothing
+    scrolls sideways, unless the window is too narrow even for the title alone.
+
+    The column chooser's choices: a ``hidden`` column is never shown (the title too: then
+    the columns take only the cells they want); a ``chosen`` one is kept before all the
+    others (the state column too, in a library where no article has a state)."""
     pad = 2 * CELL_PADDING
     kept_first: tuple[ColumnFit, ...] = KEPT_FIRST
     essential = ESSENTIAL
-    if STATE in natural:
+    if STATE in natural or STATE in chosen:
         kept_first = (KEPT_FIRST[0], STATE_FIT, *KEPT_FIRST[1:])
         essential += 1
+    # The choices: hidden ones out, chosen ones first (essential, whatever their rank).
+    essential_keys = {column.key for column in kept_first[:essential]}
+    wanted_first = [c for c in kept_first if c.key in chosen and c.key not in hidden]
+    others = [c for c in kept_first if c.key not in chosen and c.key not in hidden]
+    kept_first = (*wanted_first, *others)
+    essential = len(wanted_first) + sum(1 for c in others if c.key in essential_keys)
+    with_title = "title" not in hidden
+    # The cells the title keeps while the first columns are given room, then the others.
+    title_least = TITLE_MINIMUM + pad if with_title else 0
+    title_roomy = TITLE_ROOMY + pad if with_title else 0
 
     def wanted(column: ColumnFit) -> int:
         return max(1, min(natural.get(column.key, len(column.key)), column.cap))
@@ -119,27 +146,29 @@ def fit_columns(width: int, natural: Mapping[str, int]) -> dict[str, int]:
     shown: list[ColumnFit] = []
     used = 0
     for column in kept_first[:essential]:
-        if used + least(column) + pad + TITLE_MINIMUM + pad > width:
+        if used + least(column) + pad + title_least > width:
             break
         shown.append(column)
         used += least(column) + pad
     if len(shown) == essential:
         used = sum(wanted(column) + pad for column in shown)
         for column in kept_first[essential:]:
-            if used + least(column) + pad + TITLE_ROOMY + pad > width:
+            if used + least(column) + pad + title_roomy > width:
                 break
             shown.append(column)
             used += least(column) + pad
     cells = {column.key: wanted(column) for column in shown}
-    title = width - sum(cells.values()) - pad * (len(cells) + 1)
-    floor = TITLE_ROOMY if len(shown) > essential else TITLE_MINIMUM
+    # What is left for the title (without one: room to spare, which must not be short).
+    title = width - sum(cells.values()) - pad * (len(cells) + int(with_title))
+    floor = (TITLE_ROOMY if len(shown) > essential else TITLE_MINIMUM) if with_title else 0
     for column in reversed(shown):  # short of room: the last kept give theirs first
         if title >= floor:
             break
         give = min(cells[column.key] - least(column), floor - title)
         cells[column.key] -= give
         title += give
-    cells["title"] = max(1, title)
+    if with_title:
+        cells["title"] = max(1, title)
     return {key: cells[key] for key in ALL_COLUMNS if key in cells}
 
 
@@ -347,6 +376,72 @@ class SortCommands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
 
 
+#: What each column holds, for the column chooser's commands (the headers are short).
+COLUMN_HELP = {
+    "title": "the article's title (the file name when it has none)",
+    "source": "the outlet",
+    "date": "the article's date",
+    "lang": "the article's language",
+    "annotations": "how many annotations (and orphaned ones)",
+    STATE: "to do, in progress or done",
+    "tags": "the three commonest tags",
+    "modified": "when the file or its annotations last changed",
+    "file": "the file, from the library's folder",
+}
+
+
+class ColumnCommands(Provider):
+    """The command palette's column chooser: "Show column: C" for each column not shown,
+    "Hide column: C" for each one shown (not the last), and "Columns: as the width allows"
+    once a choice is made. Column names are the table's own headers (plain ASCII)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        screen = self.screen
+        if not isinstance(screen, LibraryScreen):
+            return []
+        shown = screen.shown_columns
+        commands: list[tuple[str, str, Callable[[], None]]] = []
+        for column in ALL_COLUMNS:
+            about = COLUMN_HELP[column]
+            if column not in shown:
+                commands.append((f"Show column: {column}", about, _shower(screen, column)))
+            elif len(shown) > 1:
+                commands.append((f"Hide column: {column}", about, _hider(screen, column)))
+        if screen.hidden_columns or screen.chosen_columns:
+            commands.append(
+                (AUTOMATIC_COLUMNS, "forget the columns shown or hidden", screen.automatic_columns)
+            )
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+
+
+AUTOMATIC_COLUMNS = "Columns: as the width allows"
+
+
+def _shower(screen: LibraryScreen, column: str) -> Callable[[], None]:
+    def run() -> None:
+        screen.show_column(column)
+
+    return run
+
+
+def _hider(screen: LibraryScreen, column: str) -> Callable[[], None]:
+    def run() -> None:
+        screen.hide_column(column)
+
+    return run
+
+
 def _sort_help(column: str) -> str:
     order = "descending" if column in DESCENDING_FIRST else "ascending"
     return f"{order}; again to reverse"
@@ -383,7 +478,7 @@ class LibraryScreen(Screen[None]):
     # A letter or digit starts the filter, so the commands are on ctrl keys (and ? and /).
     KEY_SCOPE = Scope.LIBRARY
     BINDINGS = bindings(KEY_SCOPE)
-    COMMANDS = {SortCommands}
+    COMMANDS = {SortCommands, ColumnCommands}
 
     def __init__(self, root: Path) -> None:
         super().__init__()
@@ -393,6 +488,9 @@ class LibraryScreen(Screen[None]):
         self.sort_reverse = False
         self.summary = ""
         self._natural = natural_widths(())
+        # The column chooser's choices, for the run (see the module's docstring).
+        self.hidden_columns: set[str] = set()
+        self.chosen_columns: set[str] = set()
         self._widths: dict[str, int] = {}  # the columns shown and their cells
         # Each entry's row for _widths: a filter keystroke or a re-sort reuses it, only a
         # changed entry (a rescan) or a re-fit makes it again; it is laid out when drawn.
@@ -447,10 +545,45 @@ class LibraryScreen(Screen[None]):
             width = self.app.size.width - table.styles.scrollbar_size_vertical
         return width
 
+    def _fitted(self, table: DataTable[LazyCell], natural: Mapping[str, int]) -> dict[str, int]:
+        """The columns and their cells at the table's width, with the chooser's choices."""
+        width = self._table_width(table)
+        widths = fit_columns(width, natural, self.hidden_columns, self.chosen_columns)
+        # Never no column at all (every one hidden): the title, as without choices.
+        return widths or fit_columns(width, natural)
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The columns the table shows, left to right."""
+        return list(self._widths)
+
+    def show_column(self, column: str) -> None:
+        """Show ``column`` (the column chooser): kept before the others, whatever the width."""
+        self.hidden_columns.discard(column)
+        self.chosen_columns.add(column)
+        self.refill()
+        if column not in self._widths:  # not even it fits beside the title
+            display.notify(self, f"No room for {column}: widen the window", severity="warning")
+
+    def hide_column(self, column: str) -> None:
+        """Hide ``column`` (the column chooser); the others take its room."""
+        if self.shown_columns == [column]:
+            display.notify(self, "The last column shown stays", severity="warning")
+            return
+        self.chosen_columns.discard(column)
+        self.hidden_columns.add(column)
+        self.refill()
+
+    def automatic_columns(self) -> None:
+        """Forget the chooser's choices: the columns the width allows, as at the start."""
+        self.hidden_columns.clear()
+        self.chosen_columns.clear()
+        self.refill()
+
     def _fit_columns(self, table: DataTable[LazyCell]) -> bool:
         """Fit the columns to the table's width; whether they changed (the table is then
         empty, and every row is laid out again)."""
-        widths = fit_columns(self._table_width(table), self._natural)
+        widths = self._fitted(table, self._natural)
         if widths == self._widths:
             return False
         self._widths = widths
@@ -461,8 +594,8 @@ class LibraryScreen(Screen[None]):
         return True
 
     def on_library_table_resized(self, event: LibraryTable.Resized) -> None:
-        table = self.query_one(DataTable)
-        if fit_columns(self._table_width(table), self._natural) != self._widths:
+        table = self.query_one(LibraryTable)
+        if self._fitted(table, self._natural) != self._widths:
             self.refill()
 
     def _row(self, entry: CatalogEntry) -> LaidOutRow:
@@ -485,7 +618,7 @@ class LibraryScreen(Screen[None]):
         table = self.query_one(LibraryTable)
         if grown != self._natural:
             self._natural = grown
-            if fit_columns(self._table_width(table), grown) != self._widths:
+            if self._fitted(table, grown) != self._widths:
                 self.refill()  # the columns change: the table is filled again
                 return
         if self.sort_column == "file" and not self.sort_reverse:

@@ -16,7 +16,9 @@ Each annotation shows its review: ``✓ accepted`` or ``✗ rejected`` beside it
 Under each annotation, one line a relation it is an end of: ``→ said «quote»`` for one it
 is the source of (the quote is the target's), ``← said «quote»`` for one it is the
 target of; a relation whose other end is gone says so. On such a line Enter goes to the
-annotation it names and ``d`` deletes the relation (not the annotation).
+annotation it names, ``d`` deletes the relation (not the annotation) and ``t`` changes
+its type (the relation-type picker; one undo step). On an annotation's line ``t`` is the
+article's: it tags the highlighted annotation.
 """
 
 from __future__ import annotations
@@ -44,8 +46,17 @@ if TYPE_CHECKING:
     from reader.tui.screens.article import ArticleScreen
 
 PANEL_WIDTH = 44
-#: How a review shows beside the tags: (mark and word, style).
-REVIEW_SHOWN = {"accepted": ("✓ accepted", "green"), "rejected": ("✗ rejected", "red")}
+#: How a review shows beside the tags: (mark and word, style). A badge, its own letters on
+#: its own background: coloured letters alone (green on the list's colours) vanish on the
+#: highlighted row, whose background is the theme's accent (cyan on 16 colours). Colours
+#: by number, not ANSI names (which Textual paints in its theme's tones: white on "red"
+#: is 2.4:1): black on light green and white on dark red keep at least 7:1 in truecolor,
+#: and on 16 colours, where they become bright green (10) and red (1).
+REVIEW_SHOWN = {
+    "accepted": ("✓ accepted", "bold #000000 on #5fd75f"),
+    "rejected": ("✗ rejected", "bold #ffffff on #af0000"),
+}
+MARK_GAP = "  "  # between the tags and each mark beside them (unstyled: no badge edge)
 #: A relation line's option id: this prefix, the relation's id, the annotation it is
 #: listed under (a relation is listed under both its ends, and option ids are unique).
 #: A NUL never occurs in an annotation id (hex digits, or the validated id of an import).
@@ -77,18 +88,19 @@ def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Te
     marks: list[tuple[str, str]] = []
     placement = annotation.placement
     if placement != "anchored":
-        marks.append((f"  [{placement}]", "red" if placement == "orphaned" else "yellow"))
+        marks.append((f"[{placement}]", "red" if placement == "orphaned" else "yellow"))
     review = annotation.review
     if review is not None:
         shown, style = REVIEW_SHOWN[review.state]
         if not annotation.reviewed_since_modified:
             shown += ", edited since"  # the verdict is of an earlier version
-        marks.append((f"  {shown}", style))
-    room = width - max(10, sum(display.width_of(mark) for mark, _ in marks))
+        marks.append((f" {shown} ", style))  # a blank each side: the badge's edges
+    room = width - max(10, sum(display.width_of(MARK_GAP + mark) for mark, _ in marks))
     shown_tags, _ = visual_oneline(tags, max(room, 4))
     meta = Text("\n")
     meta.append(shown_tags, style="bold")
     for mark, style in marks:
+        meta.append(MARK_GAP)
         meta.append(mark, style=style)
     label.append_text(meta)
     if annotation.original_quote:
@@ -200,6 +212,13 @@ class AnnotationPanel(Vertical):
 
     class Unrelate(Message):
         """Delete the relation ``relation_id`` (``d`` on a relation line)."""
+
+        def __init__(self, relation_id: str) -> None:
+            super().__init__()
+            self.relation_id = relation_id
+
+    class Retype(Message):
+        """Pick another type for the relation ``relation_id`` (``t`` on a relation line)."""
 
         def __init__(self, relation_id: str) -> None:
             super().__init__()
@@ -350,6 +369,18 @@ class AnnotationPanel(Vertical):
             self.post_message(self.Unrelate(relation_id))
         elif self.highlighted_id:
             self.post_message(self.Delete(self.highlighted_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # t is the panel's only on a relation line: elsewhere it goes on to the article's
+        # t (a binding whose check fails is passed over for the next one up the chain).
+        if action == "retype":
+            return self.highlighted_relation is not None
+        return True
+
+    def action_retype(self) -> None:
+        relation_id = self.highlighted_relation
+        if relation_id is not None:
+            self.post_message(self.Retype(relation_id))
 
     def action_reattach(self) -> None:
         if self.highlighted_id:

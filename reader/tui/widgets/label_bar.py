@@ -1,7 +1,9 @@
 """The label bar: the tagset's tags with their keys and colours, and its problems (ctrl+l).
 
-One chip a tag, in the tagset's order: its key drawn in the tag's highlight colour (as the
-article view draws what it tags: the colour behind black letters), then its name. Names
+One chip a tag, in the tagset's order: its key drawn in the tag's highlight colour as the
+article view draws what it tags (the colour behind black or white letters, whichever
+contrasts more; on a 16-colour terminal the very colour number the body gives the tag,
+:func:`chip_backgrounds`), then its name. Names
 are often Arabic (``موضوع/انتخابات``): each is laid out by the engine
 (:func:`reader.tui.display.line`: shaped, reordered, sanitized, cut at its logical end),
 so the bar never sends a terminal raw data. Chips flow over at most :data:`TAG_ROWS` rows;
@@ -18,18 +20,24 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
+from rich.color import Color, ColorParseError
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
 from reader.keys import key_label
 from reader.tui import display
+from reader.tui.widgets.article_view import (
+    readable_text,
+    sixteen_color_backgrounds,
+    sixteen_color_palette,
+)
 
 if TYPE_CHECKING:
     from annotations.tagset import Tagset
     from reader.text.layout import LayoutOptions
 
-__all__ = ["NAME_CELLS", "PROBLEM_ROWS", "TAG_ROWS", "LabelBar", "label_text"]
+__all__ = ["NAME_CELLS", "PROBLEM_ROWS", "TAG_ROWS", "LabelBar", "chip_backgrounds", "label_text"]
 
 #: Rows of chips at most: two rows keep the article readable on a 24-row terminal.
 TAG_ROWS = 2
@@ -45,10 +53,42 @@ HIDE_HINT = "ctrl+l hides this bar"  # the footer has no room for the key: say i
 KEY_STYLE_NO_COLOR = Style(reverse=True, bold=True)  # the view's own highlight, uncoloured
 
 
-def _chip(name: str, key: str | None, color: str | None, options: LayoutOptions) -> Text:
+def chip_backgrounds(tagset: Tagset, color_system: str | None = None) -> dict[str, Color]:
+    """The background of each colour of ``tagset`` as the article view draws it: on a
+    16-colour terminal (Rich's ``color_system`` "standard" or "windows") the colour number
+    the body gives it (the tagset's colours in its order, each the nearest one unused:
+    :func:`~reader.tui.widgets.article_view.sixteen_color_backgrounds`), elsewhere the
+    colour itself. A colour Rich cannot parse has none (the chip is drawn reversed)."""
+    parsed: dict[str, Color] = {}
+    for tag in tagset:
+        if tag.color and tag.color not in parsed:
+            try:
+                parsed[tag.color] = Color.parse(tag.color)
+            except ColorParseError:
+                continue
+    palette = sixteen_color_palette(color_system)
+    if palette is None or not parsed:
+        return parsed
+    triplets = [color.get_truecolor() for color in parsed.values()]
+    numbers = sixteen_color_backgrounds(triplets, palette)
+    return {
+        name: Color.from_triplet(palette[number])
+        for name, number in zip(parsed, numbers, strict=True)
+    }
+
+
+def _key_style(background: Color | None) -> Style:
+    """A chip's key: the tag's background with black or white letters, as in the body."""
+    if background is None:
+        return KEY_STYLE_NO_COLOR
+    text = Color.from_triplet(readable_text(background.get_truecolor()))
+    return Style(bgcolor=background, color=text, bold=True)
+
+
+def _chip(name: str, key: str | None, background: Color | None, options: LayoutOptions) -> Text:
     """`` 1  name``: the key in the tag's highlight colour, the name laid out by the engine."""
     shown = display.line(name, NAME_CELLS, options=options).plain
-    key_style = Style(bgcolor=color, color="black", bold=True) if color else KEY_STYLE_NO_COLOR
+    key_style = _key_style(background)
     chip = Text(no_wrap=True, overflow="crop", end="")
     chip.append(f" {key_label(key) if key is not None else NO_KEY} ", style=key_style)
     chip.append(" ")
@@ -74,8 +114,10 @@ def label_text(
     problems: Sequence[str],
     width: int,
     options: LayoutOptions | None = None,
+    color_system: str | None = None,
 ) -> Text:
-    """The bar's rows for ``width`` cells: the problems, then the chips of ``tagset``."""
+    """The bar's rows for ``width`` cells: the problems, then the chips of ``tagset``, in
+    the colours the body has on a terminal of Rich's ``color_system``."""
     from reader.text.layout import LayoutOptions
 
     options = options or LayoutOptions()
@@ -109,7 +151,7 @@ def label_text(
             )
         )
     else:
-        rows.extend(_chip_rows(tagset, width, options))
+        rows.extend(_chip_rows(tagset, width, options, chip_backgrounds(tagset, color_system)))
     if problems and rows[-1].cell_len + cell_len(CHIP_GAP + HIDE_HINT) <= width:
         rows[-1].append(CHIP_GAP + HIDE_HINT, style="dim")  # how to dismiss them
     text = Text(no_wrap=True, overflow="crop", end="")
@@ -120,9 +162,16 @@ def label_text(
     return text
 
 
-def _chip_rows(tagset: Tagset, width: int, options: LayoutOptions) -> list[Text]:
+def _chip_rows(
+    tagset: Tagset, width: int, options: LayoutOptions, backgrounds: dict[str, Color]
+) -> list[Text]:
     """Chips flowed over at most TAG_ROWS rows; those that do not fit are counted."""
-    chips = [_chip(t.name, t.key, tagset.color_of(t.name), options) for t in tagset.tags]
+
+    def background(name: str) -> Color | None:
+        color = tagset.color_of(name)
+        return backgrounds.get(color) if color else None
+
+    chips = [_chip(t.name, t.key, background(t.name), options) for t in tagset.tags]
     rows: list[Text] = []
     row = Text(no_wrap=True, overflow="crop", end="")
     for index, chip in enumerate(chips):
@@ -189,7 +238,9 @@ class LabelBar(Static):
             return
         width = self._width()
         self._drawn_for = width
-        self.update(label_text(self._tagset, self._problems, width, display.options_of(self)))
+        options = display.options_of(self)
+        color_system = self.app.console.color_system  # 16 colours: the body's mapping
+        self.update(label_text(self._tagset, self._problems, width, options, color_system))
 
     def on_resize(self) -> None:
         if self._drawn_for != self._width():
