@@ -226,6 +226,7 @@ KEYS: tuple[KeyAction, ...] = (
     _row(_R, "X", "review('rejected')", "Reject the annotation", "review.reject"),
     # Where the work on the article stands: to do -> in progress -> done -> to do.
     _row(_R, "M", "cycle_progress", "Mark the article (to do, in progress, done)", "review.mark"),
+    _row(_R, "Y", "copy_card", "Copy as a quote card", "annotate.copy-card"),
     # A ctrl key, so that no printable key is taken from tagsets for a once-an-article move.
     _row(_R, "ctrl+n", "next_unfinished", "Next article not done", "review.next-unfinished"),
     # The article's text: the cursor moves in visual directions, the selection in logical order.

@@ -42,6 +42,7 @@ READING = {
     "(": "extend by the previous sentence",
     "*": "tag every occurrence",
     "L": "link to another annotation",
+    "Y": "copy as a quote card",
     "A": "accept the annotation",
     "X": "reject the annotation",
     "M": "mark the article (to do, in progress, done)",

@@ -1366,6 +1366,24 @@ class ArticleScreen(Screen[None]):
         self.app.push_screen(picker, chosen)
 
     # -- review and where the work stands -------------------------------------------
+    def action_copy_card(self) -> None:
+        """Copy the annotation under the cursor (or the panel's highlighted) as a Markdown
+        quote card — the quote, its source, title, date and url, tags and note — to the
+        clipboard (OSC 52), as `hamish report` writes it."""
+        from reader.commands.report import quote_card
+
+        target, article = self._target(), self.article
+        if target is None or article is None:
+            display.notify(
+                self,
+                "Put the cursor on an annotation (or highlight it in the panel) to copy it",
+                severity="warning",
+                timeout=4,
+            )
+            return
+        self.app.copy_to_clipboard(quote_card(target, article))
+        display.notify(self, "Copied the quote card (OSC 52)", timeout=3)
+
     def action_review(self, state: str) -> None:
         """Accept or reject the annotation under the cursor (or the panel's highlighted),
         the settings' author as the reviewer; the same verdict again withdraws it. One
