@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import groupby
 
+from reader.library.search_hits import CONTEXT, annotation_hit_rows, text_hit_rows
 from reader.library.search_index import (
     Candidate,
     EarlyScan,
@@ -32,9 +32,8 @@ from reader.library.search_index import (
     indexed_annotations,
 )
 from reader.terminal import OutputMode
-from reader.text.fold import Folded, find_folded, fold
+from reader.text.fold import Folded, fold
 
-CONTEXT = 30
 #: A context cut to fit a terminal row keeps at least this many cells, else it gets its own row.
 MIN_CONTEXT_CELLS = 20
 
@@ -116,16 +115,6 @@ def _logical(text: str, *, flat: bool = False) -> str:
 def _logical_path(path: str) -> str:
     """An article's path for a pipe: the hits of one article repeat it."""
     return _logical(path)
-
-
-def _snippet(text: str, paragraph: int, start: int, end: int) -> str:
-    """The match with up to CONTEXT characters each side, within its line (which starts
-    at ``paragraph``)."""
-    following = text.find("\n", end)
-    stop = len(text) if following < 0 else following
-    left = max(paragraph, start - CONTEXT)
-    piece = text[left : min(stop, end + CONTEXT)].rstrip("\r")
-    return " ".join((("…" if left > paragraph else "") + piece).split())
 
 
 @dataclass(slots=True)
@@ -237,8 +226,12 @@ def _flush(
     problems: list[str] | None,
     stats: SearchStats,
 ) -> Iterator[Hit]:
+    # Articles this search's refresh has just indexed come with their hits: made from the
+    # text the index read (nothing is read again); the others come from the index.
+    fresh = {id_: hits for id_ in wanted if (hits := index.fresh_hits(id_, needle)) is not None}
+    stored = [id_ for id_ in wanted if id_ not in fresh]
     try:
-        fetched = index.candidates(wanted, matching, needle) if wanted else {}
+        fetched = index.candidates(stored, matching, needle) if stored else {}
     except (sqlite3.Error, OSError):
         fetched = {}
     stats.candidates += len(wanted)
@@ -249,6 +242,12 @@ def _flush(
         if id_ in troubled and problems is not None:
             problems.extend(troubled[id_])
         if id_ not in wanted:
+            continue
+        made = fresh.get(id_)
+        if made is not None and made[0] == entry.key:
+            _key, title, rows = made
+            for row in rows:
+                yield Hit(entry.path, *row, title=title)
             continue
         candidate = fetched.get(id_)
         if candidate is None or candidate.key != entry.key:  # the id is another's since
@@ -279,45 +278,18 @@ def _read_text(path: str, encoding: str) -> tuple[str, int] | None:
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
-def _paragraph_starts(text: str) -> list[int] | None:
-    """The paragraphs' starts, or None when every break is a lone \\n (then lines are counted)."""
-    if "\r" in text or "\u2029" in text:
-        from reader.text.paragraphs import split_paragraphs
-
-        return [p.start for p in split_paragraphs(text)]
-    return None
-
-
 def _text_hits(
     path: str, text: str, folded: Folded, needle: str, body_start: int, title: str
 ) -> Iterator[Hit]:
-    spans = find_folded(folded, needle, text)
-    if not spans:
-        return
-    starts = _paragraph_starts(text)
-    line, counted = 1, 0  # lines before offset `counted` (when every break is \n)
-    for start, end in spans:
-        if start < body_start:
-            continue
-        if starts is None:
-            line += text.count("\n", counted, start)
-            counted = start
-            paragraph = text.rfind("\n", 0, start) + 1
-        else:
-            line = bisect_right(starts, start)
-            paragraph = starts[line - 1]
-        context = _snippet(text, paragraph, start, end)
-        yield Hit(path, line, start, end, "text", text[start:end], context, title=title)
+    for row in text_hit_rows(text, folded, needle, body_start):
+        yield Hit(path, *row, title=title)
 
 
 def _annotation_hits(
     path: str, annotations: list[IndexedAnnotation], needle: str, title: str
 ) -> Iterator[Hit]:
-    for id_, start, end, line, fields in annotations:
-        for kind, value, folded_value in fields:
-            if needle in folded_value:
-                context = " ".join(value.split())
-                yield Hit(path, line, start, end, kind, value, context, id_, title=title)
+    for row in annotation_hit_rows(annotations, needle):
+        yield Hit(path, *row, title=title)
 
 
 def _candidate_hits(

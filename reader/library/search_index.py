@@ -55,13 +55,14 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, groupby
 from pathlib import Path
 from typing import Any
 
 from reader.library.cache import RACY_SECONDS, is_busy, storable
 from reader.library.find import join_posix, walk_folders
+from reader.library.search_hits import HitRow, annotation_hit_rows, text_hit_rows
 from reader.text.fold import Folded, fingerprint, fold
 
 __all__ = [
@@ -290,6 +291,7 @@ class _Record:
     # Not stored: what a search without the index goes on with.
     text: str = ""
     folded: Folded | None = None
+    indexed: list[IndexedAnnotation] = field(default_factory=list)
 
     def region(self) -> tuple[bytes, int, int]:
         """The segment region (body, NUL, notes, NUL) and the sizes of its two parts."""
@@ -353,6 +355,7 @@ def build_record(entry: Entry, annotations_dir: str | None) -> _Record:
     # search decodes only the annotations whose line holds the needle.
     encode = _JSON_LINE.encode
     record.annotations = "\n".join(encode(a) for a in annotations)
+    record.indexed = annotations
     notes = _ANNOTATION_BREAK.join(
         _FIELD_BREAK.join(f for _, _, f in kept) for *_, kept in annotations
     )
@@ -585,18 +588,28 @@ class _Appender:
 
 #: What indexing an article says of the search's needle: (in its body, in its notes).
 Found = tuple[bool, bool]
+#: ... and the hits themselves, made from the text at hand: (in body, in notes, the
+#: article's key, its title, its hit rows), so that a first search reads nothing twice.
+Fresh = tuple[bool, bool, str, str, list[HitRow]]
 
 
-def _found(record: _Record, needle: str | None) -> Found | None:
-    """Whether the needle is in the record's folded body and notes (None: no needle)."""
+def _found(key: str, record: _Record, needle: str | None) -> Fresh | None:
+    """Whether the needle is in the record's folded body and notes, and its hits there
+    (None: no needle)."""
     if needle is None:
         return None
-    return needle in record.body, needle in record.notes
+    in_body, in_notes = needle in record.body, needle in record.notes
+    rows: list[HitRow] = []
+    if in_body and record.folded is not None:
+        rows = text_hit_rows(record.text, record.folded, needle, record.body_start)
+    if in_notes:
+        rows += annotation_hit_rows(record.indexed, needle)
+    return in_body, in_notes, key, record.title, rows
 
 
 def _index_job(
     job: tuple[list[Entry], str | None, str, str | None],
-) -> list[tuple[tuple, Found | None]]:
+) -> list[tuple[tuple, Fresh | None]]:
     """A worker's part of a big (re)index: read and fold ``entries`` into a new segment
     at ``path``; returns their rows (the segment synced), each with :func:`_found`."""
     entries, annotations_dir, path, needle = job
@@ -609,7 +622,7 @@ def _index_job(
             region, body_size, notes_size = record.region()
             position = appender.append(region)
             row = _row(entry.key, record, name, position, (body_size, notes_size))
-            rows.append((row, _found(record, needle)))
+            rows.append((row, _found(entry.key, record, needle)))
         appender.finish()
     except BaseException:
         appender.abandon()
@@ -635,7 +648,7 @@ class SearchIndex:
         self.entries: list[Entry] = []  # what the last refresh walked
         # What the last refresh found of its needle in what it (re)indexed: {id: Found}
         # (a key until the rows have ids), and that needle.
-        self._fresh: dict[Any, Found] = {}
+        self._fresh: dict[Any, Fresh] = {}
         self._fresh_needle: str | None = None
         where = location if location is not None else _cache_location(root)
         self._db = self._open(where)
@@ -805,7 +818,7 @@ class SearchIndex:
         ``_fresh``."""
         if not changed:
             return
-        fresh: dict[Any, Found] = self._fresh
+        fresh: dict[Any, Fresh] = self._fresh
         name = self._tail()
         appender = self._segments.appender(name)
         try:
@@ -815,7 +828,7 @@ class SearchIndex:
                 region, body_size, notes_size = record.region()
                 position = appender.append(region)
                 rows.append(_row(entry.key, record, name, position, (body_size, notes_size)))
-                found = _found(record, needle)
+                found = _found(entry.key, record, needle)
                 if found is not None:
                     fresh[entry.key] = found
             appender.finish()
@@ -825,7 +838,7 @@ class SearchIndex:
         self._db.executemany(_INSERT, rows)
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('tail', ?)", (name,))
 
-    def _store_rows(self, batch: list[tuple[tuple, Found | None]], needle: str | None) -> None:
+    def _store_rows(self, batch: list[tuple[tuple, Fresh | None]], needle: str | None) -> None:
         """Insert rows a worker made (their segment is synced)."""
         self._db.executemany(_INSERT, (row for row, _ in batch))
         if needle is not None:
@@ -988,8 +1001,14 @@ class SearchIndex:
             found = _scan_in_two(parts, wanted, total)
         else:
             found = _scan_parts(parts, wanted)
-        found.update((id_, pair) for id_, pair in fresh.items() if pair != (False, False))
+        found.update((id_, (f[0], f[1])) for id_, f in fresh.items() if f[0] or f[1])
         return found
+
+    def fresh_hits(self, id_: int, needle: str) -> tuple[str, str, list[HitRow]] | None:
+        """(key, title, hit rows) of an article the last refresh (re)indexed with this
+        needle: its hits were made from the text it read; None for any other."""
+        fresh = self._fresh.get(id_) if needle == self._fresh_needle else None
+        return None if fresh is None else fresh[2:]
 
     def candidates(
         self, ids: list[int], matched: dict[int, tuple[bool, bool]], needle: str
