@@ -46,6 +46,7 @@ __all__ = [
     "atomic_write",
     "canonical_json",
     "disk_stamp",
+    "file_mode_for",
     "open_sidecar",
     "reanchor_set",
     "remove_stale_temporaries",
@@ -588,7 +589,7 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     Returns the stat of the file written (taken before the rename, which keeps its size,
     mtime and inode): the stamp a poll compares with.
     """
-    mode = _mode_for(path)
+    mode = file_mode_for(path)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -608,7 +609,9 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     return written
 
 
-def _mode_for(path: Path) -> int:
+def file_mode_for(path: Path) -> int:
+    """The permission bits a file written at ``path`` gets: those of the file it replaces,
+    else what the umask leaves of 0o666 (as a plain ``open`` would)."""
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:

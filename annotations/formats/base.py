@@ -10,14 +10,20 @@ and convention (UTF-16 units for doccano, inclusive ends nowhere, …) at the ed
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import c_encode_basestring, c_make_encoder  # type: ignore[attr-defined]
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from annotations.model import Annotation, AnnotationSet, Relation
 from annotations.script import JSON_TERMINAL_ESCAPE_RE
+from annotations.store import file_mode_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,9 @@ class ExportDocument:
     sha256: str  # of the text, as in the sidecar
     annotations: AnnotationSet
     url: str | None = None  # the front matter's ``url`` (the article on the web), if any
+    # Where the body starts: after the YAML front matter the reader reads (the reader's
+    # ``Article.body_start``), 0 without one. Formats that write only the body use it.
+    body_start: int = 0
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -44,6 +53,20 @@ class ExportDocument:
             "date": self.date,
             "sha256": self.sha256,
         }
+
+    def article_keys(self) -> dict[str, Any]:
+        """The article's own fields a record carries: its url (when the front matter has
+        one), tags and note, and its state (when set), as ``document_*`` keys (``hamish
+        import`` gives them back to the article, never to an annotation)."""
+        info = self.annotations.document
+        keys: dict[str, Any] = {}
+        if self.url:
+            keys["url"] = self.url
+        keys["document_tags"] = list(info.tags)
+        keys["document_note"] = info.note
+        if info.state is not None:
+            keys["document_state"] = info.state.to_json()
+        return keys
 
     def placed(self) -> list[Annotation]:
         """Annotations with a place in the text (orphans have none to export as spans)."""
@@ -146,11 +169,87 @@ class ImportedAnnotation:
     # id), for its relations to name it by; None: the hamish ``id``, if any.
     key: str | None = None
     relations: tuple[ImportedRelation, ...] = ()  # the relations this annotation is the source of
+    # Not empty: the file shows this annotation could not be kept (doccano lost its labels),
+    # and says why. The import adds nothing for it and reports ``problem`` (unless the
+    # sidecar already holds the annotation ``id`` with these ``tags``).
+    problem: str = ""
 
     @property
     def reference(self) -> str | None:
         """The name relations give this annotation in its file: ``key``, else ``id``."""
         return self.key if self.key is not None else self.id
+
+
+#: The ``document_*`` keys of :meth:`ExportDocument.article_keys`, as importers read them back.
+ARTICLE_KEYS = ("document_tags", "document_note", "document_state")
+
+
+def kept_fields(a: Annotation, *, note: bool = False) -> dict[str, Any]:
+    """An annotation's fields a tool has no place for (brat's ``hamish-fields.jsonl``,
+    Label Studio's ``data.hamish``): author and times, its ``note`` when asked, its review
+    and its unknown keys when it has them."""
+    entry: dict[str, Any] = {"author": a.author, "created": a.created, "modified": a.modified}
+    if note:
+        entry["note"] = a.note
+    if a.review is not None:
+        entry["review"] = a.review.to_json()
+    if a.extra:
+        entry["extra"] = dict(a.extra)
+    return entry
+
+
+def short_quote(quote: str) -> str:
+    """``quote`` on one line, cut to 30 characters: for warnings that name an annotation."""
+    words = " ".join(quote.split())
+    return words if len(words) <= 30 else words[:29] + "…"
+
+
+def one_label_left_out(overlapping: list[str], further: Counter[str]) -> str:
+    """What giving each token (conll) or span (doccano's single label) one label left out:
+    the overlapping annotations (the first five named) and the further tags, counted;
+    "" when nothing was."""
+    left_out = []
+    if overlapping:
+        shown = ", ".join(overlapping[:5]) + (", …" if len(overlapping) > 5 else "")
+        left_out.append(f"{len(overlapping)} overlapping annotations ({shown})")
+    if further:
+        counts = ", ".join(f"{tag} ×{n}" for tag, n in further.most_common())
+        left_out.append(f"{sum(further.values())} further tags ({counts})")
+    return " and ".join(left_out)
+
+
+@contextmanager
+def replacing(
+    target: Path, *, binary: bool = False, newline: str | None = None
+) -> Iterator[IO[Any]]:
+    """A file that becomes ``target`` only when the block succeeds (text, else bytes).
+
+    Written beside it and renamed over it at the end, so a failed export (a full disk, an
+    error half-way) leaves the old file as it was and no half-written one; the file keeps
+    the old one's mode. A target that is not a regular file (``-o /dev/stdout``, a FIFO)
+    is written to directly: it cannot be renamed over.
+    """
+    mode, encoding = ("wb", None) if binary else ("w", "utf-8")
+    if target.exists() and not target.is_file():
+        with open(target, mode, encoding=encoding, newline=newline) as out:
+            yield out
+        return
+    file_mode = file_mode_for(target)  # the sidecars' rule: the old file's mode, else the umask's
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as out:
+            yield out
+        os.chmod(temporary, file_mode)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_replacing(target: Path, data: bytes) -> None:
+    """Write ``data`` as ``target`` through :func:`replacing` (all of it, or the old file)."""
+    with replacing(target, binary=True) as out:
+        out.write(data)
 
 
 @dataclass

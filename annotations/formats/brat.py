@@ -78,12 +78,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from annotations.formats.base import (
+    ARTICLE_KEYS,
     ExportDocument,
     ExportReport,
     ImportedAnnotation,
     ImportedRelation,
     encode_json,
     escape_for_terminals,
+    kept_fields,
 )
 from annotations.formats.offsets import has_astral
 from annotations.model import RELATION_KEYS
@@ -363,30 +365,8 @@ def _write_ann(
 
 def _fields(document: ExportDocument) -> dict[str, Any]:
     """The document's line of ``hamish-fields.jsonl`` (see the module docstring)."""
-    info = document.annotations.document
-    line: dict[str, Any] = {
-        "name": document.name,
-        "document_tags": list(info.tags),
-        "document_note": info.note,
-    }
-    if info.state is not None:
-        line["document_state"] = info.state.to_json()
-    if document.url:
-        line["url"] = document.url
-    annotations: dict[str, Any] = {}
-    for a in document.placed():
-        entry: dict[str, Any] = {
-            "author": a.author,
-            "created": a.created,
-            "modified": a.modified,
-            "note": a.note,
-        }
-        if a.review is not None:
-            entry["review"] = a.review.to_json()
-        if a.extra:
-            entry["extra"] = dict(a.extra)
-        annotations[a.id] = entry
-    line["annotations"] = annotations
+    line: dict[str, Any] = {"name": document.name, **document.article_keys()}
+    line["annotations"] = {a.id: kept_fields(a, note=True) for a in document.placed()}
     line["relations"] = {r.id: r.to_json() for r in document.annotations.relations}
     return line
 
@@ -616,9 +596,7 @@ def _read_document(
             )
         )
     document_keys: dict[str, Any] = {
-        k: saved[k]
-        for k in ("document_tags", "document_note", "document_state")
-        if saved is not None and k in saved
+        k: saved[k] for k in ARTICLE_KEYS if saved is not None and k in saved
     }
     own_fields = _mapping(saved, "annotations")
     for key, group in sorted(groups.items(), key=lambda item: (item[1].start, item[1].end)):

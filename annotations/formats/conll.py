@@ -66,10 +66,15 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import IO, Any
 
-from annotations.formats.base import ExportDocument, ExportReport
+from annotations.formats.base import (
+    ExportDocument,
+    ExportReport,
+    one_label_left_out,
+    short_quote,
+)
 from annotations.script import PARAGRAPH_BREAK_RE
 
-__all__ = ["DOCSTART", "UNTAGGED", "body_start", "tokenize", "write_conll"]
+__all__ = ["DOCSTART", "UNTAGGED", "tokenize", "write_conll"]
 
 UNTAGGED = "span"
 #: spaCy's ``conll_ner_to_docs`` splits documents on exactly this line.
@@ -80,10 +85,6 @@ _WHITESPACE = re.compile(r"\s+")
 _INSIDE_WORD = frozenset("'’-\u2010")  # between two word characters: part of the word
 _INSIDE_NUMBER = frozenset(".,:\u066b\u066c")  # between two digits: part of the number
 _JOINER = "\u200d"
-# The reader's front matter rule (reader/library/article.py): an opening ``---`` line, a
-# closing ``---`` or ``...`` line, and YAML that is a mapping between them.
-_FM_OPEN_RE = re.compile("---(?:\r\n|\n|\r)")
-_FM_CLOSE_RE = re.compile("(?:\r\n|\n|\r)(?P<close>---|\\.\\.\\.)(?:\r\n|\n|\r|\\Z)")
 
 
 def _word(char: str) -> bool:
@@ -147,39 +148,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
     return tokens
 
 
-def body_start(doc: ExportDocument) -> int:
-    """Where the article's body starts: after its YAML front matter, when it has one the
-    reader reads (a mapping between an opening and a closing line), else 0."""
-    given = getattr(doc, "body_start", None)  # when the export document carries it
-    if isinstance(given, int):
-        return given
-    text = doc.text
-    opening = _FM_OPEN_RE.match(text)
-    if opening is None:
-        return 0
-    closing = _FM_CLOSE_RE.search(text, opening.end() - 1)
-    if closing is None:
-        return 0
-    import yaml
-
-    try:
-        meta = yaml.safe_load(text[opening.end() : closing.start("close")])
-    except Exception:  # the reader shows invalid front matter as text: so is it here
-        return 0
-    return closing.end() if meta is None or isinstance(meta, dict) else 0
-
-
 def _comment(value: Any) -> str:
     return _WHITESPACE.sub(" ", str(value)).strip() if value is not None else ""
 
 
 def _label(tag: str) -> str:
     return _WHITESPACE.sub("_", tag.strip())
-
-
-def _short(quote: str) -> str:
-    words = " ".join(quote.split())
-    return words if len(words) <= 30 else words[:29] + "…"
 
 
 def write_conll(
@@ -191,7 +165,7 @@ def write_conll(
         report.documents += 1
         doc.relations_dropped(report, format="conll")
         text = doc.text
-        body = body_start(doc)
+        body = doc.body_start  # the front matter is not tokenized
         lines = [DOCSTART]
         if conll_comments:
             lines += [f"# {key} = {_comment(value)}".rstrip() for key, value in doc.fields.items()]
@@ -221,7 +195,7 @@ def write_conll(
                 continue
             label = _label(a.tags[0]) if a.tags else UNTAGGED
             if any(tag is not None for tag in tags[first:last]):
-                overlapping.append(f"«{_short(a.quote)}» {label}")
+                overlapping.append(f"«{short_quote(a.quote)}» {label}")
                 continue
             tags[first] = "B-" + label
             if last - first > 1:
@@ -254,17 +228,9 @@ def _warn(
     in_front_matter: int,
 ) -> None:
     """One warning naming what one label a token could not hold, one for the rest."""
-    left_out = []
-    if overlapping:
-        shown = ", ".join(overlapping[:5]) + (", …" if len(overlapping) > 5 else "")
-        left_out.append(f"{len(overlapping)} overlapping annotations ({shown})")
-    if further:
-        counts = ", ".join(f"{tag} ×{n}" for tag, n in further.most_common())
-        left_out.append(f"{sum(further.values())} further tags ({counts})")
+    left_out = one_label_left_out(overlapping, further)
     if left_out:
-        report.warnings.append(
-            f"{path}: conll has one label a token: left out {' and '.join(left_out)}"
-        )
+        report.warnings.append(f"{path}: conll has one label a token: left out {left_out}")
     if in_front_matter:
         report.warnings.append(
             f"{path}: {in_front_matter} annotations in the front matter not exported to conll"

@@ -59,15 +59,15 @@ Import
 
     Labels ``meta`` lists that the line's labels no longer have (dropped by a doccano
     project without "Allow overlapping entity", moved by grapheme-cluster mode, or
-    deleted in doccano) are yielded as :class:`NotImported` records naming them: the
-    import reports each one (unless the sidecar already holds it), never "0 problems".
+    deleted in doccano) are yielded as records whose ``ImportedAnnotation.problem`` names
+    them: the import reports each one (unless the sidecar already holds it), never
+    "0 problems".
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO, Any
 
 from annotations.formats.base import (
@@ -77,6 +77,8 @@ from annotations.formats.base import (
     encode_json,
     escape_for_terminals,
     json_lines,
+    one_label_left_out,
+    short_quote,
 )
 from annotations.formats.offsets import (
     OFFSET_UNITS,
@@ -87,20 +89,9 @@ from annotations.formats.offsets import (
     utf16_converter,
 )
 
-__all__ = ["UNTAGGED", "NotImported", "read_doccano", "write_doccano"]
+__all__ = ["UNTAGGED", "read_doccano", "write_doccano"]
 
 UNTAGGED = "span"
-
-
-@dataclass(frozen=True, slots=True)
-class NotImported(ImportedAnnotation):
-    """Labels an annotation had (``tags``, from ``meta``) that the file's labels lack.
-
-    Not an annotation to add: the import reports ``problem`` for it, unless the sidecar
-    already has the annotation ``id`` with these tags.
-    """
-
-    problem: str = ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,11 +149,6 @@ def write_doccano(
     return report
 
 
-def _short(quote: str) -> str:
-    words = " ".join(quote.split())
-    return words if len(words) <= 30 else words[:29] + "…"
-
-
 def _single_labels(path: str, spans: list[Any], report: ExportReport) -> dict[str, str]:
     """The one label each kept annotation gets in a default doccano project (annotation
     id -> tag), no two sharing a character; one warning names what is left out."""
@@ -173,21 +159,15 @@ def _single_labels(path: str, spans: list[Any], report: ExportReport) -> dict[st
     for a in sorted(spans, key=lambda a: (a.start - a.end, a.start, a.end, a.id)):
         label = a.tags[0] if a.tags else UNTAGGED
         if any(start < a.end and a.start < end for start, end in taken):
-            overlapping.append(f"«{_short(a.quote)}» {label}")
+            overlapping.append(f"«{short_quote(a.quote)}» {label}")
             continue
         taken.append((a.start, a.end))
         kept[a.id] = label
         further.update(a.tags[1:])
-    left_out = []
-    if overlapping:
-        shown = ", ".join(overlapping[:5]) + (", …" if len(overlapping) > 5 else "")
-        left_out.append(f"{len(overlapping)} overlapping annotations ({shown})")
-    if further:
-        counts = ", ".join(f"{tag} ×{n}" for tag, n in further.most_common())
-        left_out.append(f"{sum(further.values())} further tags ({counts})")
+    left_out = one_label_left_out(overlapping, further)
     if left_out:
         report.warnings.append(
-            f"{path}: --doccano-single-label left out {' and '.join(left_out)} (meta keeps them)"
+            f"{path}: --doccano-single-label left out {left_out} (meta keeps them)"
         )
     return kept
 
@@ -317,13 +297,14 @@ def _annotation(
 
 def _not_imported(
     document: str, start: int, end: int, quote: str, entry: dict[str, Any], lost: list[str]
-) -> NotImported:
-    """The report of an annotation's labels (``lost``) the file no longer has."""
+) -> ImportedAnnotation:
+    """The report of an annotation's labels (``lost``) the file no longer has: a record
+    with a ``problem``, not an annotation to add."""
     untagged = lost == [UNTAGGED] and not _entry_tags(entry)
     labels = "its label 'span' (untagged)" if untagged else f"label {', '.join(lost)}"
     if len(lost) > 1:
         labels = f"{len(lost)} labels {', '.join(lost)}"
-    return NotImported(
+    return ImportedAnnotation(
         document=document,
         start=start,
         end=end,
@@ -331,7 +312,7 @@ def _not_imported(
         tags=() if untagged else tuple(lost),
         id=_string(entry, "id") or None,
         problem=(
-            f"«{_short(quote)}» at {start}..{end}: {labels} not in doccano's labels; not "
+            f"«{short_quote(quote)}» at {start}..{end}: {labels} not in doccano's labels; not "
             'imported (a doccano project drops overlapping labels unless "Allow overlapping '
             'entity" is on, and moves spans when it counts grapheme clusters)'
         ),

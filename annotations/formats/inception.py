@@ -45,8 +45,6 @@ Import
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -58,6 +56,7 @@ from annotations.formats.base import (
     ExportReport,
     ImportedAnnotation,
     ImportedRelation,
+    write_replacing,
 )
 
 # cassis ships no type information: its objects are ``Any`` here.
@@ -147,17 +146,6 @@ def typesystem() -> TypeSystem:
 # --------------------------------------------------------------------------- writing
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_inception(documents: Iterable[ExportDocument], folder: Path) -> ExportReport:
     """Write ``folder/NAME.xmi`` per document and ``folder/TypeSystem.xml``.
 
@@ -178,9 +166,9 @@ def write_inception(documents: Iterable[ExportDocument], folder: Path) -> Export
         except ValueError as error:  # lxml: text that XML 1.0 cannot hold
             report.warnings.append(f"{document.path}: not exported to inception: {error}")
             continue
-        _write_atomic(folder / f"{document.name}.xmi", xmi.encode("utf-8"))
+        write_replacing(folder / f"{document.name}.xmi", xmi.encode("utf-8"))
         report.records += exported
-    _write_atomic(folder / TYPESYSTEM_FILE, ts.to_xml().encode("utf-8"))
+    write_replacing(folder / TYPESYSTEM_FILE, ts.to_xml().encode("utf-8"))
     return report
 
 

@@ -84,7 +84,7 @@ def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
         # closing brace, then ', "document": …}'), giving the same text json.dumps of the
         # whole record would.
         document_part = dict(doc.fields)
-        document_part.update(document_keys(doc))
+        document_part.update(doc.article_keys())
         # Escaped apart (``escape_for_terminals``), the shared tail once per document:
         # the scan for characters to escape is most of the cost of a line.
         escape = escape_for_terminals
@@ -97,21 +97,6 @@ def write_jsonl(documents: Iterable[ExportDocument], out: IO[str]) -> ExportRepo
         out.write("".join(lines))
         report.records += len(lines)
     return report
-
-
-def document_keys(doc: ExportDocument) -> dict[str, Any]:
-    """The article's own fields a record carries: its url (when the front matter has one),
-    tags and note, and its state (when set), as ``document_*`` keys (``hamish import``
-    gives them back to the article, never to an annotation)."""
-    info = doc.annotations.document
-    keys: dict[str, Any] = {}
-    if doc.url:
-        keys["url"] = doc.url
-    keys["document_tags"] = list(info.tags)
-    keys["document_note"] = info.note
-    if info.state is not None:
-        keys["document_state"] = info.state.to_json()
-    return keys
 
 
 def _outgoing(doc: ExportDocument, report: ExportReport) -> dict[str, list[Relation]]:

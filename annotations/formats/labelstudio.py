@@ -73,12 +73,14 @@ from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
 from annotations.formats.base import (
+    ARTICLE_KEYS,
     ExportDocument,
     ExportReport,
     ImportedAnnotation,
     ImportedRelation,
     encode_json,
     escape_for_terminals,
+    kept_fields,
 )
 from annotations.formats.offsets import (
     OFFSET_UNITS,
@@ -228,33 +230,15 @@ def _results(
 
 def _hamish_data(document: ExportDocument, results: list[dict[str, Any]]) -> dict[str, Any]:
     """``data.hamish`` (see the module docstring): what Label Studio has no place for."""
-    info = document.annotations.document
     written = {r["id"].rsplit("-", 1)[0] for r in results if r.get("type") == "labels"}
-    fields: dict[str, Any] = {}
-    for annotation in document.annotations.annotations:
-        if annotation.id not in written:
-            continue
-        entry: dict[str, Any] = {
-            "author": annotation.author,
-            "created": annotation.created,
-            "modified": annotation.modified,
-        }
-        if annotation.review is not None:
-            entry["review"] = annotation.review.to_json()
-        if annotation.extra:
-            entry["extra"] = dict(annotation.extra)
-        fields[annotation.id] = entry
+    fields = {a.id: kept_fields(a) for a in document.annotations.annotations if a.id in written}
     linked = {(r["from_id"], r["to_id"], r["labels"][0]) for r in results if "from_id" in r}
     relations = [
         relation.to_json()
         for relation in document.annotations.relations
         if (f"{relation.source}-0", f"{relation.target}-0", relation.type) in linked
     ]
-    data: dict[str, Any] = {"document_tags": list(info.tags), "document_note": info.note}
-    if info.state is not None:
-        data["document_state"] = info.state.to_json()
-    if document.url:
-        data["url"] = document.url
+    data: dict[str, Any] = document.article_keys()
     data["annotations"] = fields
     if relations:
         data["relations"] = relations
@@ -353,9 +337,7 @@ def _read_task(
     fields = hamish.get("annotations")
     fields = fields if isinstance(fields, Mapping) else {}
     relation_fields = _relation_fields(hamish.get("relations"))
-    document_keys = {
-        k: hamish[k] for k in ("document_tags", "document_note", "document_state") if k in hamish
-    }
+    document_keys = {k: hamish[k] for k in ARTICLE_KEYS if k in hamish}
     for item in items:
         author = _author(item.get("completed_by")) if human else ""
         created = _time(item.get("created_at")) if human else ""

@@ -41,8 +41,6 @@ Import
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +51,7 @@ from annotations.formats.base import (
     ExportReport,
     ImportedAnnotation,
     ImportedRelation,
+    write_replacing,
 )
 
 __all__ = ["LANGUAGE", "SPAN_KEY", "USER_DATA_KEY", "read_spacy", "write_spacy"]
@@ -100,14 +99,7 @@ def write_spacy(documents: Iterable[ExportDocument], target: Path) -> ExportRepo
         data = docbin.to_bytes()
     except (ValueError, TypeError, UnicodeError) as error:
         raise HamishError(f"{target}: cannot write the DocBin: {error}") from None
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_replacing(target, data)
     return report
 
 

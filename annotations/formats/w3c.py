@@ -219,21 +219,7 @@ def source_iri(doc: ExportDocument) -> str:
 
 def _document_object(doc: ExportDocument) -> dict[str, Any]:
     """The ``hamish`` object of every target of the document (see the module docstring)."""
-    info = doc.annotations.document
-    hamish: dict[str, Any] = {
-        "document": doc.path,
-        "title": doc.title,
-        "source": doc.source,
-        "date": doc.date,
-        "sha256": doc.sha256,
-    }
-    if doc.url:
-        hamish["url"] = doc.url
-    hamish["document_tags"] = list(info.tags)
-    hamish["document_note"] = info.note
-    if info.state is not None:
-        hamish["document_state"] = info.state.to_json()
-    return hamish
+    return {**doc.fields, **doc.article_keys()}
 
 
 def _iri(id_prefix: str, identifier: str) -> str:

@@ -8,16 +8,13 @@ left out by the formats that have relations, as for any other filter.
 from __future__ import annotations
 
 import inspect
-import os
-import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, HamishError
-from annotations.formats.base import ExportDocument, ExportReport
+from annotations.formats.base import ExportDocument, ExportReport, replacing
 from annotations.formats.registry import Format
 from annotations.model import REVIEW_FILTERS
 from reader.library.corpus import Filters, iter_documents
@@ -46,30 +43,6 @@ class ExportResult:
                 f"→ {self.output}"
             )
         return lines
-
-
-@contextmanager
-def _replacing_binary(target: Path) -> Iterator[BinaryIO]:
-    """:func:`_replacing` for a binary file (xlsx): the same rules, bytes written."""
-    if target.exists() and not target.is_file():
-        with open(target, "wb") as out:
-            yield out
-        return
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            yield out
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _binary_stdout(fmt: Format, stdout: TextIO) -> BinaryIO:
@@ -101,36 +74,6 @@ def _helpers(writer: Any) -> dict[str, Any]:
         return fold(text).text
 
     return {"fold": folded}
-
-
-@contextmanager
-def _replacing(target: Path, newline: str | None) -> Iterator[TextIO]:
-    """A text file that becomes ``target`` only when the export succeeds.
-
-    Written beside it and renamed over it at the end, so a failed export (a full disk, an
-    error half-way) leaves the old file as it was and no half-written one. A target that
-    is not a regular file (``-o /dev/stdout``, a FIFO) is written to directly: it cannot
-    be renamed over.
-    """
-    if target.exists() and not target.is_file():
-        with open(target, "w", encoding="utf-8", newline=newline) as out:
-            yield out
-        return
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as out:
-            yield out
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def reviewed_only(
@@ -187,10 +130,10 @@ def run_export(
             report = writer(documents, stdout, **arguments)
             stdout.flush()
         elif fmt.output == "binary":
-            with _replacing_binary(Path(output)) as binary:
+            with replacing(Path(output), binary=True) as binary:
                 report = writer(documents, binary, **arguments)
         elif fmt.output == "stream":
-            with _replacing(Path(output), fmt.newline) as out:
+            with replacing(Path(output), newline=fmt.newline) as out:
                 report = writer(documents, out, **arguments)
         else:
             report = writer(documents, Path(output), **arguments)  # brat makes its folder

@@ -142,7 +142,7 @@ def import_records(
         made: dict[str, str] = {}
         kept: list[ImportedAnnotation] = []  # the records imported or already there
         for record in items:
-            lost = getattr(record, "problem", "")  # labels the file lost (doccano's NotImported)
+            lost = record.problem  # the file could not keep it (doccano lost its labels)
             if lost:
                 held = next((a for a in state.annotations if a.id == record.id), None)
                 if held is None or not set(record.tags) <= set(held.tags):

@@ -130,4 +130,5 @@ def iter_documents(
             sha256=annotations.document.sha256,  # of the current text, after re-anchoring
             annotations=annotations,
             url=article_url(article),
+            body_start=article.body_start,
         )

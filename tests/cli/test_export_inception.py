@@ -16,6 +16,7 @@ import pytest
 from annotations import make_annotation, open_sidecar, sidecar_path
 from annotations.model import ArticleState, Review, make_relation
 from reader.library.article import load_article
+from tests.cli.corpora import span_of
 from tests.paths import run_cli as run
 
 cassis = pytest.importorskip("cassis")
@@ -29,13 +30,6 @@ CRLF = (
     "𝐀 وأكد أن والاقتصاد بخير، رغم «الأزمة».\r\n"
 )
 CP1256 = "قال المتحدث إن الحكومة ستعمل على خفض الأسعار.\n"
-
-
-def _span(text: str, quote: str, nth: int = 0) -> tuple[int, int]:
-    at = -1
-    for _ in range(nth + 1):
-        at = text.index(quote, at + 1)
-    return at, at + len(quote)
 
 
 def build_corpus(root: Path) -> dict[str, list]:
@@ -60,7 +54,7 @@ def build_corpus(root: Path) -> dict[str, list]:
         state = sidecar.annotations
         annotations = []
         for index, (quote, nth, tags, note) in enumerate(spans):
-            start, end = _span(text, quote, nth)
+            start, end = span_of(text, quote, nth)
             a = make_annotation(
                 text,
                 start,

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from annotations import make_annotation, open_sidecar, sidecar_path
-from annotations.model import make_relation, set_clock
+from annotations.model import ANNOTATION_KEYS, make_relation, set_clock
 from reader.library.article import load_article
+from tests.cli.corpora import span_of
 from tests.paths import run_cli as run
 
 EMOJI_MD = (
@@ -33,13 +34,6 @@ EMOJI_MD = (
 CP1256_TEXT = "أعلن البنك المركزي رفع سعر الفائدة.\nوقال المحافظ إن التضخم تراجع.\n"
 
 
-def _span(text: str, words: str, nth: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(words, start + 1)
-    return start, start + len(words)
-
-
 def _build(folder: Path) -> None:
     folder.mkdir()
     (folder / "plan.md").write_bytes(EMOJI_MD.encode("utf-8"))
@@ -53,7 +47,7 @@ def _build(folder: Path) -> None:
         state = sidecar.annotations
         speaker = make_annotation(
             text,
-            *_span(text, "قال الوزير"),
+            *span_of(text, "قال الوزير"),
             tags=["متحدث/رسمي", "speaker"],
             author="rana",
             id="a1",
@@ -61,7 +55,7 @@ def _build(folder: Path) -> None:
         )
         quote = make_annotation(
             text,
-            *_span(text, "«نحن في المرحلة الأخيرة» من"),
+            *span_of(text, "«نحن في المرحلة الأخيرة» من"),
             tags=["اقتباس", "quote", "zz"],
             author="lina",
             id="a2",
@@ -69,12 +63,12 @@ def _build(folder: Path) -> None:
         )
         overlap = make_annotation(  # overlaps the quote, after two emoji
             text,
-            *_span(text, "المرحلة الأخيرة» من المشاورات"),
+            *span_of(text, "المرحلة الأخيرة» من المشاورات"),
             tags=["topic"],
             author="rana",
             id="a3",
         )
-        plain = make_annotation(text, *_span(text, "الأمن الغذائي"), author="sami", id="a4")
+        plain = make_annotation(text, *span_of(text, "الأمن الغذائي"), author="sami", id="a4")
         for made in (speaker, quote, overlap, plain):
             state = state.added(made)
         state = state.reviewed("a2", "accepted", "lina").reviewed("a3", "rejected", "omar")
@@ -87,7 +81,7 @@ def _build(folder: Path) -> None:
         sidecar = open_sidecar(path, text)
         state = sidecar.annotations.added(
             make_annotation(
-                text, *_span(text, "رفع سعر الفائدة"), tags=["قرار"], author="rana", id="b1"
+                text, *span_of(text, "رفع سعر الفائدة"), tags=["قرار"], author="rana", id="b1"
             )
         )
         sidecar.save(state.with_document(tags=("بنوك",), note="").with_progress("done", "omar"))
@@ -178,21 +172,7 @@ def test_document_fields_never_land_in_an_annotation(capsys, library, fmt):
     _, after, _ = _round_trip(capsys, library, fmt, output)
     for sidecar in after.values():
         for annotation in sidecar["annotations"]:
-            extra = set(annotation) - {
-                "id",
-                "start",
-                "end",
-                "quote",
-                "prefix",
-                "suffix",
-                "tags",
-                "note",
-                "author",
-                "created",
-                "modified",
-                "status",
-                "review",
-            }
+            extra = set(annotation) - set(ANNOTATION_KEYS)  # the sidecar's own keys
             assert extra == set(), (fmt, annotation["id"], extra)
 
 

@@ -17,6 +17,7 @@ from annotations.formats.brat import read_brat, write_brat
 from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.formats.offsets import OFFSET_UNITS
 from annotations.model import Annotation, AnnotationSet, make_annotation, text_sha256
+from tests.cli.corpora import span_of
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -25,15 +26,8 @@ ENGLISH = 'Breaking 😀 news: the 𝐀-team said\n"we will win" today.\nThe coa
 PLAIN = "Markets rose on Monday.\r\nBonds fell.\n"
 
 
-def _span(text: str, quote: str, occurrence: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.index(quote, start + 1)
-    return start, start + len(quote)
-
-
 def _annotation(text: str, quote: str, tags=(), note: str = "", occurrence: int = 0) -> Annotation:
-    start, end = _span(text, quote, occurrence)
+    start, end = span_of(text, quote, occurrence)
     return make_annotation(text, start, end, tags=tags, note=note, author="rana")
 
 
@@ -245,7 +239,7 @@ def test_brat_without_hamish_files(documents, tmp_path):
     (tmp_path / "hamish-ids.tsv").unlink()
     (tmp_path / "hamish-documents.tsv").unlink()
     imported = [a for a in read_brat(tmp_path) if a.document == "team"]
-    news = _span(ENGLISH, "news")
+    news = span_of(ENGLISH, "news")
     merged = [a for a in imported if (a.start, a.end) == news]
     assert len(merged) == 1 and set(merged[0].tags) == {"topic", "speaker/official"}
     assert all(a.id is None for a in imported)
@@ -384,7 +378,7 @@ def test_labelstudio_units_differ_after_non_bmp(documents, tmp_path):
     write_labelstudio(documents, tmp_path / "u16.json", offsets="utf16")
     team_cp = _tasks(tmp_path / "cp.json")[1]["predictions"][0]["result"]
     team_u16 = _tasks(tmp_path / "u16.json")[1]["predictions"][0]["result"]
-    start = _span(ENGLISH, "news")[0]
+    start = span_of(ENGLISH, "news")[0]
     news_cp = next(r for r in team_cp if r["value"].get("text") == "news")
     news_u16 = next(r for r in team_u16 if r["value"].get("text") == "news")
     assert news_cp["value"]["start"] == start
