@@ -11,6 +11,13 @@ reviewed it differently the later ``at`` wins, and a verdict given wins over one
 withdrawn. The article's state (``document.state``) merges the same way. A merge can
 leave a relation dangling (one side deleted an annotation, the other linked it): it is kept, never
 dropped, and reported (``AnnotationSet.dangling_relations``, ``hamish check``).
+
+With ``conflicts=True`` (``hamish merge-driver``, a git merge: nobody is there to see the
+choice) two sides that changed the same annotation differently are not settled by time:
+the result is our version with theirs under its ``conflict`` (docs/sidecar.md,
+"Conflicts"), for ``hamish check --resolve`` to settle. What "changed" means there leaves
+out the review (merged on its own, as always) and an earlier conflict (kept unless a side
+changed it).
 """
 
 from __future__ import annotations
@@ -67,11 +74,37 @@ def _merge_mark(base: _Mark | None, ours: _Mark | None, theirs: _Mark | None) ->
     return theirs if theirs.at > ours.at else ours
 
 
+def _bare(annotation: Annotation) -> Annotation:
+    """The annotation's own fields: without its review and its conflict."""
+    if annotation.review is None and annotation.conflict is None:
+        return annotation
+    return replace(annotation, review=None, conflict=None)
+
+
+def _merge_in_conflict(base: Annotation | None, ours: Annotation, theirs: Annotation) -> Annotation:
+    """Both sides kept the annotation: a change on one side wins over none on the other;
+    changed on both, differently, it is ours with theirs as its ``conflict``."""
+    body = _pick(_bare(base) if base is not None else None, _bare(ours), _bare(theirs))
+    conflict = _pick(base.conflict if base is not None else None, ours.conflict, theirs.conflict)
+    if body is None:
+        body, conflict = _bare(ours), replace(theirs, conflict=None)
+    elif conflict is None:  # both changed an earlier conflict differently: ours
+        conflict = ours.conflict
+    return replace(body, conflict=conflict)
+
+
 def _merge_annotation(
-    base: Annotation | None, ours: Annotation | None, theirs: Annotation | None
+    base: Annotation | None,
+    ours: Annotation | None,
+    theirs: Annotation | None,
+    conflicts: bool = False,
 ) -> Annotation | None:
-    """:func:`_merge_item`, with the review merged on its own when both sides kept it."""
-    merged = _merge_item(base, ours, theirs)
+    """:func:`_merge_item` (or, with ``conflicts``, :func:`_merge_in_conflict` when both
+    sides kept it), with the review merged on its own when both sides kept it."""
+    if conflicts and ours is not None and theirs is not None:
+        merged: Annotation | None = _merge_in_conflict(base, ours, theirs)
+    else:
+        merged = _merge_item(base, ours, theirs)
     if merged is None or ours is None or theirs is None:
         return merged
     review = _merge_mark(base.review if base is not None else None, ours.review, theirs.review)
@@ -95,9 +128,14 @@ _MISSING = object()
 
 
 def merge_sets(
-    base: AnnotationSet | None, ours: AnnotationSet, theirs: AnnotationSet
+    base: AnnotationSet | None,
+    ours: AnnotationSet,
+    theirs: AnnotationSet,
+    *,
+    conflicts: bool = False,
 ) -> AnnotationSet:
-    """Merge ``ours`` and ``theirs`` relative to their common ``base``."""
+    """Merge ``ours`` and ``theirs`` relative to their common ``base``; with ``conflicts``,
+    two different changes of one annotation are kept as a conflict (module docstring)."""
     base_by_id = base.by_id() if base is not None else {}
     ours_by_id = ours.by_id()
     theirs_by_id = theirs.by_id()
@@ -109,6 +147,7 @@ def merge_sets(
                 base_by_id.get(annotation_id),
                 ours_by_id.get(annotation_id),
                 theirs_by_id.get(annotation_id),
+                conflicts,
             )
         )
         is not None

@@ -40,6 +40,10 @@ PROGRESSES: tuple[Progress, ...] = get_args(Progress)
 #: An article whose sidecar sets no state has not been started: most of a new corpus.
 DEFAULT_PROGRESS: Progress = "to do"
 CONTEXT_CHARS = 32
+#: An annotation's optional ``curated_from`` (docs/sidecar.md, "Curation"): the ids of the
+#: annotations a curator's annotation was made from. Kept in ``extra`` under this key, so
+#: it is written exactly where a hamish that predates it writes it (an unknown key).
+CURATED_FROM = "curated_from"
 
 ANNOTATION_KEYS = (
     "id",
@@ -56,6 +60,7 @@ ANNOTATION_KEYS = (
     "status",
     "original_quote",
     "review",
+    "conflict",
 )
 DOCUMENT_KEYS = ("file", "sha256", "length", "tags", "note", "state")
 #: The keys of a review (an annotation's ``review``) and of an article state
@@ -205,6 +210,10 @@ class Annotation:
     # A reviewer's verdict (None: not reviewed). It stays through later edits: a
     # ``modified`` after ``review.at`` tells the annotation changed since it was reviewed.
     review: Review | None = None
+    # The other side's version of the annotation, left by a git merge in which both sides
+    # changed it differently (``hamish merge-driver``; docs/sidecar.md, "Conflicts"): this
+    # one is ours, kept until ``hamish check --resolve`` picks a side. Never nested.
+    conflict: Annotation | None = None
 
     def __post_init__(self) -> None:
         if type(self.tags) is not tuple:
@@ -236,6 +245,12 @@ class Annotation:
         if self.status == "orphaned":
             return "orphaned"
         return "changed" if self.original_quote else self.status
+
+    @property
+    def curated_from(self) -> tuple[str, ...]:
+        """The ids this annotation was curated from (``()``: not a curator's annotation)."""
+        ids = self.extra.get(CURATED_FROM)
+        return tuple(ids) if isinstance(ids, list | tuple) else ()
 
     @property
     def review_state(self) -> str:
@@ -291,15 +306,18 @@ class Annotation:
         }
         if self.original_quote:  # optional: a sidecar without changed wording stays as it was
             data["original_quote"] = self.original_quote
-        if self.review is None:
+        if self.review is None and self.conflict is None:
             for key in sorted(self.extra):
                 data[key] = self.extra[key]
             return data
-        # ``review`` is an optional version-1 addition: written where a hamish that
-        # predates it writes an unknown key (sorted among the others), so both write the
-        # same bytes.
+        # ``review`` and ``conflict`` are optional version-1 additions: written where a
+        # hamish that predates them writes an unknown key (sorted among the others), so
+        # both write the same bytes.
         rest = dict(self.extra)
-        rest["review"] = self.review.to_json()
+        if self.review is not None:
+            rest["review"] = self.review.to_json()
+        if self.conflict is not None:
+            rest["conflict"] = self.conflict.to_json()
         for key in sorted(rest):
             data[key] = rest[key]
         return data
@@ -324,6 +342,7 @@ class Annotation:
             get("original_quote", ""),
             _extra(data, _ANNOTATION_KEY_SET),
             Review.from_json(data["review"]) if "review" in data else None,
+            Annotation.from_json(data["conflict"]) if "conflict" in data else None,
         )
 
 

@@ -8,7 +8,8 @@ text it was in), ``quote`` as long as its span, ids unique (annotations' and rel
 each among their own), a ``review`` (on an annotation) and a ``state`` (on the
 document) whose verdict or state is one hamish knows. A relation whose ``from`` or
 ``to`` names no annotation is valid: it is kept and reported, not refused
-(``AnnotationSet.dangling_relations``).
+(``AnnotationSet.dangling_relations``). An annotation's ``conflict`` (a git merge's
+other version of it) is an annotation entry of the same id with no conflict of its own.
 :func:`unwritable` adds what JSON allows and UTF-8 does not (lone surrogates).
 ``tests/unit/test_sidecar_schema.py`` keeps the two in agreement.
 """
@@ -225,6 +226,40 @@ def _validate_annotation(entry: Any, index: int, length: int, seen: set[str]) ->
         raise SidecarInvalid(_at(index, "status"), f"expected one of {', '.join(STATUSES)}")
     if "review" in entry:
         _validate_mark(entry["review"], _at(index, "review"), REVIEW_STATES)
+    if "curated_from" in entry:
+        _validate_curated_from(entry["curated_from"], _at(index, "curated_from"))
+    if "conflict" in entry:
+        _validate_conflict(entry["conflict"], index, annotation_id)
+
+
+def _validate_conflict(conflict: Any, index: int, annotation_id: str) -> None:
+    """An annotation's ``conflict``: the other side's version of it, left by a git merge
+    (docs/sidecar.md, "Conflicts"): an annotation entry of the same id, not itself in
+    conflict. Its offsets are not held to this document's length: they are that side's,
+    whose text may have been longer."""
+    path = _at(index, "conflict")
+    if type(conflict) is not dict:
+        raise SidecarInvalid(path, f"expected an object, got {_kind(conflict)}")
+    if "conflict" in conflict:
+        raise SidecarInvalid(f"{path}.conflict", "a conflict's version has no conflict of its own")
+    try:
+        _validate_annotation(conflict, 0, _ANY_LENGTH, set())
+    except SidecarInvalid as error:
+        raise SidecarInvalid(path + error.path.removeprefix(_at(0, "")), error.message) from None
+    if conflict["id"] != annotation_id:
+        raise SidecarInvalid(f"{path}.id", f"expected the annotation's id '{annotation_id}'")
+
+
+_ANY_LENGTH = 2**63  # a conflict's offsets are its own side's (see _validate_conflict)
+
+
+def _validate_curated_from(ids: Any, path: str) -> None:
+    """An annotation's ``curated_from``: the ids of the annotations it was curated from."""
+    if type(ids) is not list or not ids:
+        raise SidecarInvalid(path, f"expected a non-empty array of ids, got {_kind(ids)}")
+    for n, item in enumerate(ids):
+        if type(item) is not str or not item:
+            raise SidecarInvalid(f"{path}[{n}]", "expected a non-empty string")
 
 
 _RELATION_STRINGS = ("author", "created", "modified")

@@ -20,7 +20,23 @@ if TYPE_CHECKING:
 # The CLI's command names (tests/unit/test_startup_path.py keeps this equal to
 # reader.cli's): `hamish cat`, with a file named "cat" in the folder, is the command.
 COMMANDS = frozenset(
-    {"cat", "check", "doctor", "export", "import", "open", "report", "search", "stats", "tag-all"}
+    {
+        "add",
+        "agree",
+        "cat",
+        "check",
+        "curate",
+        "doctor",
+        "export",
+        "git-setup",
+        "import",
+        "merge-driver",
+        "open",
+        "report",
+        "search",
+        "stats",
+        "tag-all",
+    }
 )
 
 

@@ -273,6 +273,11 @@ def cat_command(
     help="Name each moved, changed and orphaned annotation with its quote (and old wording).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with the list).")
+@click.option(
+    "--resolve",
+    type=click.Choice(["ours", "theirs"]),
+    help="Settle every conflict a git merge left in PATHS: keep ours or theirs.",
+)
 @bidi_option(page=False)
 @annotations_dir_option
 def check_command(
@@ -280,6 +285,7 @@ def check_command(
     fix: bool,
     listing: bool,
     as_json: bool,
+    resolve: str | None,
     bidi: BidiChoice,
     annotations_dir: str | None,
 ) -> None:
@@ -288,11 +294,21 @@ def check_command(
     Moved: the same words found elsewhere; changed: placed on words edited since they
     were tagged (the tagged wording is kept). Exit 0 when every annotation is placed
     (anchored, moved or changed), 1 when something is orphaned or invalid, 2 when an
-    article or path cannot be read.
+    article or path cannot be read. An annotation a git merge left in conflict is listed
+    with both versions (and exits 1) until --resolve keeps one.
     """
     from reader.commands.check import check_paths, render_report
 
     _require_paths(paths)
+    if resolve is not None:
+        from reader.commands.check import Side, render_resolved, resolve_paths
+
+        side: Side = "theirs" if resolve == "theirs" else "ours"
+        settled = resolve_paths(paths, side, annotations_dir=annotations_dir)
+        mode = _output_mode(bidi)
+        with _laid_out(mode):
+            _print(render_resolved(settled, side, mode), end="")
+        raise click.exceptions.Exit(settled.exit_code)
     report = check_paths(paths, fix=fix, annotations_dir=annotations_dir)
     if as_json:
         _print(_json_text(report.to_json(), indent=2))
@@ -330,6 +346,56 @@ def _click_option(entry: CommandOption) -> Callable[[Decorated], Decorated]:
 _FOLDER_FORMATS = ", ".join(f.name for f in export_formats() if f.output == "folder")
 
 
+@cli.command("git-setup")
+@click.argument("repo", required=False, default=".", type=click.Path(path_type=str))
+def git_setup_command(repo: str) -> None:
+    """Make git merge the sidecars of the repository at REPO (default: here) by annotation id.
+
+    Adds `*.annotations.json merge=hamish` to .gitattributes (commit it) and registers
+    `hamish merge-driver` in the repository's .git/config (once per clone). Running it
+    again changes nothing.
+    """
+    from reader.commands.git_setup import ATTRIBUTE_LINE, DRIVER, git_setup
+
+    done = git_setup(repo)
+    top = one_line_path(done.top)
+    attributes = "added" if done.attributes_added else "already there"
+    config = "registered" if done.config_changed else "already registered"
+    _print(f"{top}/.gitattributes: {ATTRIBUTE_LINE} ({attributes})")
+    _print(f"{top}/.git/config: merge.hamish.driver = {DRIVER} ({config})")
+
+
+def one_line_path(path: Path) -> str:
+    """A path for a line of output: laid out logically, controls shown."""
+    from reader.commands.output import logical_text
+
+    return logical_text(str(path))
+
+
+@cli.command("merge-driver")
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("path", required=False)
+def merge_driver_command(base: Path, ours: Path, theirs: Path, path: str | None) -> None:
+    """git's merge driver for sidecars (run by git: %O %A %B %P; see hamish git-setup).
+
+    Merges by annotation id and writes the result to OURS; two different changes of one
+    annotation are kept as a conflict (hamish check lists them). Exit 0 when merged, 1
+    (nothing written, git reports a conflict) when a side is not a sidecar it can write.
+    """
+    from reader.commands.merge_driver import merge_files
+
+    result = merge_files(base, ours, theirs, path)
+    if result.conflicts:
+        count = len(result.conflicts)
+        name = one_line_path(Path(path) if path else ours)
+        _warn(
+            f"{name}: {count} {'annotation' if count == 1 else 'annotations'} changed on both "
+            "sides kept in conflict (hamish check --resolve ours|theirs)"
+        )
+
+
 @cli.command("export")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option(
@@ -355,6 +421,7 @@ _FOLDER_FORMATS = ", ".join(f.name for f in export_formats() if f.output == "fol
     type=OwnedChoice(_review_filters),
     help="Only annotations of this review state (repeatable).",
 )
+@click.option("--curated", is_flag=True, help="Only curated annotations (hamish curate).")
 @format_options("export")
 @annotations_dir_option
 def export_command(
@@ -365,6 +432,7 @@ def export_command(
     author: str | None,
     status: Status | None,
     reviews: tuple[str, ...],
+    curated: bool,
     annotations_dir: str | None,
     **given: Any,
 ) -> None:
@@ -386,6 +454,7 @@ def export_command(
         options=entry.chosen("export", given),
         annotations_dir=annotations_dir,
         review=reviews,
+        curated=curated,
     )
     for line in result.messages():
         _warn(line)
@@ -521,6 +590,53 @@ def stats_command(
         raise click.exceptions.Exit(EXIT_PROBLEM)
 
 
+@cli.command("agree")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--authors",
+    help="Comma-separated authors to compare (default: every author in the sidecars).",
+)
+@click.option("--tag-prefix", help="Only tags equal to this tag or under this prefix.")
+@click.option("--chart", is_flag=True, help="Bars: each pair's κ and each tag's overlap F1.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@bidi_option(page=False)
+@annotations_dir_option
+def agree_command(
+    paths: tuple[str, ...],
+    authors: str | None,
+    tag_prefix: str | None,
+    chart: bool,
+    as_json: bool,
+    bidi: BidiChoice,
+    annotations_dir: str | None,
+) -> None:
+    """Agreement between the authors who annotated the same articles: span F1 (exact and
+    overlapping boundaries) per pair and per tag, Cohen's κ per pair, Fleiss' κ and
+    Krippendorff's α (nominal and MASI) over tokens; units in docs/team.md."""
+    from reader.commands.agree import render_agreement, run_agree
+    from reader.terminal import output_width
+
+    _require_paths(paths)
+    named = (a.strip() for a in (authors or "").split(","))
+    chosen = list(dict.fromkeys(a for a in named if a)) or None  # a name twice is one author
+    result = run_agree(
+        paths, authors=chosen, tag_prefix=tag_prefix, annotations_dir=annotations_dir
+    )
+    if as_json:
+        _print(_json_text(result.agreement.to_json(), indent=2))
+    else:
+        mode = _output_mode(bidi)
+        with _laid_out(mode):
+            _print(
+                render_agreement(result.agreement, chart=chart, width=output_width(), mode=mode),
+                end="",
+            )
+    for problem in result.problems:
+        _warn(problem)
+    if result.problems:  # an article or sidecar that cannot be read: left out, and said
+        raise click.exceptions.Exit(EXIT_USAGE)
+
+
 @cli.command("tag-all")
 @click.argument("query")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
@@ -565,6 +681,180 @@ def tag_all_command(
     for problem in report.skipped:
         _warn(problem)
     raise click.exceptions.Exit(report.exit_code)
+
+
+def _curation_rules() -> tuple[str, ...]:
+    from reader.commands.curate import RULES
+
+    return RULES
+
+
+@cli.command("curate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--auto",
+    "rule",
+    required=True,
+    type=OwnedChoice(_curation_rules),
+    help="Pre-merge: the spans the authors agree on, by this rule.",
+)
+@click.option("--curator", default="gold", show_default=True, help="The curator's author name.")
+@click.option("--dry-run", is_flag=True, help="Print what would be added; write nothing.")
+@bidi_option(page=False)
+@annotations_dir_option
+def curate_command(
+    paths: tuple[str, ...],
+    rule: str,
+    curator: str,
+    dry_run: bool,
+    bidi: BidiChoice,
+    annotations_dir: str | None,
+) -> None:
+    """Pre-merge the articles under PATHS into a curator's (gold) annotations.
+
+    A span (exact offsets) marked by more than half of an article's authors (majority)
+    or by all of them (unanimous) becomes an annotation of the curator with the tags that
+    pass the same rule and curated_from (its sources' ids); the analysts' annotations are
+    untouched, and spans already curated are skipped. Saved as the reader saves (merged,
+    atomic); a corrupt or newer sidecar is skipped with a warning, and the exit code is 2.
+    """
+    from reader.commands.curate import curate_auto
+    from reader.commands.output import one_line
+
+    _require_paths(paths)
+    if not curator.strip():
+        raise HamishError("--curator: give a name")
+    report = curate_auto(
+        paths,
+        rule,  # type: ignore[arg-type]  # OwnedChoice gave one of RULES
+        curator=curator,
+        dry_run=dry_run,
+        annotations_dir=annotations_dir,
+    )
+    mode = _output_mode(bidi)
+    with _laid_out(mode):
+        for line in report.lines():
+            _print(one_line(line, mode, direction="ltr"))
+    for problem in report.skipped:
+        _warn(problem)
+    raise click.exceptions.Exit(report.exit_code)
+
+
+# newsboat's title or description may begin with "-": taken as arguments, not options.
+@cli.command("add", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1)
+@click.option(
+    "--into",
+    "library",
+    type=click.Path(file_okay=False, path_type=str),
+    default=".",
+    show_default=True,
+    help="The library folder the articles are written into.",
+)
+@click.option("--update", is_flag=True, help="Refetch a page already there; re-anchor its notes.")
+@click.option("--feed", "feed", is_flag=True, help="ARGS are RSS or Atom feeds (URLs or files).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="With --feed: only entries dated on or after this day (YYYY-MM-DD).",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="With --feed: at most N entries a feed.")
+@click.option(
+    "--newsboat",
+    is_flag=True,
+    help="ARGS are newsboat's bookmark-cmd arguments: URL, title, description, feed title.",
+)
+@annotations_dir_option
+def add_command(
+    args: tuple[str, ...],
+    library: str,
+    update: bool,
+    feed: bool,
+    since: Any,
+    limit: int | None,
+    newsboat: bool,
+    annotations_dir: str | None,
+) -> None:
+    """Add news pages to the library as Markdown articles with front matter.
+
+    ARGS are URLs, HTML files or - (stdin: an HTML page, or URLs one a line; with no
+    ARGS, stdin when it is not a terminal). Prints the path of each article written. A
+    page already in the library (same URL or same text) is not added again; --update
+    refetches it and, if its text changed, rewrites it and re-anchors its annotations.
+    """
+    from reader.commands.add import (
+        AddReport,
+        Source,
+        add_feed,
+        add_sources,
+        newsboat_source,
+        sources_from_stdin,
+    )
+
+    if feed and update:
+        raise click.UsageError("--update works on pages, not with --feed")
+    if (since or limit) and not feed:
+        raise click.UsageError("--since and --limit work with --feed")
+    if feed and newsboat:
+        raise click.UsageError("--feed and --newsboat cannot be used together")
+    into = Path(library)
+    progress = _add_progress() if sys.stderr.isatty() else None
+    if feed:
+        if not args:
+            raise click.UsageError("--feed needs a feed URL or file")
+        report = AddReport()
+        for name in args:
+            try:
+                one = add_feed(
+                    name,
+                    into,
+                    since=since.date() if since else None,
+                    limit=limit,
+                    annotations_dir=annotations_dir,
+                    progress=progress,
+                )
+            except HamishError as error:
+                report.failed.append(str(error))
+                continue
+            for key in ("added", "updated", "already", "notes", "failed"):
+                getattr(report, key).extend(getattr(one, key))
+    else:
+        if newsboat:
+            sources = [newsboat_source(args)]
+        elif not args or args == ("-",):
+            if not args and sys.stdin.isatty():
+                raise click.UsageError("give a URL, an HTML file or -, or URLs on stdin")
+            sources = sources_from_stdin(sys.stdin.buffer.read())
+        else:
+            sources = [Source(a, is_url=a.startswith(("http://", "https://"))) for a in args]
+        if not sources:
+            raise click.UsageError("no URLs on stdin")
+        report = add_sources(
+            sources, into, update=update, annotations_dir=annotations_dir, progress=progress
+        )
+    if progress is not None:
+        click.echo("", err=True)
+    mode = _output_mode("auto")
+    from reader.commands.output import one_line
+
+    for path in report.added:
+        _print(one_line(str(path), mode, direction="ltr"))
+    for line in report.notes + report.already + report.failed:
+        _say(line)
+    if feed or len(report.added) + len(report.already) + len(report.failed) > 1:
+        _say(report.summary())
+    raise click.exceptions.Exit(report.exit_code)
+
+
+def _add_progress() -> Callable[[int, int], None]:
+    """A one-line progress bar on stderr, redrawn in place (only on a terminal)."""
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        click.echo(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}", err=True, nl=False)
+
+    return show
 
 
 #: Hits written at once when stdout is not a terminal.
@@ -716,6 +1006,11 @@ def doctor_command(use: UseChoice | None, no_query: bool) -> None:
 @click.option("--theme", help="A Textual theme name, e.g. textual-light.")
 @click.option("--author", help="Your name on new annotations.")
 @click.option(
+    "--author-filter",
+    help="Whose annotations to show: all, distinct (others' underlined), mine, others, "
+    "or an author's name.",
+)
+@click.option(
     "--paragraph-spacing/--no-paragraph-spacing",
     default=None,
     help="A blank row between paragraphs [default: on].",
@@ -729,6 +1024,7 @@ def open_command(
     reading_width: int | None,
     theme: str | None,
     author: str | None,
+    author_filter: str | None,
     paragraph_spacing: bool | None,
     annotations_dir: str | None,
 ) -> None:
@@ -750,6 +1046,7 @@ def open_command(
         reading_width=reading_width,
         theme=theme,
         author=author,
+        author_filter=author_filter,
         paragraph_spacing=paragraph_spacing,
     )
     # The user chose the mode (a flag, or `hamish doctor --use`): no warning about it.

@@ -13,6 +13,9 @@ The file is plain TOML with top-level keys only::
     bidi_markers = true      # show bidi embeddings, overrides, isolates as marker cells
     trim_punctuation = false # true: a selection (mouse or w/s/p/" keys) also loses the
                              # punctuation at its ends (« » " . ، ؟ …), not only blanks
+    author_filter = "all"    # whose annotations the reader shows: all, distinct (the
+                             # others' in a distinct style), mine, others, or an author's
+                             # name (e.g. "gold": only the curator's)
 
 A missing file means the defaults; unknown keys are ignored (a newer hamish may add some);
 a known key with a bad value is an error naming the file and the key.  Nothing here
@@ -52,6 +55,11 @@ CONFIG_FILE = "config.toml"
 
 BIDI_MODES = ("self", "terminal")
 DIRECTIONS = ("auto", "rtl", "ltr")
+#: The reader's author filters (``author_filter``, ``--author-filter``, the palette): all
+#: (everyone's alike), distinct (everyone's, the other authors' in a distinct style), mine
+#: (``author``'s only), others (all but mine); any other value is one author's name, whose
+#: annotations alone are shown (an author named like a word is not reachable: rare).
+AUTHOR_FILTER_WORDS = ("all", "distinct", "mine", "others")
 MIN_WIDTH = 20
 MAX_WIDTH = 400
 
@@ -73,6 +81,7 @@ class Settings:
     # Selections are always trimmed of blanks; this takes the punctuation at their ends off
     # too (off by default: a sentence selected keeps its full stop, an abbreviation its dot).
     trim_punctuation: bool = False
+    author_filter: str = "all"  # one of AUTHOR_FILTER_WORDS, or an author's name
 
     def resolved_author(self) -> str:
         """The author recorded on new annotations: the setting, else the login name."""
@@ -141,6 +150,10 @@ def _width(value: Any) -> int:
     return value
 
 
+def _author_filter(value: Any) -> str:
+    return _optional_name(value) or "all"
+
+
 _VALIDATORS = {
     "author": _optional_name,
     "bidi": _choice(BIDI_MODES),
@@ -151,6 +164,7 @@ _VALIDATORS = {
     "paragraph_spacing": _bool,
     "bidi_markers": _bool,
     "trim_punctuation": _bool,
+    "author_filter": _author_filter,
 }
 assert set(_VALIDATORS) == {f.name for f in dataclasses.fields(Settings)}
 

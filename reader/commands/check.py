@@ -2,20 +2,31 @@
 (placed on edited words) or orphaned, and (``--list``, ``--json``) which annotations.
 
 A relation whose end is not an annotation of the sidecar (dangling: kept on disk, never
-dropped) is an error of that sidecar, one line naming the relation and the missing end."""
+dropped) is an error of that sidecar, one line naming the relation and the missing end.
+
+An annotation a git merge left in conflict (both branches changed it differently: ours,
+with theirs under its ``conflict``, docs/sidecar.md) is listed on one line with both
+versions' tags and notes; ``--resolve ours|theirs`` settles every conflict of PATHS
+(:func:`resolve_paths`), written through the store."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from annotations.anchoring import anchor
 from annotations.errors import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
-from annotations.model import PLACEMENTS, Annotation, AnnotationSet
-from annotations.store import SIDECAR_SUFFIX, SidecarError, open_sidecar, sidecar_path
+from annotations.model import PLACEMENTS, Annotation, AnnotationSet, utc_now
+from annotations.store import (
+    SIDECAR_SUFFIX,
+    SidecarError,
+    open_sidecar,
+    reanchor_set,
+    sidecar_path,
+)
 from annotations.tagset import find_tagset_file
 from reader.commands.output import cells, column, one_line
 from reader.library.article import ArticleError, load_article
@@ -46,6 +57,29 @@ class Flagged:
         }
 
 
+def _version_json(annotation: Annotation) -> dict[str, Any]:
+    a = annotation
+    return {
+        "start": a.start,
+        "end": a.end,
+        "quote": a.quote,
+        "tags": list(a.tags),
+        "note": a.note,
+        "author": a.author,
+        "modified": a.modified,
+    }
+
+
+def conflict_json(annotation: Annotation) -> dict[str, Any]:
+    """An annotation in conflict for ``--json``: its id and both versions."""
+    assert annotation.conflict is not None
+    return {
+        "id": annotation.id,
+        "ours": _version_json(annotation),
+        "theirs": _version_json(annotation.conflict),
+    }
+
+
 @dataclass
 class SidecarReport:
     article: str
@@ -56,6 +90,7 @@ class SidecarReport:
     fixed: bool = False
     unreadable: bool = False
     relations: int = 0
+    conflicts: list[Annotation] = field(default_factory=list)  # left by a git merge
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +102,7 @@ class SidecarReport:
             "errors": self.errors,
             "fixed": self.fixed,
             "flagged": [f.to_json() for f in self.flagged],
+            "conflicts": [conflict_json(a) for a in self.conflicts],
         }
 
 
@@ -80,7 +116,9 @@ class CheckReport:
     def exit_code(self) -> int:
         if self.unreadable or any(f.unreadable for f in self.files):
             return EXIT_USAGE  # an article or path cannot be read
-        if self.problems or any(f.errors or f.counts["orphaned"] for f in self.files):
+        if self.problems or any(
+            f.errors or f.counts["orphaned"] or f.conflicts for f in self.files
+        ):
             return EXIT_PROBLEM
         return EXIT_OK
 
@@ -100,6 +138,7 @@ class CheckReport:
                 "annotations": sum(totals.values()),
                 **{placement: totals[placement] for placement in PLACEMENTS},
                 "errors": sum(len(f.errors) for f in self.files) + len(self.problems),
+                "conflicts": sum(len(f.conflicts) for f in self.files),
             },
             "exit_code": self.exit_code,
         }
@@ -165,6 +204,8 @@ def _check_one(
         entry.counts[annotation.placement] += 1
         if annotation.placement != "anchored":
             entry.flagged.append(Flagged(annotation, _orphan_reason(annotation, article.text)))
+        if annotation.conflict is not None:
+            entry.conflicts.append(annotation)
     entry.relations = len(sidecar.annotations.relations)
     entry.errors.extend(dangling_relation_problems(sidecar.annotations, path.name))
     if sidecar.read_only:
@@ -239,14 +280,19 @@ def render_report(report: CheckReport, mode: OutputMode = "self", *, listing: bo
         if any(f.flagged for f in report.files):
             lines.append("")
     for f in report.files:
+        name = Path(f.sidecar).name
+        lines.extend(_conflict_line(name, annotation, mode) for annotation in f.conflicts)
+    for f in report.files:
         for error in f.errors:
             lines.append(f"error: {one_line(error, mode, direction='ltr')}")
     for problem in report.problems:
         lines.append(f"error: {one_line(problem, mode, direction='ltr')}")
     totals = report.totals()
+    conflicts = sum(len(f.conflicts) for f in report.files)
     lines.append(
         f"{len(report.files)} sidecars, {sum(totals.values())} annotations: "
         + ", ".join(f"{totals[placement]} {placement}" for placement in PLACEMENTS)
+        + (f", {conflicts} in conflict (hamish check --resolve ours|theirs)" if conflicts else "")
     )
     return "\n".join(lines) + "\n"
 
@@ -271,3 +317,107 @@ def _flagged_lines(flagged: Flagged, mode: OutputMode) -> str:
 
 def _quoted(quote: str, mode: OutputMode) -> str:
     return f"«{one_line(quote, mode, QUOTE_CELLS)}»"
+
+
+NOTE_CELLS = 30  # a note in a conflict line, cut past this (the JSON report has it whole)
+
+
+def _conflict_line(name: str, annotation: Annotation, mode: OutputMode) -> str:
+    """``conflict: x.annotations.json: ID «quote»: ours [a, b] "note" | theirs [c] "note"``."""
+    theirs = annotation.conflict
+    assert theirs is not None
+    shown_name = one_line(name, mode, direction="ltr")
+    return (
+        f"conflict: {shown_name}: {annotation.id} {_quoted(annotation.quote, mode)}: "
+        f"ours {_version_line(annotation, mode)} | theirs {_version_line(theirs, mode)}"
+    )
+
+
+def _version_line(annotation: Annotation, mode: OutputMode) -> str:
+    tags = one_line(", ".join(annotation.tags), mode, QUOTE_CELLS)
+    note = one_line(annotation.note, mode, NOTE_CELLS) if annotation.note else ""
+    return f"[{tags}]" + (f' "{note}"' if note else "")
+
+
+#: Which version of an annotation in conflict ``--resolve`` keeps.
+Side = Literal["ours", "theirs"]
+SIDES: tuple[Side, ...] = get_args(Side)
+
+
+@dataclass
+class ResolveReport:
+    """What ``check --resolve`` settled: per sidecar, how many conflicts; and errors."""
+
+    resolved: list[tuple[str, int]] = field(default_factory=list)  # (sidecar, conflicts)
+    errors: list[str] = field(default_factory=list)
+    unreadable: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable:
+            return EXIT_USAGE
+        return EXIT_PROBLEM if self.errors else EXIT_OK
+
+
+def resolved(annotation: Annotation, side: Side) -> Annotation:
+    """The annotation with its conflict settled for ``side``: ours as it is, or theirs'
+    version (with the review as merged); an edit, so ``modified`` is now."""
+    if annotation.conflict is None:
+        return annotation
+    kept = annotation if side == "ours" else annotation.conflict
+    return replace(kept, conflict=None, review=annotation.review, modified=utc_now())
+
+
+def resolve_paths(
+    paths: Iterable[str], side: Side, *, annotations_dir: str | None = None
+) -> ResolveReport:
+    """Settle every conflict in the sidecars of ``paths`` for ``side``, saved by the store
+    (atomic, merged with a concurrent save, never over a read-only sidecar)."""
+    report = ResolveReport()
+    for given in paths:
+        try:
+            articles = find_articles([given])
+        except LibraryError as error:
+            report.errors.append(str(error))
+            report.unreadable = True
+            continue
+        for article_path, root in articles:
+            path = sidecar_path(article_path, annotations_dir, root)
+            if not path.exists():
+                continue
+            try:
+                text = load_article(article_path).text
+                sidecar = open_sidecar(
+                    article_path, text, annotations_dir=annotations_dir, library_root=root
+                )
+                current = sidecar.annotations
+                count = sum(1 for a in current.annotations if a.conflict is not None)
+                if not count:
+                    continue
+                if sidecar.read_only:
+                    report.errors.append(sidecar.read_only)
+                    continue
+                settled = current.with_annotations(resolved(a, side) for a in current.annotations)
+                sidecar.save(reanchor_set(settled, text))  # theirs' offsets may be another text's
+            except ArticleError as error:
+                report.errors.append(str(error))
+                report.unreadable = True
+                continue
+            except SidecarError as error:
+                report.errors.append(str(error))
+                continue
+            report.resolved.append((str(path), count))
+    return report
+
+
+def render_resolved(report: ResolveReport, side: Side, mode: OutputMode = "self") -> str:
+    """``x.txt.annotations.json: 2 conflicts resolved (theirs)`` a sidecar, then errors."""
+    lines = [
+        f"{one_line(name, mode, direction='ltr')}: {count} "
+        f"{'conflict' if count == 1 else 'conflicts'} resolved ({side})"
+        for name, count in report.resolved
+    ]
+    if not report.resolved and not report.errors:
+        lines.append("no conflicts found")
+    lines.extend(f"error: {one_line(e, mode, direction='ltr')}" for e in report.errors)
+    return "\n".join(lines) + "\n"

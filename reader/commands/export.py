@@ -2,7 +2,9 @@
 
 ``--review accepted|rejected|unreviewed`` (repeatable) keeps the annotations of those
 review states only, after the other filters; a relation with an end left out is then
-left out by the formats that have relations, as for any other filter.
+left out by the formats that have relations, as for any other filter. ``--curated``
+keeps the annotations a curator made (those with ``curated_from``, ``hamish curate``)
+only, the same way.
 """
 
 from __future__ import annotations
@@ -94,6 +96,17 @@ def reviewed_only(
         yield doc
 
 
+def curated_only(documents: Iterable[ExportDocument]) -> Iterator[ExportDocument]:
+    """``documents`` with only their curated annotations (with ``curated_from``); every
+    document is kept (it counts)."""
+    for doc in documents:
+        annotations = doc.annotations.annotations
+        kept = [a for a in annotations if a.curated_from]
+        if len(kept) != len(annotations):
+            doc = replace(doc, annotations=doc.annotations.with_annotations(kept))
+        yield doc
+
+
 def run_export(
     paths: Iterable[str],
     fmt: Format,
@@ -104,6 +117,7 @@ def run_export(
     options: Mapping[str, Any] | None = None,
     annotations_dir: str | None = None,
     review: Collection[str] = (),
+    curated: bool = False,
 ) -> ExportResult:
     """Export the annotations of ``paths`` as ``fmt`` to ``output`` (else to ``stdout``).
 
@@ -111,7 +125,7 @@ def run_export(
     writes a folder or a file of its own needs ``output``. An output that cannot be
     written raises :class:`HamishError`, one line; so does a path that is not there.
     ``review`` (when not empty) keeps the annotations of those review states only
-    (:func:`reviewed_only`).
+    (:func:`reviewed_only`); ``curated`` keeps the curated ones only (:func:`curated_only`).
     """
     problems: list[str] = []
     documents = iter_documents(
@@ -119,6 +133,8 @@ def run_export(
     )
     if review:
         documents = reviewed_only(documents, review)
+    if curated:
+        documents = curated_only(documents)
     if fmt.output in ("folder", "file") and not output:
         raise HamishError(f"--format {fmt.name} needs -o (a {fmt.output})")
     writer = fmt.load_writer()

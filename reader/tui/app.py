@@ -78,10 +78,46 @@ class TagCommands(Provider):
                 yield Hit(score, shown, callback, text=title, help=help_text)
 
 
+#: The palette's author filters (reader.settings.AUTHOR_FILTER_WORDS): title, help.
+AUTHOR_FILTER_COMMANDS = {
+    "all": ("Show annotations: everyone's", "every author's, alike"),
+    "distinct": ("Show annotations: others' distinct", "every author's, the others' underlined"),
+    "mine": ("Show annotations: mine only", "only those of the settings' author"),
+    "others": ("Show annotations: others' only", "all but mine"),
+}
+
+
+class AuthorCommands(TagCommands):
+    """The command palette's author filters: the four of :data:`AUTHOR_FILTER_COMMANDS`,
+    and "Show annotations: only NAME's" for each other author of the article (a name is
+    data: matched on the logical title, shown laid out by the engine, as a tag is)."""
+
+    def _commands(self) -> list[tuple[str, Text, str, Callable[[], None]]]:
+        from reader.tui.screens.article import ArticleScreen
+
+        screen = self.screen
+        if not isinstance(screen, ArticleScreen) or screen.session is None:
+            return []
+        session = screen.session
+        width = max(self.app.size.width - 8, 20)
+        options = display.options_of(self.app)
+        entries = [(choice, *texts) for choice, texts in AUTHOR_FILTER_COMMANDS.items()]
+        entries += [
+            (name, f"Show annotations: only {isolate(name)}'s", "one author's")
+            for name in session.authors()
+            if name and name != session.author and name not in AUTHOR_FILTER_COMMANDS
+        ]
+        commands = []
+        for choice, title, about in entries:
+            shown = display.line(title, width, direction="ltr", options=options)
+            commands.append((title, shown, escape(about), _filterer(screen, choice)))
+        return commands
+
+
 class HamishApp(App[None]):
     TITLE = "hamish"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {TagCommands}
+    COMMANDS = App.COMMANDS | {TagCommands, AuthorCommands}
 
     KEY_SCOPE = Scope.APP
     BINDINGS = bindings(KEY_SCOPE)
@@ -292,6 +328,13 @@ class HamishApp(App[None]):
 def _marker(screen: ArticleScreen, state: str) -> Callable[[], None]:
     def run() -> None:
         screen.mark_progress(state)
+
+    return run
+
+
+def _filterer(screen: ArticleScreen, choice: str) -> Callable[[], None]:
+    def run() -> None:
+        screen.set_author_filter(choice)
 
     return run
 

@@ -58,6 +58,43 @@ CURSOR_WORDS = 24
 
 
 @dataclass(frozen=True, slots=True)
+class AuthorFilter:
+    """Whose annotations the reader shows, and how (reader.settings.AUTHOR_FILTER_WORDS).
+
+    ``choice`` is ``all``, ``distinct``, ``mine``, ``others`` or an author's name; ``me``
+    is the session's author (settings' ``author``). A hidden annotation is not drawn, not
+    listed, and not under the cursor for the keys (nothing acts on what is not shown).
+    """
+
+    choice: str = "all"
+    me: str = ""
+
+    def shows(self, annotation: Annotation) -> bool:
+        choice = self.choice
+        if choice in ("all", "distinct"):
+            return True
+        if choice == "mine":
+            return annotation.author == self.me
+        if choice == "others":
+            return annotation.author != self.me
+        return annotation.author == choice
+
+    def distinct(self, annotation: Annotation) -> bool:
+        """Whether ``annotation`` is drawn in the other authors' style."""
+        return self.choice == "distinct" and annotation.author != self.me
+
+    @property
+    def label(self) -> str:
+        """What the status line and the panel say of the filter ("": everyone's alike)."""
+        return {
+            "all": "",
+            "distinct": "others' distinct",
+            "mine": "mine only",
+            "others": "others' only",
+        }.get(self.choice, f"{self.choice}'s only")
+
+
+@dataclass(frozen=True, slots=True)
 class SaveState:
     """What the status line says about saving."""
 
@@ -239,6 +276,7 @@ class AnnotationSession:
                 self.tagset_problems = [str(p) for p in problems] or [str(error)]
         self.tagset = tagset
         self.history = History()
+        self.author_filter = AuthorFilter(me=author)
         self.recent: list[str] = []
         self.recent_relations: list[str] = []  # relation types, most recently used first
         self.state = SaveState(
@@ -268,8 +306,19 @@ class AnnotationSession:
     def read_only(self) -> str | None:
         return self.sidecar.read_only
 
+    def set_author_filter(self, choice: str) -> None:
+        """Show ``choice``'s annotations only (:class:`AuthorFilter`): the keys then reach
+        those only; the caller tells the view and the panel."""
+        self.author_filter = AuthorFilter(choice, self.author)
+        self._index()
+
+    def authors(self) -> list[str]:
+        """The authors of the article's annotations, sorted (for the palette's filters)."""
+        return sorted({a.author for a in self.annotations.annotations})
+
     def _index(self) -> None:
-        placed = [a for a in self.annotations.annotations if a.status != "orphaned"]
+        shows = self.author_filter.shows
+        placed = [a for a in self.annotations.annotations if a.status != "orphaned" and shows(a)]
         self._placed = placed
         self._starts = [a.start for a in placed]
 

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
     from reader.positions import Position
     from reader.text.layout import LayoutOptions
     from reader.tui.screens.library import LibraryScreen
-    from reader.tui.session import AnnotationSession, FileStamp, Reanchored
+    from reader.tui.session import AnnotationSession, AuthorFilter, FileStamp, Reanchored
     from reader.tui.widgets.rtl_input import RtlInput
 
 #: Below this many cells for the annotation under the cursor, the status line drops the
@@ -335,6 +335,7 @@ class ArticleScreen(Screen[None]):
 
         annotations: AnnotationSet
         tagset: Tagset
+        authors: AuthorFilter | None = None  # whose are shown, and how (None: all alike)
 
     def __init__(self, path: Path, *, standalone: bool = False, at: int | None = None) -> None:
         super().__init__()
@@ -561,6 +562,8 @@ class ArticleScreen(Screen[None]):
             mark = "○ " if state.saving else "● " if state.saved else "✗ "
             before.append(mark + isolate(state.message))
         file_name = isolate(self.path.name)
+        if session is not None and session.author_filter.label:
+            after.append(f"authors: {isolate(session.author_filter.label)}")
         after.extend([file_name, f"offset {view.cursor}"])
         selection = view.selection
         if selection is not None:
@@ -783,6 +786,7 @@ class ArticleScreen(Screen[None]):
             )
         except Exception as error:  # a tagset or sidecar problem must not stop reading
             return None, str(error)
+        session.set_author_filter(app.settings.author_filter)
         return session, None
 
     def _session_opened(
@@ -849,8 +853,9 @@ class ArticleScreen(Screen[None]):
     def _tell(self, annotations: AnnotationSet, *widgets: Widget) -> None:
         session = self.session
         if session is not None:
+            message = self.AnnotationsChanged  # one per widget: a message is handled once
             for widget in widgets:
-                widget.post_message(self.AnnotationsChanged(annotations, session.tagset))
+                widget.post_message(message(annotations, session.tagset, session.author_filter))
 
     def _run_save(self, job: Callable[[], Callable[[], None]]) -> None:
         """The session's background runner: ``job`` in a worker, its answer on the loop."""
@@ -1122,6 +1127,17 @@ class ArticleScreen(Screen[None]):
             session.respan(target.id, selection.start, selection.end)
         view.clear_selection()
         self._after_edit("Annotation moved to the selection")
+
+    def set_author_filter(self, choice: str) -> None:
+        """Show ``choice``'s annotations (reader.settings.AUTHOR_FILTER_WORDS or an author's
+        name): the view, the panel and the keys follow; the status line says which."""
+        session = self.session
+        if session is None:
+            return
+        session.set_author_filter(choice)
+        self._annotations_changed(session.annotations)
+        label = session.author_filter.label or "everyone's alike"
+        display.notify(self, f"Annotations shown: {isolate(label)}", timeout=3)
 
     def action_next_annotation(self) -> None:
         if self.session is not None and self.view is not None:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from annotations import Annotation, AnnotationSet, Relation
     from reader.text.layout import LayoutOptions
     from reader.tui.screens.article import ArticleScreen
+    from reader.tui.session import AuthorFilter
 
 PANEL_WIDTH = 44
 #: How a review shows beside the tags: (mark and word, style). A badge, its own letters on
@@ -227,6 +228,7 @@ class AnnotationPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.annotations: AnnotationSet | None = None
+        self.authors: AuthorFilter | None = None  # whose are listed (None: everyone's)
         # Folded tags, note and quote by annotation id, with the annotation they were made
         # from (a changed annotation is a new object): a keystroke folds only the query.
         self._haystacks: dict[str, tuple[Annotation, str]] = {}
@@ -242,6 +244,7 @@ class AnnotationPanel(Vertical):
         self, message: ArticleScreen.AnnotationsChanged
     ) -> None:
         self.annotations = message.annotations
+        self.authors = message.authors
         ids = {a.id for a in message.annotations.annotations}
         self._haystacks = {k: v for k, v in self._haystacks.items() if k in ids}
         self._refill()
@@ -271,10 +274,12 @@ class AnnotationPanel(Vertical):
 
         needle = folded_for_filter(self.filter_text)
         state = needle if needle in REVIEW_FILTERS else None
+        authors = self.authors
         items = [
             a
             for a in self.annotations.annotations
-            if not needle or a.review_state == state or needle in self._haystack(a)
+            if (authors is None or authors.shows(a))
+            and (not needle or a.review_state == state or needle in self._haystack(a))
         ]
         # Text order, orphans (no place in the text any more) at the end.
         return sorted(items, key=lambda a: (a.status == "orphaned", a.start, a.end, a.id))
@@ -289,8 +294,16 @@ class AnnotationPanel(Vertical):
         relations = annotations.relations if annotations is not None else ()
         by_id = annotations.by_id() if annotations is not None and relations else {}
         layout = display.options_of(self)
+        authors = self.authors
         for annotation in items:
-            entries.append(Option(annotation_label(annotation), id=annotation.id))
+            label = annotation_label(annotation)
+            if authors is not None and authors.label and annotation.author:
+                # Whose it is, under a filter by author (shaped and sanitized as a quote is).
+                by, _ = visual_oneline(annotation.author, PANEL_WIDTH - 12)
+                label.append_text(Text.assemble("\n", ("by ", "dim"), (by, "dim")))
+            if authors is not None and authors.distinct(annotation):
+                label.stylize("italic dim")  # another author's, as the body draws it apart
+            entries.append(Option(label, id=annotation.id))
             for relation in relations:
                 if annotation.id in relation.ends:
                     label = relation_label(relation, annotation.id, by_id, options=layout)
@@ -301,6 +314,8 @@ class AnnotationPanel(Vertical):
         if relations:
             dangling = len(annotations.dangling_relations) if annotations is not None else 0
             title += f" · {len(relations)} rel." + (f", {dangling} dangling" if dangling else "")
+        if authors is not None and authors.label:
+            title += f" · {authors.label}"
         accepted = sum(a.review_state == "accepted" for a in items)
         rejected = sum(a.review_state == "rejected" for a in items)
         if accepted or rejected:

@@ -34,6 +34,11 @@ body's own colours swapped (its text colour as background, bold), a style no tag
 gives. On a 16-colour terminal the tagset's colours, in tagset order, each take the
 nearest unused one of :data:`TAG_BACKGROUNDS_16`, so distinct tags stay distinct
 (:func:`sixteen_color_backgrounds`).
+
+Authors: with the author filter ``distinct`` (reader/tui/session.py's AuthorFilter), the
+other authors' annotations are drawn without a background: their tag colour as the text
+colour, underlined, so mine stand out and theirs stay readable; a cell under one of mine
+takes my colours. A filter that hides an author's annotations does not draw them.
 """
 
 from __future__ import annotations
@@ -169,6 +174,7 @@ class Highlight:
     color: str | None
     key: str
     more_colors: tuple[str | None, ...] = ()
+    other: bool = False  # another author's, drawn in their distinct style (see the module)
 
     @property
     def colors(self) -> tuple[str | None, ...]:
@@ -541,9 +547,15 @@ class ArticleView(ScrollView, can_focus=True):
             if covering:
                 # The innermost (shortest) annotation's tags first, then the outer ones';
                 # under several tags the cell is underlined and its colour is its stripe's.
+                mine = [h for h in covering if not h.other]
+                if mine:
+                    covering = mine
                 colors = list(dict.fromkeys(c for h in covering for c in h.colors))
                 stripe = (cell.col // STRIPE_CELLS) % len(colors)
-                style = style + self._highlight_style(colors[stripe])
+                if mine:
+                    style = style + self._highlight_style(colors[stripe])
+                else:
+                    style = style + self._other_style(colors[stripe])
                 if len(covering) > 1 or len(colors) > 1:
                     style = style + overlap_style
             match = self._match_of(cell)
@@ -571,10 +583,12 @@ class ArticleView(ScrollView, can_focus=True):
         tagset = message.tagset
         self.tagset_colors = tuple(dict.fromkeys(tag.color for tag in tagset if tag.color))
         highlights = []
+        authors = message.authors
         for a in message.annotations.annotations:
-            if a.status != "orphaned":
+            if a.status != "orphaned" and (authors is None or authors.shows(a)):
                 first, *more = tag_colors(tagset, a.tags)
-                highlights.append(Highlight(a.start, a.end, first, a.id, tuple(more)))
+                other = authors is not None and authors.distinct(a)
+                highlights.append(Highlight(a.start, a.end, first, a.id, tuple(more), other))
         self.set_highlights(highlights)
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
@@ -605,6 +619,12 @@ class ArticleView(ScrollView, can_focus=True):
             style = Style(bgcolor=background, color=Color.from_triplet(text))
             self._highlight_styles[color] = style
         return style
+
+    def _other_style(self, color: str | None) -> Style:
+        """Another author's annotation under the filter ``distinct``: no background, the
+        colour ``color`` would give as its text colour, underlined."""
+        background = self._highlight_style(color).bgcolor
+        return Style(color=background, underline=True)
 
     def _parse_color(self, color: str | None) -> Color:
         """``color`` as Rich's; the theme's highlight for None or a colour Rich cannot parse."""
