@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Any, Literal, get_args
+from typing import Any, Generic, Literal, Self, TypeVar, get_args
 
 FORMAT = "hamish-annotations"
 VERSION = 1
@@ -131,15 +131,16 @@ def _mark_json(state: str, by: str, at: str, extra: Mapping[str, Any]) -> dict[s
     return data
 
 
+_State = TypeVar("_State", bound=str)
+
+
 @dataclass(frozen=True, slots=True)
-class Review:
-    """A reviewer's verdict on an annotation: ``accepted`` or ``rejected``, by whom, when.
+class _Mark(Generic[_State]):
+    """A state someone set, and when: the one shape of an annotation's review and an
+    article's state (``state``, ``by``, ``at``, and the keys hamish does not know, which
+    ride in ``extra``)."""
 
-    Stored as the annotation's optional ``review`` (docs/sidecar.md); keys of it hamish
-    does not know ride in ``extra``, like an annotation's.
-    """
-
-    state: ReviewState
+    state: _State
     by: str = ""
     at: str = ""  # ISO 8601 UTC, like ``modified``
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
@@ -152,38 +153,29 @@ class Review:
         return _mark_json(self.state, self.by, self.at, self.extra)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Review:
-        """From a validated ``review`` object (see :mod:`annotations.validate`)."""
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """From a validated ``review`` or ``document.state`` object (see
+        :mod:`annotations.validate`)."""
         return cls(
             data["state"], data.get("by", ""), data.get("at", ""), _extra(data, _MARK_KEY_SET)
         )
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleState:
+class Review(_Mark[ReviewState]):
+    """A reviewer's verdict on an annotation: ``accepted`` or ``rejected``, by whom, when.
+
+    Stored as the annotation's optional ``review`` (docs/sidecar.md); keys of it hamish
+    does not know ride in ``extra``, like an annotation's.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState(_Mark[Progress]):
     """Where the work on an article stands (to do, in progress, done), set by whom, when.
 
     Stored as the sidecar's optional ``document.state``; absent means :data:`DEFAULT_PROGRESS`.
     """
-
-    state: Progress
-    by: str = ""
-    at: str = ""
-    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.extra, MappingProxyType) or not _MARK_KEY_SET.isdisjoint(self.extra):
-            object.__setattr__(self, "extra", _frozen(_extra(self.extra, _MARK_KEY_SET)))
-
-    def to_json(self) -> dict[str, Any]:
-        return _mark_json(self.state, self.by, self.at, self.extra)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ArticleState:
-        """From a validated ``document.state`` object (see :mod:`annotations.validate`)."""
-        return cls(
-            data["state"], data.get("by", ""), data.get("at", ""), _extra(data, _MARK_KEY_SET)
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -482,6 +482,18 @@ def _build(
     return Tagset(tags=tuple(tags), strict=strict, path=file, relations=tuple(relations)), errors
 
 
+@dataclass(frozen=True, slots=True)
+class _EntryNames:
+    """How the errors about an entry's name call the entry and the name."""
+
+    entry: str  # "tag entry has no name"
+    what: str  # "invalid tag name …", "duplicate tag name …"
+
+
+_TAG_NAMES = _EntryNames("tag", "tag name")
+_RELATION_NAMES = _EntryNames("relation", "relation type")
+
+
 class _Builder:
     """Checks the parsed TOML entry by entry, collecting errors with their lines."""
 
@@ -539,16 +551,12 @@ class _Builder:
         for unknown in entry:
             if unknown not in TAG_FIELDS:
                 self.add(line_of(unknown), _unknown_field_message(unknown))
-        name = self._name(index, entry, line_of)
+        name = self._unique_name(
+            entry, line_of, self.where.entry_line(index), _TAG_NAMES, self.first_name
+        )
         key = self._key(entry, line_of, name)
         color = self._color(entry, line_of)
-        description = entry.get("description", "")
-        if not isinstance(description, str):
-            self.add(
-                line_of("description"),
-                f"description must be a string, not {_type_name(description)}",
-            )
-            description = ""
+        description = self._description(entry, line_of)
         if name is None:
             return None
         return TagDef(name=name, key=key, color=color, description=description)
@@ -574,31 +582,12 @@ class _Builder:
                 self.add(
                     line_of(unknown), message + (hint or f"; allowed: {', '.join(RELATION_FIELDS)}")
                 )
-        description = entry.get("description", "")
-        if not isinstance(description, str):
-            self.add(
-                line_of("description"),
-                f"description must be a string, not {_type_name(description)}",
-            )
-            description = ""
-        if "name" not in entry:
-            self.add(self.where.relation_line(index), "relation entry has no name")
+        description = self._description(entry, line_of)
+        name = self._unique_name(
+            entry, line_of, self.where.relation_line(index), _RELATION_NAMES, self.first_relation
+        )
+        if name is None:
             return None
-        raw = entry["name"]
-        if not isinstance(raw, str):
-            self.add(line_of("name"), f"name must be a string, not {_type_name(raw)}")
-            return None
-        name = normalize_tag(raw)
-        reason = _character_problem(raw) or validate_tag_name(name)
-        if reason is not None:
-            self.add(line_of("name"), f"invalid relation type {raw!r}: {reason}")
-            return None
-        if name in self.first_relation:
-            first = self.first_relation[name]
-            at = f" (first at line {first})" if first is not None else ""
-            self.add(line_of("name"), f"duplicate relation type {name!r}{at}")
-            return None
-        self.first_relation[name] = line_of("name")
         return RelationType(name=name, description=description)
 
     def _color(self, entry: dict[str, Any], line_of: Callable[[str], int | None]) -> str | None:
@@ -616,11 +605,30 @@ class _Builder:
             return None
         return color or None
 
-    def _name(
-        self, index: int, entry: dict[str, Any], line_of: Callable[[str], int | None]
+    def _description(self, entry: dict[str, Any], line_of: Callable[[str], int | None]) -> str:
+        """The entry's description; one that is not a string is reported and dropped."""
+        description = entry.get("description", "")
+        if isinstance(description, str):
+            return description
+        self.add(
+            line_of("description"),
+            f"description must be a string, not {_type_name(description)}",
+        )
+        return ""
+
+    def _unique_name(
+        self,
+        entry: dict[str, Any],
+        line_of: Callable[[str], int | None],
+        entry_line: int | None,
+        names: _EntryNames,
+        first_seen: dict[str, int | None],
     ) -> str | None:
+        """The entry's normalized name, or None if it has none, it is not a valid tag name,
+        or an earlier entry of ``first_seen`` (name: its line) has it: each one reported.
+        The one rule of a tag's and a relation type's name."""
         if "name" not in entry:
-            self.add(self.where.entry_line(index), "tag entry has no name")
+            self.add(entry_line, f"{names.entry} entry has no name")
             return None
         raw = entry["name"]
         if not isinstance(raw, str):
@@ -629,14 +637,14 @@ class _Builder:
         name = normalize_tag(raw)
         reason = _character_problem(raw) or validate_tag_name(name)
         if reason is not None:
-            self.add(line_of("name"), f"invalid tag name {raw!r}: {reason}")
+            self.add(line_of("name"), f"invalid {names.what} {raw!r}: {reason}")
             return None
-        if name in self.first_name:
-            first = self.first_name[name]
+        if name in first_seen:
+            first = first_seen[name]
             at = f" (first at line {first})" if first is not None else ""
-            self.add(line_of("name"), f"duplicate tag name {name!r}{at}")
+            self.add(line_of("name"), f"duplicate {names.what} {name!r}{at}")
             return None
-        self.first_name[name] = line_of("name")
+        first_seen[name] = line_of("name")
         return name
 
     def _key(

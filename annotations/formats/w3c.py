@@ -238,17 +238,23 @@ def _linking(relation: Any, path: str, id_prefix: str, context: bool) -> dict[st
     anno["id"] = _iri(id_prefix + _RELATION_PART, relation.id)
     anno["type"] = "Annotation"
     anno["motivation"] = "linking"
-    if relation.created:
-        anno["created"] = relation.created
-    if relation.modified:
-        anno["modified"] = relation.modified
-    if relation.author:
-        anno["creator"] = {"type": "Person", "name": relation.author}
+    _add_provenance(anno, relation.created, relation.modified, relation.author)
     anno["body"] = [{"type": "TextualBody", "purpose": "tagging", "value": relation.type}]
     source, target = _iri(id_prefix, relation.source), _iri(id_prefix, relation.target)
     anno["target"] = [source, target]
     anno["hamish"] = {"from": source, "to": target, "document": path}
     return anno
+
+
+def _add_provenance(anno: dict[str, Any], created: str, modified: str, author: str) -> None:
+    """An annotation's or a relation's W3C provenance: ``created``, ``modified`` and its
+    ``creator`` (a Person), each only when known."""
+    if created:
+        anno["created"] = created
+    if modified:
+        anno["modified"] = modified
+    if author:
+        anno["creator"] = {"type": "Person", "name": author}
 
 
 def _annotation(
@@ -267,12 +273,7 @@ def _annotation(
     anno["id"] = _iri(id_prefix, a.id)
     anno["type"] = "Annotation"
     anno["motivation"] = "commenting" if a.note else "tagging" if a.tags else "highlighting"
-    if a.created:
-        anno["created"] = a.created
-    if a.modified:
-        anno["modified"] = a.modified
-    if a.author:
-        anno["creator"] = {"type": "Person", "name": a.author}
+    _add_provenance(anno, a.created, a.modified, a.author)
     if body:
         anno["body"] = body
     quote: dict[str, Any] = {"type": "TextQuoteSelector", "exact": a.quote}

@@ -40,9 +40,12 @@ from typing import Literal, get_args
 
 from annotations.errors import EXIT_OK, EXIT_USAGE
 from annotations.model import CURATED_FROM, Annotation, AnnotationSet, make_annotation
-from annotations.store import SidecarError, open_sidecar
-from reader.library.article import ArticleError, load_article
-from reader.library.find import LibraryError, find_articles
+from reader.commands.bulk import (
+    articles_under,
+    readable_article,
+    save_added,
+    writable_sidecar,
+)
 
 __all__ = [
     "DEFAULT_CURATOR",
@@ -197,14 +200,8 @@ def curate_auto(
 ) -> CurateReport:
     """Pre-merge the articles under ``paths`` into ``curator``'s annotations by ``rule``."""
     report = CurateReport(rule=rule, curator=curator, dry_run=dry_run)
-    for given in paths:
-        try:
-            found = list(find_articles([given]))
-        except LibraryError as error:
-            report.skipped.append(str(error))
-            continue
-        for article_path, root in found:
-            _curate_one(article_path, root, annotations_dir, report)
+    for article_path, root in articles_under(paths, report.skipped):
+        _curate_one(article_path, root, annotations_dir, report)
     return report
 
 
@@ -213,25 +210,18 @@ def _curate_one(
 ) -> None:
     """Curate one article (or, in a dry run, plan it), reporting into ``report``."""
     name = str(article_path)
-    try:
-        article = load_article(article_path)
-        sidecar = open_sidecar(
-            article_path, article.text, annotations_dir=annotations_dir, library_root=root
-        )
-    except (ArticleError, SidecarError) as error:
-        report.skipped.append(f"{name}: skipped: {error}")
+    article = readable_article(article_path, report.skipped)
+    if article is None:
         return
-    if sidecar.read_only:
-        report.skipped.append(f"{name}: skipped, its sidecar is not written: {sidecar.read_only}")
+    sidecar = writable_sidecar(article_path, article.text, root, annotations_dir, report.skipped)
+    if sidecar is None:
         return
     current = sidecar.annotations
     if not current.annotations:
         return
     plan = plan_curation(article.text, current, report.rule, curator=report.curator)
-    if plan.added and not report.dry_run:
-        try:
-            sidecar.save(current.with_annotations((*current.annotations, *plan.added)))
-        except SidecarError as error:
-            report.skipped.append(f"{name}: skipped: {error}")
-            return
-    report.articles.append(ArticleCurated(name, plan))
+    saved = save_added(
+        article_path, sidecar, current, plan.added, dry_run=report.dry_run, skipped=report.skipped
+    )
+    if saved:
+        report.articles.append(ArticleCurated(name, plan))

@@ -33,10 +33,13 @@ from pathlib import Path
 
 from annotations.errors import EXIT_OK, EXIT_USAGE, HamishError
 from annotations.model import Annotation, AnnotationSet, make_annotation
-from annotations.store import SidecarError, open_sidecar
 from annotations.tagset import Tagset, TagsetError, normalize_tag
-from reader.library.article import ArticleError, load_article
-from reader.library.find import LibraryError, find_articles
+from reader.commands.bulk import (
+    articles_under,
+    readable_article,
+    save_added,
+    writable_sidecar,
+)
 from reader.tagsets import find_reader_tagset
 from reader.text.fold import find_all, fold
 
@@ -178,14 +181,8 @@ def tag_all(
         raise HamishError("give at least one --tag")
     report = TagAllReport(dry_run=dry_run)
     tagsets: dict[Path, Tagset | str] = {}  # per folder: its tagset, or why it failed
-    for given in paths:
-        try:
-            found = list(find_articles([given]))
-        except LibraryError as error:
-            report.skipped.append(str(error))
-            continue
-        for article_path, root in found:
-            _tag_one(query, tags, article_path, root, author, annotations_dir, tagsets, report)
+    for article_path, root in articles_under(paths, report.skipped):
+        _tag_one(query, tags, article_path, root, author, annotations_dir, tagsets, report)
     return report
 
 
@@ -210,10 +207,8 @@ def _tag_one(
 ) -> None:
     """Tag one article's matches (or, in a dry run, plan them), reporting into ``report``."""
     name = str(article_path)
-    try:
-        article = load_article(article_path)
-    except ArticleError as error:
-        report.skipped.append(f"{name}: skipped: {error}")
+    article = readable_article(article_path, report.skipped)
+    if article is None:
         return
     spans = occurrences(article.text, query, article.body_start)
     if not spans:
@@ -226,22 +221,12 @@ def _tag_one(
     if problem:
         report.skipped.append(f"{name}: skipped: {problem}")
         return
-    try:
-        sidecar = open_sidecar(
-            article_path, article.text, annotations_dir=annotations_dir, library_root=root
-        )
-    except SidecarError as error:
-        report.skipped.append(f"{name}: skipped: {error}")
-        return
-    if sidecar.read_only:
-        report.skipped.append(f"{name}: skipped, its sidecar is not written: {sidecar.read_only}")
+    sidecar = writable_sidecar(article_path, article.text, root, annotations_dir, report.skipped)
+    if sidecar is None:
         return
     current = sidecar.annotations
     new, already = plan_occurrences(article.text, current, spans, names, author=author)
-    if new and not report.dry_run:
-        try:
-            sidecar.save(current.with_annotations((*current.annotations, *new)))
-        except SidecarError as error:
-            report.skipped.append(f"{name}: skipped: {error}")
-            return
-    report.articles.append(ArticleTagged(name, tuple(new), already))
+    if save_added(
+        article_path, sidecar, current, new, dry_run=report.dry_run, skipped=report.skipped
+    ):
+        report.articles.append(ArticleTagged(name, tuple(new), already))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from textual.widgets import Input
@@ -15,12 +14,9 @@ from reader.tui.screens.note_editor import NoteEditor
 from reader.tui.screens.tag_picker import TagPicker, fuzzy_rank
 from reader.tui.widgets.annotation_panel import AnnotationPanel
 from reader.tui.widgets.article_view import ArticleView
+from tests.app.pilots import sidecar_of
 
 PHRASE = "الأمن الغذائي وأمن الطاقة"
-
-
-def sidecar_of(path: Path) -> dict:
-    return json.loads(sidecar_path(path).read_text(encoding="utf-8"))
 
 
 def fresh(library: Path) -> Path:

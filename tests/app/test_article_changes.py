@@ -3,7 +3,6 @@ annotations, says what moved, and never saves offsets into a text that is gone."
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from reader.tui.app import HamishApp
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.session import AnnotationSession, Reanchored, follow_offset
 from reader.tui.widgets.article_view import ArticleView
-from tests.app.pilots import open_article
+from tests.app.pilots import open_article, sidecar_of
 
 FIRST = "Port workers met the ministry on Sunday morning to discuss wages."
 SECOND = "The minister said the strike would end by Thursday if talks continue."
@@ -30,10 +29,6 @@ GOES = "rejected the offer as far too little"  # in THIRD: deleted
 
 def settings() -> Settings:
     return Settings(author="rana")
-
-
-def sidecar_of(path: Path) -> dict:
-    return json.loads(sidecar_path(path).read_text(encoding="utf-8"))
 
 
 def rewrite(path: Path, text: str) -> None:

@@ -26,18 +26,9 @@ from reader.tui.screens.library import (
     fit_columns,
     natural_widths,
 )
+from tests.app.pilots import screen_lines, settled_table
 
 DEFAULT_80 = ["title", "date", "annotations", "tags"]  # what 80 columns show unasked
-
-
-async def settle(pilot) -> DataTable:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return pilot.app.screen.query_one(DataTable)
-
-
-def screen_lines(pilot) -> list[str]:
-    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
 
 
 def header_words(pilot, table: DataTable) -> list[str]:
@@ -63,7 +54,7 @@ async def run_command(pilot, command: str) -> None:
     await pilot.pause(0.3)
     await pilot.press("enter")
     await pilot.pause()
-    await settle(pilot)
+    await settled_table(pilot)
 
 
 async def palette_titles(screen: LibraryScreen) -> list[str]:
@@ -73,7 +64,7 @@ async def palette_titles(screen: LibraryScreen) -> list[str]:
 
 async def test_show_file_and_hide_tags_at_80_then_resize_read_and_reset(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=(80, 24)) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, LibraryScreen)
         assert drawn_columns(table) == DEFAULT_80
@@ -98,7 +89,7 @@ async def test_show_file_and_hide_tags_at_80_then_resize_read_and_reset(library:
         assert fits_the_width(table)
 
         await pilot.resize_terminal(150, 30)  # a wide window: the choices hold
-        await settle(pilot)
+        await settled_table(pilot)
         wide = drawn_columns(table)
         assert "file" in wide and "date" not in wide and {"source", "tags"} <= set(wide)
         assert fits_the_width(table)
@@ -109,20 +100,20 @@ async def test_show_file_and_hide_tags_at_80_then_resize_read_and_reset(library:
         assert isinstance(pilot.app.screen, ArticleScreen)
         await pilot.app.workers.wait_for_complete()
         await pilot.press("escape")
-        await settle(pilot)
+        await settled_table(pilot)
         assert pilot.app.screen is screen and drawn_columns(table) == wide
 
         await run_command(pilot, AUTOMATIC_COLUMNS)
         assert "date" in drawn_columns(table)
         await pilot.resize_terminal(80, 24)
-        await settle(pilot)
+        await settled_table(pilot)
         assert drawn_columns(table) == DEFAULT_80
         assert AUTOMATIC_COLUMNS not in await palette_titles(screen)
 
 
 async def test_hiding_the_title_gives_its_room_to_other_columns(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=(80, 24)) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, LibraryScreen)
         await run_command(pilot, "Hide column: title")
@@ -140,24 +131,24 @@ async def test_hiding_the_title_gives_its_room_to_other_columns(library: Path) -
 
 async def test_the_last_column_cannot_be_hidden(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=(80, 24)) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, LibraryScreen)
         for column in ALL_COLUMNS[1:]:  # every one but the title
             screen.hide_column(column)
-        await settle(pilot)
+        await settled_table(pilot)
         assert drawn_columns(table) == ["title"]
         titles = await palette_titles(screen)
         assert "Hide column: title" not in titles  # the one left is not offered
         screen.hide_column("title")
-        await settle(pilot)
+        await settled_table(pilot)
         assert drawn_columns(table) == ["title"]
         assert any("last column" in n.message for n in pilot.app._notifications)
 
 
 async def test_the_state_column_chosen_where_no_article_has_a_state(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=(100, 30)) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, LibraryScreen)
         assert STATE not in drawn_columns(table)  # nobody tracks this corpus

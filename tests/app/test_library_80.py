@@ -22,6 +22,7 @@ from reader.tui.screens.library import (
     fit_columns,
     natural_widths,
 )
+from tests.app.pilots import screen_lines, settled_table
 
 SHORT_ARABIC = "عنوان قصير"  # a title with room to spare in its column
 # A scraped lede: one long sentence of more than 120 characters on the first line.
@@ -42,16 +43,6 @@ def shelf(library: Path) -> Path:
     (library / "ar_short.txt").write_text(SHORT_ARABIC + "\nنص الخبر.\n", encoding="utf-8")
     (library / "9f3c2a7d41be.txt").write_text(LEDE + "\nفقرة ثانية.\n", encoding="utf-8")
     return library
-
-
-async def settle(pilot) -> DataTable:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return pilot.app.screen.query_one(DataTable)
-
-
-def screen_lines(pilot) -> list[str]:
-    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
 
 
 def at_cell(line: str, x: int) -> int:
@@ -91,7 +82,7 @@ def row_line(lines: list[str], table: DataTable, name: str) -> tuple[str, list[s
 async def test_every_header_and_the_tags_of_a_row_are_on_screen(shelf, size):
     width = size[0]
     async with HamishApp(shelf, Settings()).run_test(size=size) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         lines = screen_lines(pilot)
         spans = column_spans(table)
         header = lines[table.region.y]
@@ -118,7 +109,7 @@ async def test_every_header_and_the_tags_of_a_row_are_on_screen(shelf, size):
 @pytest.mark.parametrize("size", [(80, 24), (120, 30)])
 async def test_rtl_titles_are_right_aligned_in_their_column(shelf, size):
     async with HamishApp(shelf, Settings()).run_test(size=size) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         lines = screen_lines(pilot)
         x, cells = column_spans(table)["title"]
 
@@ -138,7 +129,7 @@ async def test_rtl_titles_are_right_aligned_in_their_column(shelf, size):
 
 async def test_a_long_first_line_is_listed_by_its_first_sentence(shelf):
     async with HamishApp(shelf, Settings()).run_test(size=(120, 30)) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         entry = next(e for e in pilot.app.screen.entries if e.path.name == "9f3c2a7d41be.txt")
         assert entry.title.startswith("أعلن المجلس البلدي - في بيان صدر صباح اليوم")
         assert entry.title.endswith("…") and len(entry.title) <= 80
@@ -148,7 +139,7 @@ async def test_a_long_first_line_is_listed_by_its_first_sentence(shelf):
 
 async def test_resizing_refits_the_columns_and_keeps_the_selection(shelf):
     async with HamishApp(shelf, Settings()).run_test(size=(120, 30)) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         key = next(k for k in table.rows if str(k.value).endswith("/ar_economy.txt"))
         table.move_cursor(row=table.get_row_index(key))
         for size in [(80, 24), (100, 30), (120, 30), (80, 24)]:
@@ -174,7 +165,7 @@ async def test_a_filter_keystroke_lays_out_no_row_again(shelf, monkeypatch):
 
     monkeypatch.setattr(library_screen, "row_cells", counting)
     async with HamishApp(shelf, Settings()).run_test(size=(100, 30)) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         rows = table.row_count
         assert sorted(calls) == sorted(set(calls))  # each row laid out once
         calls.clear()

@@ -17,22 +17,9 @@ from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.corpus_search import CorpusSearch
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.library import LibraryScreen
+from tests.app.pilots import settled_table, shown_files
 
 SIZE = (120, 30)  # title, source, date, lang, annotations and tags are shown
-
-
-async def settle(pilot) -> DataTable:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return pilot.app.screen.query_one(DataTable)
-
-
-def shown_files(table: DataTable) -> list[str]:
-    """The rows' files, top to bottom, as the table holds them."""
-    return [
-        Path(str(table.coordinate_to_cell_key((i, 0)).row_key.value)).name
-        for i in range(table.row_count)
-    ]
 
 
 def highlighted(table: DataTable) -> str:
@@ -49,7 +36,7 @@ def toasts(pilot) -> list[str]:
 
 async def test_question_mark_opens_help_and_types_nothing(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=SIZE) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)
@@ -72,7 +59,7 @@ async def test_question_mark_opens_help_and_types_nothing(library: Path) -> None
 
 async def test_only_a_letter_or_digit_starts_the_filter(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=SIZE) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         await pilot.press("left_parenthesis", "full_stop", "space")
         assert filter_text(pilot) == "" and table.row_count == 11 and table.has_focus
         await pilot.press("slash")  # the search of every article's text, as before
@@ -89,7 +76,7 @@ async def test_only_a_letter_or_digit_starts_the_filter(library: Path) -> None:
 
 async def test_enter_opens_the_highlighted_row_of_several(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=SIZE) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         await pilot.press("a")
         assert table.row_count > 2  # several match: Enter used to do nothing here
         rows = shown_files(table)
@@ -108,7 +95,7 @@ async def test_enter_opens_the_highlighted_row_of_several(library: Path) -> None
 
 async def test_ctrl_s_sorts_by_the_next_column_and_ctrl_o_reverses(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=SIZE, notifications=True) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, LibraryScreen)
         by_file = sorted(e.relative.casefold() for e in screen.entries)
@@ -138,7 +125,7 @@ async def test_ctrl_s_sorts_by_the_next_column_and_ctrl_o_reverses(library: Path
 
 async def test_sorting_keeps_the_highlighted_row(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=SIZE) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         table.move_cursor(row=3)
         chosen = highlighted(table)
         before = shown_files(table)
@@ -149,7 +136,7 @@ async def test_sorting_keeps_the_highlighted_row(library: Path) -> None:
 
 async def test_the_palette_sorts_by_any_column(library: Path) -> None:
     async with HamishApp(library, Settings()).run_test(size=SIZE) as pilot:
-        table = await settle(pilot)
+        table = await settled_table(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, LibraryScreen)
         await pilot.press("ctrl+p")

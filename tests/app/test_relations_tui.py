@@ -4,7 +4,6 @@ has relations asks; undo and redo cover it all; what lands on disk, whole."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from reader.tui.app import HamishApp
 from reader.tui.screens.confirm import ConfirmDelete
 from reader.tui.screens.tag_picker import TagPicker
 from reader.tui.widgets.annotation_panel import AnnotationPanel, relation_option_id
-from tests.app.pilots import open_article
+from tests.app.pilots import open_article, settled, sidecar_of
 
 SPEAKER = "وزير المالية"
 QUOTE = "نحن الآن في المرحلة الأخيرة من المشاورات"
@@ -33,10 +32,6 @@ def fixed_clock():
     set_clock(lambda: datetime(2024, 5, 1, 12, 30, tzinfo=UTC))
     yield
     set_clock(None)
-
-
-def sidecar_of(path: Path) -> dict:
-    return json.loads(sidecar_path(path).read_text(encoding="utf-8"))
 
 
 def seeded(library: Path, *, related: bool = False, strict: bool = False) -> Path:
@@ -77,11 +72,6 @@ def the_relation(type: str = "said") -> dict:
     }
 
 
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def app(path: Path) -> HamishApp:
     return HamishApp(path, Settings(author="rana"))
 
@@ -107,15 +97,15 @@ async def test_link_with_the_cursor_and_enter_then_undo_and_redo(library, monkey
         assert isinstance(picker, TagPicker) and picker.single
         assert picker.choices == ["said"]  # the tagset's relation types
         await pilot.press("enter")  # the highlighted one: said
-        await settle(pilot)
+        await settled(pilot)
         assert screen.linking is None
         assert sidecar_of(path)["relations"] == [the_relation()]
         await pilot.press("u")
-        await settle(pilot)
+        await settled(pilot)
         assert "relations" not in sidecar_of(path)
         assert [a["id"] for a in sidecar_of(path)["annotations"]] == ["a" * 16, "b" * 16]
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["relations"] == [the_relation()]
         # Recently used comes first next time.
         assert screen.session is not None and screen.session.relation_choices()[0] == "said"
@@ -149,7 +139,7 @@ async def test_link_from_the_panel_with_a_new_type_and_the_panel_lists_it(librar
         await pilot.press("down", "enter")  # the quote, picked in the panel
         assert isinstance(pilot.app.screen, TagPicker)
         await pilot.press(*"about", "enter")  # a new type: the tagset is not strict
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["relations"] == [the_relation("about")]
         listed = panel.query_one("#panel-list", OptionList)
         ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
@@ -186,7 +176,7 @@ async def test_a_strict_tagset_refuses_a_new_relation_type(library):
         assert isinstance(picker, TagPicker)  # still open, the reason shown
         assert "not in the strict tagset" in str(picker.query_one("#problem", Static).render())
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
         assert screen.linking is None
     assert "relations" not in sidecar_of(path)
 
@@ -204,12 +194,12 @@ async def test_delete_with_relations_asks_and_yes_deletes_both_in_one_undo_step(
         assert "has 1 relation:" in question and "Delete it too?" in question
         assert "← said «" in question and SPEAKER not in question  # the quote laid out
         await pilot.press("y")
-        await settle(pilot)
+        await settled(pilot)
         after = sidecar_of(path)
         assert [a["id"] for a in after["annotations"]] == ["a" * 16]
         assert "relations" not in after
         await pilot.press("u")  # one step brings both back
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["annotations"] == before["annotations"]
         assert sidecar_of(path)["relations"] == before["relations"]
 
@@ -224,7 +214,7 @@ async def test_delete_with_relations_no_keeps_everything(library):
         await pilot.press("d")  # the panel's highlighted annotation: the speaker
         assert isinstance(pilot.app.screen, ConfirmDelete)
         await pilot.press("n")
-        await settle(pilot)
+        await settled(pilot)
         assert not isinstance(pilot.app.screen, ConfirmDelete)
         assert screen.session is not None and len(screen.session.annotations) == 2
     assert sidecar_path(path).read_bytes() == before
@@ -238,12 +228,12 @@ async def test_d_on_a_relation_line_deletes_the_relation_only(library):
         await pilot.pause()
         await pilot.press("down")  # the speaker's relation line
         await pilot.press("d")
-        await settle(pilot)
+        await settled(pilot)
         assert not isinstance(pilot.app.screen, ConfirmDelete)
         after = sidecar_of(path)
         assert "relations" not in after and len(after["annotations"]) == 2
         await pilot.press("u")
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["relations"] == [the_relation()]
 
 
@@ -256,7 +246,7 @@ async def test_the_panel_shows_a_dangling_relation_and_the_session_can_keep_them
         # Without its relations (the session's choice; the reader's dialog never makes it).
         with session.saving_in_background():
             session.delete("b" * 16, with_relations=False)
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["relations"] == [the_relation()]  # kept, dangling
         await pilot.press("a")
         await pilot.pause()
@@ -268,5 +258,5 @@ async def test_the_panel_shows_a_dangling_relation_and_the_session_can_keep_them
         await pilot.press("down", "enter")  # nothing to go to: no jump, no error
         await pilot.pause()
         await pilot.press("d")  # the dangling relation goes
-        await settle(pilot)
+        await settled(pilot)
         assert "relations" not in sidecar_of(path)

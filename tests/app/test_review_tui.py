@@ -6,7 +6,6 @@ done, the header shows it; undo covers it all; what lands on disk, whole."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from reader.settings import Settings
 from reader.tui.app import HamishApp
 from reader.tui.screens.article import ArticleHeader
 from reader.tui.widgets.annotation_panel import AnnotationPanel
-from tests.app.pilots import open_article
+from tests.app.pilots import open_article, settled, sidecar_of
 
 SPEAKER = "وزير المالية"
 QUOTE = "نحن الآن في المرحلة الأخيرة من المشاورات"
@@ -33,10 +32,6 @@ def fixed_clock():
     set_clock(lambda: datetime(2024, 5, 1, 12, 30, tzinfo=UTC))
     yield
     set_clock(None)
-
-
-def sidecar_of(path: Path) -> dict:
-    return json.loads(sidecar_path(path).read_text(encoding="utf-8"))
 
 
 def by_id(path: Path) -> dict[str, dict]:
@@ -61,11 +56,6 @@ def seeded(library: Path, *, moved: bool = False) -> Path:
     return path
 
 
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def app(path: Path) -> HamishApp:
     return HamishApp(path, Settings(author="rana"))
 
@@ -82,26 +72,26 @@ async def test_accept_reject_and_withdraw_under_the_cursor_with_undo(library):
         screen, view = await open_article(pilot)
         view.move_to(view.text.index(SPEAKER) + 2)
         await pilot.press("A")
-        await settle(pilot)
+        await settled(pilot)
         speaker = by_id(path)["a" * 16]
         assert speaker["review"] == ACCEPTED
         assert speaker["author"] == "sami"  # the annotator stays; the reviewer is rana
         assert by_id(path)["b" * 16] == untouched
         assert "✓ " in screen._status  # the status line marks the annotation under the cursor
         await pilot.press("X")  # another verdict replaces it
-        await settle(pilot)
+        await settled(pilot)
         assert by_id(path)["a" * 16]["review"] == {**ACCEPTED, "state": "rejected"}
         await pilot.press("X")  # the same verdict again withdraws it
-        await settle(pilot)
+        await settled(pilot)
         assert "review" not in by_id(path)["a" * 16]
         await pilot.press("u")  # back to rejected
-        await settle(pilot)
+        await settled(pilot)
         assert by_id(path)["a" * 16]["review"]["state"] == "rejected"
         await pilot.press("u", "u")  # back to accepted, then to no review at all
-        await settle(pilot)
+        await settled(pilot)
         assert "review" not in by_id(path)["a" * 16]
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await settled(pilot)
         assert by_id(path)["a" * 16]["review"] == ACCEPTED
 
 
@@ -112,14 +102,14 @@ async def test_accepting_a_moved_annotation_accepts_its_new_place(library):
         _screen, view = await open_article(pilot)
         view.move_to(view.text.index(SPEAKER))
         await pilot.press("A")
-        await settle(pilot)
+        await settled(pilot)
         speaker = by_id(path)["a" * 16]
         assert speaker["status"] == "anchored" and speaker["review"] == ACCEPTED
         assert speaker["modified"] == NOW
         messages = [n.message for n in pilot.app._notifications]
         assert any("Accepted at its new place" in m for m in messages)
         await pilot.press("u")  # one step gives both back
-        await settle(pilot)
+        await settled(pilot)
         speaker = by_id(path)["a" * 16]
         assert speaker["status"] == "moved" and "review" not in speaker
 
@@ -135,11 +125,11 @@ async def test_the_panel_reviews_its_highlighted_annotation_shows_marks_and_filt
         await pilot.press("down")
         assert panel.highlighted_id == "b" * 16
         await pilot.press("X")
-        await settle(pilot)
+        await settled(pilot)
         assert by_id(path)["b" * 16]["review"] == {**ACCEPTED, "state": "rejected"}
         assert "review" not in by_id(path)["a" * 16]
         await pilot.press("up", "A")
-        await settle(pilot)
+        await settled(pilot)
         assert by_id(path)["a" * 16]["review"] == ACCEPTED
         lines = panel_lines(panel)
         assert "✓ accepted" in lines[0] and "rejected" not in lines[0]
@@ -155,7 +145,7 @@ async def test_the_panel_reviews_its_highlighted_annotation_shows_marks_and_filt
         await pilot.press("escape")  # out of the panel
         view.move_to(view.text.index(SPEAKER))
         await pilot.press("A")  # withdrawn: now it is unreviewed
-        await settle(pilot)
+        await settled(pilot)
         box.value = "unreviewed"
         await pilot.pause()
         assert [a.id for a in panel.shown_annotations()] == ["a" * 16]
@@ -172,7 +162,7 @@ async def test_m_marks_the_article_the_header_shows_it_and_undo_gives_it_back(li
         assert "State:" not in str(header.render())  # nobody marked it: no line for it
         assert "state" not in sidecar_of(path)["document"]
         await pilot.press("M")
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["document"]["state"] == {
             "state": "in progress",
             "by": "rana",
@@ -181,24 +171,24 @@ async def test_m_marks_the_article_the_header_shows_it_and_undo_gives_it_back(li
         await pilot.pause()
         assert "State: in progress" in str(header.render())
         await pilot.press("M")
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["document"]["state"]["state"] == "done"
         assert "State: done" in str(header.render())
         await pilot.press("M")  # round again
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["document"]["state"]["state"] == "to do"
         await pilot.press("u", "u")
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["document"]["state"]["state"] == "in progress"
         await pilot.press("u")
-        await settle(pilot)
+        await settled(pilot)
         assert "state" not in sidecar_of(path)["document"]
         assert "State:" not in str(header.render())
         # The palette's commands mark it directly.
         commands = {c.title: c.callback for c in pilot.app.get_system_commands(screen)}
         assert {"Mark the article to do", "Mark the article in progress"} <= set(commands)
         commands["Mark the article done"]()
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["document"]["state"]["state"] == "done"
     # The annotations were never touched by any of it.
     assert all("review" not in a for a in sidecar_of(path)["annotations"])
@@ -211,7 +201,7 @@ async def test_review_keys_refuse_with_no_annotation_there(library):
         _screen, view = await open_article(pilot)
         view.move_to(0)
         await pilot.press("A", "X")
-        await settle(pilot)
+        await settled(pilot)
         messages = [n.message for n in pilot.app._notifications]
         assert sum("to review it" in m for m in messages) == 2
     assert sidecar_of(path) == before

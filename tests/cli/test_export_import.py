@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from annotations import open_sidecar, sidecar_path
 from reader.library.article import load_article
-from tests.paths import SAMPLES
+from tests.cli.corpora import sample_library
 from tests.paths import run_cli as run
 
 ANNOTATED = ("ar_economy.txt", "en_quoting_arabic.txt")
@@ -20,10 +19,7 @@ ANNOTATED = ("ar_economy.txt", "en_quoting_arabic.txt")
 
 @pytest.fixture
 def library(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "library"
-    shutil.copytree(SAMPLES, folder)
-    monkeypatch.chdir(tmp_path)
-    return Path("library")
+    return sample_library(tmp_path, monkeypatch)
 
 
 def annotations_of(path: Path) -> set[tuple]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from annotations.formats.registry import FORMATS, Format, FormatOption, command_
 from reader.cli import cli
 from reader.commands.export import run_export
 from reader.library.corpus import Filters
+from tests.cli.corpora import sample_library
 from tests.paths import ROOT, SAMPLES
 from tests.paths import run_cli as run
 
@@ -32,10 +32,7 @@ def params(command: str) -> dict[str, click.Parameter]:
 
 @pytest.fixture
 def library(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "library"
-    shutil.copytree(SAMPLES, folder)
-    monkeypatch.chdir(tmp_path)
-    return Path("library")
+    return sample_library(tmp_path, monkeypatch)
 
 
 # --------------------------------------------------------------------------- the CLI's shape

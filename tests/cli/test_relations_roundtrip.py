@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from annotations import open_sidecar, sidecar_path
 from annotations.model import make_relation
 from reader.library.article import load_article
-from tests.paths import SAMPLES
+from tests.cli.corpora import sample_library
 from tests.paths import run_cli as run
 
 ARTICLE = "ar_economy.txt"
@@ -19,10 +18,7 @@ ARTICLE = "ar_economy.txt"
 
 @pytest.fixture
 def library(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "library"
-    shutil.copytree(SAMPLES, folder)
-    monkeypatch.chdir(tmp_path)
-    return Path("library")
+    return sample_library(tmp_path, monkeypatch)
 
 
 def link_all(path: Path) -> list[tuple[str, str, str]]:

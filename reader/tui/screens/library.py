@@ -24,6 +24,7 @@ person.
 from __future__ import annotations
 
 import time
+from abc import abstractmethod
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,8 +100,10 @@ KEPT_FIRST = (
 #: the file name 150 (with sample_articles' cells; longer cells need a little more).
 ESSENTIAL = 3
 #: When shown, the state column is kept with the essential ones, right after the
-#: annotations: where the work stands is what a reviewer scans the list for. "to do" and
-#: "done" fit its least cells; "in progress" is cut to "in pro…" only in a narrow window.
+#: annotations: where the work stands is what a reviewer scans the list for. Whether it is
+#: shown is decided on its least cells ("to do" and "done" fit them, as its header does);
+#: once shown it has the cells of its longest state ("in progress", 11) at any width, and
+#: the title gives them (a cut "in p…" is what a reviewer would have to guess at).
 STATE_FIT = ColumnFit(STATE, 5, 11)
 TITLE_MINIMUM = 30
 TITLE_ROOMY = 36
@@ -115,7 +118,8 @@ def fit_columns(
     """The columns shown in a table ``width`` cells wide, in :data:`ALL_COLUMNS` order, and
     the cells of each (padding excluded); ``natural`` is the cells each column's longest
     cell (or header) needs. The padded columns add up to ``width`` exactly, so nothing
-    scrolls sideways, unless the window is too narrow even for the title alone.
+    scrolls sideways, unless the window is too narrow even for the title alone. The state
+    column, once shown, has the cells of its longest state (:data:`STATE_FIT`).
 
     The column chooser's choices: a ``hidden`` column is never shown (the title too: then
     the columns take only the cells they want); a ``chosen`` one is kept before all the
@@ -167,6 +171,10 @@ def fit_columns(
         give = min(cells[column.key] - least(column), floor - title)
         cells[column.key] -= give
         title += give
+    if STATE in cells and with_title:  # the state keeps its cells (STATE_FIT): the title gives
+        given = wanted(STATE_FIT) - cells[STATE]
+        cells[STATE] += given
+        title -= given
     if with_title:
         cells["title"] = max(1, title)
     return {key: cells[key] for key in ALL_COLUMNS if key in cells}
@@ -348,7 +356,28 @@ class LibraryTable(DataTable[LazyCell]):
         self.virtual_size = Size(width, len(self.rows) + header_height)
 
 
-class SortCommands(Provider):
+class _ScreenCommands(Provider):
+    """A command palette provider of the library screen's commands, each a title, its help
+    and what it runs (:meth:`_commands`): all of them when the palette opens, those that
+    match as one types."""
+
+    @abstractmethod
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        """(title, help, run) of each command the screen offers now."""
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+
+
+class SortCommands(_ScreenCommands):
     """The command palette's "Sort by: COLUMN", one command a column (shown or not).
 
     Column names are the table's own headers (plain ASCII): nothing from an article is in
@@ -363,17 +392,6 @@ class SortCommands(Provider):
             (f"Sort by: {column}", _sort_help(column), _sorter(screen, column))
             for column in ALL_COLUMNS
         ]
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, text=title, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
 
 
 #: What each column holds, for the column chooser's commands (the headers are short).
@@ -390,7 +408,7 @@ COLUMN_HELP = {
 }
 
 
-class ColumnCommands(Provider):
+class ColumnCommands(_ScreenCommands):
     """The command palette's column chooser: "Show column: C" for each column not shown,
     "Hide column: C" for each one shown (not the last), and "Columns: as the width allows"
     once a choice is made. Column names are the table's own headers (plain ASCII)."""
@@ -412,17 +430,6 @@ class ColumnCommands(Provider):
                 (AUTOMATIC_COLUMNS, "forget the columns shown or hidden", screen.automatic_columns)
             )
         return commands
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, text=title, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
 
 
 AUTOMATIC_COLUMNS = "Columns: as the width allows"
