@@ -13,16 +13,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import jsonschema
 import pytest
 
-from annotations import canonical_json, make_annotation, open_sidecar, sidecar_schema
+from annotations import canonical_json, make_annotation, open_sidecar
 from annotations.history import History
 from annotations.merge import merge_sets
 from annotations.model import ArticleState, Review, set_clock
 from annotations.sidecar import summarize_sidecar_bytes
-from annotations.validate import SidecarInvalid, validate_sidecar
 from tests.paths import ROOT
+from tests.schema_checks import accepted_by_both, refused_by_both
 
 TEXT = (
     "قال وزير المالية إن «الاقتصاد سينمو بنسبة 3.2% في 2024» خلال مؤتمر صحفي.\n"
@@ -235,9 +234,7 @@ BROKEN = {
 
 
 def test_a_valid_review_and_state_pass_the_schema_and_the_validator():
-    data = valid()
-    jsonschema.validate(data, sidecar_schema())
-    validate_sidecar(data)
+    accepted_by_both(valid())
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
@@ -245,11 +242,7 @@ def test_a_broken_review_or_state_fails_both_at_its_path(case):
     change, path = BROKEN[case]
     data = copy.deepcopy(valid())
     change(data)
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(data, sidecar_schema())
-    with pytest.raises(SidecarInvalid) as error:
-        validate_sidecar(data)
-    assert error.value.path == path
+    assert refused_by_both(data) == path
 
 
 def test_a_broken_review_makes_the_file_read_only(article):
