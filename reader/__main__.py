@@ -54,9 +54,15 @@ def reader_target(args: list[str]) -> Path | None:
 
 
 def launch_reader(
-    target: Path, settings: Settings, annotations_dir: Path | None, *, chosen: bool = False
+    target: Path,
+    settings: Settings,
+    annotations_dir: Path | None,
+    *,
+    chosen: bool = False,
+    curator: str | None = None,
 ) -> None:
-    """Run the TUI; around it, BDSM explicit mode on terminals that reorder by themselves.
+    """Run the TUI (with ``curator``: the article in curation mode); around it, BDSM
+    explicit mode on terminals that reorder by themselves.
 
     On a terminal known to scramble right-to-left text in the mode in use (and a mode the
     user did not choose), the reader says so once, pointing at ``hamish doctor``.
@@ -75,7 +81,9 @@ def launch_reader(
         bidi_mode = explicit_bidi(stream, True)
     notice = known_to_scramble(mode=settings.bidi, chosen=chosen)
     with bidi_mode:
-        HamishApp(target, settings, annotations_dir=annotations_dir, notice=notice).run()
+        HamishApp(
+            target, settings, annotations_dir=annotations_dir, notice=notice, curator=curator
+        ).run()
 
 
 def _restore_implicit_bidi(stream: TextIO) -> None:

@@ -33,6 +33,7 @@ from annotations.formats.registry import (
 if TYPE_CHECKING:
     from annotations.model import Status
     from reader.commands.doctor import UseChoice
+    from reader.settings import Settings
     from reader.terminal import BidiChoice, OutputMode
     from reader.text.layout import BidiMode, Direction
 
@@ -694,18 +695,21 @@ def _curation_rules() -> tuple[str, ...]:
 @click.option(
     "--auto",
     "rule",
-    required=True,
     type=OwnedChoice(_curation_rules),
-    help="Pre-merge: the spans the authors agree on, by this rule.",
+    help="Pre-merge: the spans the authors agree on, by this rule (without it: curate one "
+    "FILE in the reader).",
 )
-@click.option("--curator", default="gold", show_default=True, help="The curator's author name.")
+@click.option(
+    "--curator",
+    help="The curator's author name [default: gold with --auto, else settings' author].",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be added; write nothing.")
 @bidi_option(page=False)
 @annotations_dir_option
 def curate_command(
     paths: tuple[str, ...],
-    rule: str,
-    curator: str,
+    rule: str | None,
+    curator: str | None,
     dry_run: bool,
     bidi: BidiChoice,
     annotations_dir: str | None,
@@ -717,13 +721,21 @@ def curate_command(
     pass the same rule and curated_from (its sources' ids); the analysts' annotations are
     untouched, and spans already curated are skipped. Saved as the reader saves (merged,
     atomic); a corrupt or newer sidecar is skipped with a warning, and the exit code is 2.
+
+    Without --auto, curate FILE opens it in the reader's curation mode: the disagreements
+    one by one (] and [), a digit accepts an author's version, = the majority, + all
+    agreeing, or select and tag (docs/team.md, "Curation").
     """
-    from reader.commands.curate import curate_auto
+    if curator is not None and not curator.strip():
+        raise HamishError("--curator: give a name")
+    if rule is None:
+        _curate_in_reader(paths, curator, dry_run, annotations_dir)
+        return
+    from reader.commands.curate import DEFAULT_CURATOR, curate_auto
     from reader.commands.output import one_line
 
     _require_paths(paths)
-    if not curator.strip():
-        raise HamishError("--curator: give a name")
+    curator = curator or DEFAULT_CURATOR
     report = curate_auto(
         paths,
         rule,  # type: ignore[arg-type]  # OwnedChoice gave one of RULES
@@ -738,6 +750,37 @@ def curate_command(
     for problem in report.skipped:
         _warn(problem)
     raise click.exceptions.Exit(report.exit_code)
+
+
+def _curate_in_reader(
+    paths: tuple[str, ...], curator: str | None, dry_run: bool, annotations_dir: str | None
+) -> None:
+    """``hamish curate FILE``: the reader on FILE in curation mode (the settings' author the
+    curator unless --curator names one); the same start as ``hamish open FILE``."""
+    if len(paths) != 1:
+        raise HamishError("curate without --auto: give one FILE (or --auto RULE PATHS…)")
+    if dry_run:
+        raise HamishError("--dry-run: only with --auto")
+    target = Path(paths[0])
+    if not target.is_file():
+        raise HamishError(f"{paths[0]}: not a file (curate without --auto opens one article)")
+    from reader.library.article import load_article
+    from reader.settings import load_settings
+
+    load_article(target)  # fail here with one line rather than inside the TUI
+    settings = load_settings()
+    _run_reader(target, settings, annotations_dir, curator or settings.resolved_author())
+
+
+def _run_reader(
+    target: Path, settings: Settings, annotations_dir: str | None, curator: str
+) -> None:
+    """The reader on ``target`` in curation mode (reader/__main__.py's launch_reader)."""
+    from reader.__main__ import launch_reader
+    from reader.settings import chosen_bidi
+
+    folder = Path(annotations_dir) if annotations_dir else None
+    launch_reader(target, settings, folder, chosen=chosen_bidi() is not None, curator=curator)
 
 
 # newsboat's title or description may begin with "-": taken as arguments, not options.

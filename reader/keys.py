@@ -54,6 +54,7 @@ class Scope(StrEnum):
     UNSAVED = "unsaved changes"  # asked on quit or back when a save failed
     RECOVERY = "recovery"  # asked on open when a failed save left a recovery file
     CONFIRM_DELETE = "delete with relations"  # deleting an annotation that has relations
+    CURATION = "curation"  # the article screen in curation mode (hamish curate FILE)
     INPUT = "input"  # a one-line text box (filters, search, tag picker), when it has focus
     TEXT_AREA = "text area"  # the note editor's text, when it has focus
 
@@ -101,6 +102,7 @@ _H, _N, _T = Scope.HELP, Scope.NOTE_EDITOR, Scope.TAG_PICKER
 _S = Scope.CORPUS_SEARCH
 _U, _W = Scope.UNSAVED, Scope.RECOVERY
 _X = Scope.CONFIRM_DELETE
+_C = Scope.CURATION
 
 
 def _editing_rows(scope: Scope, prefix: str, *, multiline: bool) -> tuple[KeyAction, ...]:
@@ -227,6 +229,11 @@ KEYS: tuple[KeyAction, ...] = (
     # Where the work on the article stands: to do -> in progress -> done -> to do.
     _row(_R, "M", "cycle_progress", "Mark the article (to do, in progress, done)", "review.mark"),
     _row(_R, "Y", "copy_card", "Copy as a quote card", "annotate.copy-card"),
+    # A git merge's conflict (docs/sidecar.md): keep our version or theirs, as
+    # `hamish check --resolve` does (one undo step); ctrl keys, so that no printable key
+    # is taken from tagsets for a rare decision.
+    _row(_R, "ctrl+o", "keep_side('ours')", "Conflict: keep ours", "conflict.ours"),
+    _row(_R, "ctrl+t", "keep_side('theirs')", "Conflict: keep theirs", "conflict.theirs"),
     # A ctrl key, so that no printable key is taken from tagsets for a once-an-article move.
     _row(_R, "ctrl+n", "next_unfinished", "Next article not done", "review.next-unfinished"),
     # The article's text: the cursor moves in visual directions, the selection in logical order.
@@ -300,6 +307,18 @@ KEYS: tuple[KeyAction, ...] = (
     _row(_X, "y", "delete_all", "Delete it and its relations", "confirm.delete", footer=True),
     _row(_X, "n", "cancel", "Cancel", "confirm.cancel-n"),
     _row(_X, "escape", "cancel", "Cancel", "confirm.cancel", footer=True),
+    # Curation (reader/tui/screens/curation.py): ] and [ go from disagreement to
+    # disagreement instead of annotation to annotation; a digit accepts that author's
+    # version (the digits are the curation's here, not a tagset's), = the majority (the
+    # --auto rule), + every span all authors marked alike. Editing is the article's keys.
+    _row(_C, "]", "next_disagreement", "Next disagreement", "curate.next", footer=True),
+    _row(_C, "[", "previous_disagreement", "Previous disagreement", "curate.previous"),
+    *(
+        _row(_C, str(n), f"accept({n})", f"Accept version {n}", f"curate.accept-{n}")
+        for n in range(1, 10)
+    ),
+    _row(_C, "=", "accept_majority", "Accept the majority", "curate.majority", footer=True),
+    _row(_C, "+", "accept_agreeing", "Accept all agreeing", "curate.agreeing", footer=True),
     # Text boxes: every input of the reader, and the note editor's text.
     *_editing_rows(Scope.INPUT, "input", multiline=False),
     *_editing_rows(Scope.TEXT_AREA, "text", multiline=True),

@@ -130,9 +130,13 @@ class HamishApp(App[None]):
         annotations_dir: Path | None = None,
         notice: str | None = None,
         positions: Positions | None = None,
+        curator: str | None = None,
     ) -> None:
         super().__init__()
         self.target = target
+        #: Opened by ``hamish curate FILE``: the article opens in curation mode, this
+        #: author the curator (reader/tui/screens/curation.py).
+        self.curator = curator
         self._positions = positions  # None: the user state folder's, made when first asked
         #: Each article's state as this reader last saw it in its session (to do, in
         #: progress, done), newer than the library's last scan: "next article not done"
@@ -164,6 +168,10 @@ class HamishApp(App[None]):
             from reader.tui.screens.library import LibraryScreen
 
             self.push_screen(LibraryScreen(self.target))
+        elif self.curator is not None:
+            from reader.tui.screens.curation import CurationScreen
+
+            self.push_screen(CurationScreen(self.target, curator=self.curator, standalone=True))
         else:
             from reader.tui.screens.article import ArticleScreen
 
@@ -257,6 +265,8 @@ class HamishApp(App[None]):
         screen = self.screen
         rows: list[tuple[str, str, str]] = []
         if isinstance(screen, ArticleScreen):
+            if scope_of(screen) is Scope.CURATION:
+                rows += help_rows([Scope.CURATION])
             rows += help_rows([Scope.ARTICLE, Scope.VIEW, Scope.PANEL])
             session = screen.session
             if session is not None:  # the library's one-key tags (hamish.toml)
@@ -305,6 +315,14 @@ class HamishApp(App[None]):
         if isinstance(screen, ArticleScreen):
             from annotations.model import PROGRESSES
 
+            if scope_of(screen) is not Scope.CURATION:
+                curator = self.settings.resolved_author()
+                yield SystemCommand(
+                    "Curate this article",
+                    f"its authors' disagreements, one by one, as {escape(curator)}'s annotations",
+                    _curator(self, screen.path, curator),
+                )
+
             for state in PROGRESSES:
                 yield SystemCommand(
                     f"Mark the article {state}",
@@ -317,7 +335,10 @@ class HamishApp(App[None]):
             scope = scope_of(target)
             if scope is None:
                 continue
-            for row in in_scope(scope):
+            rows = in_scope(scope)
+            if scope is Scope.CURATION:  # the article screen's, in curation mode
+                rows += in_scope(Scope.ARTICLE)
+            for row in rows:
                 yield SystemCommand(
                     f"{row.description} ({row.shown_keys})",
                     f"key {row.shown_keys}",
@@ -328,6 +349,15 @@ class HamishApp(App[None]):
 def _marker(screen: ArticleScreen, state: str) -> Callable[[], None]:
     def run() -> None:
         screen.mark_progress(state)
+
+    return run
+
+
+def _curator(app: HamishApp, path: Path, curator: str) -> Callable[[], None]:
+    def run() -> None:
+        from reader.tui.screens.curation import CurationScreen
+
+        app.push_screen(CurationScreen(path, curator=curator))
 
     return run
 

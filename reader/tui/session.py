@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations import (
     Annotation,
@@ -42,11 +43,14 @@ from annotations import (
     respan,
 )
 from annotations.merge import merge_sets
-from annotations.model import Progress, ReviewState, text_sha256
+from annotations.model import CURATED_FROM, Progress, ReviewState, text_sha256
 from annotations.store import DiskChange, reanchor_set
 from annotations.tagset import Tagset, TagsetError, normalize_tag
 from reader.library.article import Article, ArticleError, load_article
 from reader.tagsets import find_reader_tagset, reader_tagset_report
+
+if TYPE_CHECKING:
+    from reader.commands.check import Side
 
 RECENT_LIMIT = 12
 
@@ -92,6 +96,108 @@ class AuthorFilter:
             "mine": "mine only",
             "others": "others' only",
         }.get(self.choice, f"{self.choice}'s only")
+
+
+#: Fewer authors than this on an article disagree on nothing (``curate --auto``'s rule).
+MIN_CURATION_AUTHORS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One author's version of a disagreement: their annotations in it, in text order."""
+
+    author: str
+    annotations: tuple[Annotation, ...]
+
+    @property
+    def spans(self) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+        """(start, end, tags) of each annotation: what two versions agree on or not."""
+        return tuple((a.start, a.end, a.tags) for a in self.annotations)
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Overlapping annotations of an article's authors that are not the same for all of
+    them (docs/team.md, "Curation"): some marked it and others did not, or with other
+    boundaries or other tags. ``versions`` has one entry per author of the article (the
+    curator left out), sorted by author; an author who marked nothing there has none."""
+
+    start: int  # the first offset any version covers
+    end: int
+    versions: tuple[Version, ...]
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """The analysts' annotations in it, sorted: a curator's ``curated_from``."""
+        return tuple(sorted(a.id for v in self.versions for a in v.annotations))
+
+
+def _placed_votes(annotations: Iterable[Annotation], curator: str) -> list[Annotation]:
+    return sorted(
+        (a for a in annotations if a.status != "orphaned" and a.author != curator),
+        key=lambda a: (a.start, a.end, a.id),
+    )
+
+
+def find_disagreements(annotations: AnnotationSet, curator: str) -> list[Disagreement]:
+    """The article's disagreements in text order (:class:`Disagreement`).
+
+    The analysts' placed annotations are grouped by overlap (a chain of overlapping
+    annotations is one group, whoever made them); a group is a disagreement unless every
+    author of the article has the same (start, end, tags) in it. The curator's own
+    annotations never vote; with fewer than :data:`MIN_CURATION_AUTHORS` authors there is
+    nothing to disagree on.
+    """
+    placed = _placed_votes(annotations.annotations, curator)
+    authors = sorted({a.author for a in placed})
+    if len(authors) < MIN_CURATION_AUTHORS:
+        return []
+    groups: list[list[Annotation]] = []
+    reach = -1
+    for annotation in placed:
+        # An empty span overlaps nothing: it is its own group (at its offset).
+        if groups and annotation.start < reach and annotation.end > annotation.start:
+            groups[-1].append(annotation)
+            reach = max(reach, annotation.end)
+        else:
+            groups.append([annotation])
+            reach = annotation.end
+    found = []
+    for group in groups:
+        versions = tuple(
+            Version(author, tuple(a for a in group if a.author == author)) for author in authors
+        )
+        if len({v.spans for v in versions}) == 1:
+            continue  # everyone marked exactly the same thing
+        found.append(Disagreement(group[0].start, max(a.end for a in group), versions))
+    return found
+
+
+def majority_version(disagreement: Disagreement) -> tuple[int, int, tuple[str, ...]] | None:
+    """``curate --auto majority``'s rule on one disagreement: the exact span marked by more
+    than half of the article's authors (at least two), with the tags more than half of
+    them gave it; None when no span passes, or its tags pass nothing though some were given."""
+    authors = len(disagreement.versions)
+    needed = max(authors // 2 + 1, MIN_CURATION_AUTHORS)
+    marked: dict[tuple[int, int], list[tuple[str, ...]]] = {}
+    for version in disagreement.versions:
+        spans: dict[tuple[int, int], list[str]] = {}
+        for annotation in version.annotations:
+            spans.setdefault((annotation.start, annotation.end), []).extend(annotation.tags)
+        for span, given_tags in spans.items():
+            marked.setdefault(span, []).append(tuple(dict.fromkeys(given_tags)))
+    for (start, end), given in sorted(marked.items()):
+        if len(given) < needed:
+            continue
+        counts: dict[str, int] = {}
+        for tags in given:
+            for tag in tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        agreed = tuple(tag for tag, count in counts.items() if count >= authors // 2 + 1)
+        if not agreed and counts:
+            return None
+        return start, end, agreed
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +383,9 @@ class AnnotationSession:
         self.tagset = tagset
         self.history = History()
         self.author_filter = AuthorFilter(me=author)
+        #: Set in curation mode: the analysts' annotation ids a new annotation of
+        #: ``text[start:end]`` is made from (its ``curated_from``; none: not curated).
+        self.curating: Callable[[int, int], Iterable[str]] | None = None
         self.recent: list[str] = []
         self.recent_relations: list[str] = []  # relation types, most recently used first
         self.state = SaveState(
@@ -555,8 +664,15 @@ class AnnotationSession:
         tags, problem = self.check_tags(tags)
         if problem:
             raise ValueError(problem)
+        sources = self.curating(start, end) if self.curating is not None else ()
         annotation = make_annotation(
-            self.text, start, end, tags=tags, note=note, author=self.author
+            self.text,
+            start,
+            end,
+            tags=tags,
+            note=note,
+            author=self.author,
+            extra={CURATED_FROM: sorted(sources)} if sources else None,
         )
         self._commit(self.history.add(self.annotations, annotation))
         self._remember(tags)
@@ -572,6 +688,57 @@ class AnnotationSession:
         step = Step(label, tuple(Change(None, a) for a in added))
         self._commit(self.history.record(self.annotations, step))
         self._remember(tag for a in added for tag in a.tags)
+
+    def curate(self, versions: Iterable[Annotation], sources: Iterable[str], label: str) -> int:
+        """Copy ``versions`` (analysts' annotations) as the session author's (the
+        curator's), each with ``curated_from`` = ``sources``, as one undo step; a copy of
+        a span and tags the author already has is left out. How many were added."""
+        ids = sorted(set(sources))
+        have = {
+            (a.start, a.end, a.tags)
+            for a in self.annotations.annotations
+            if a.author == self.author and a.status != "orphaned"
+        }
+        added = []
+        for version in versions:
+            if (version.start, version.end, version.tags) in have:
+                continue
+            have.add((version.start, version.end, version.tags))
+            added.append(
+                make_annotation(
+                    self.text,
+                    version.start,
+                    version.end,
+                    tags=version.tags,
+                    note=version.note,
+                    author=self.author,
+                    extra={CURATED_FROM: ids or [version.id]},
+                )
+            )
+        self.add_many(added, label)
+        return len(added)
+
+    def conflicts(self) -> list[Annotation]:
+        """The annotations a git merge left in conflict (docs/sidecar.md), in text order."""
+        return sorted(
+            (a for a in self.annotations.annotations if a.conflict is not None),
+            key=lambda a: a.sort_key,
+        )
+
+    def resolve_conflict(self, annotation_id: str, side: Side) -> Annotation | None:
+        """Keep ``side``'s version of an annotation in conflict (``hamish check
+        --resolve``'s rule, re-anchored on this text): one undo step. The annotation as it
+        now is; None when it is not in conflict."""
+        from reader.commands.check import resolved  # the one owner of the rule
+
+        current = self.annotations.get(annotation_id)
+        if current is None or current.conflict is None:
+            return None
+        one = self.annotations.with_annotations([resolved(current, side)])
+        kept = reanchor_set(one, self.text).annotations[0]
+        step = Step(f"keep {side}", (Change(current, kept),))
+        self._commit(self.history.record(self.annotations, step))
+        return self.annotations.get(annotation_id)
 
     def set_tags(self, annotation_id: str, tags: Iterable[str]) -> None:
         tags, problem = self.check_tags(tags)

@@ -13,16 +13,8 @@ from textual.widgets import OptionList
 from annotations.model import set_clock
 from reader.tui.screens.tag_picker import TagPicker
 from reader.tui.widgets.annotation_panel import AnnotationPanel, relation_option_id
-from tests.app.pilots import open_article
-from tests.app.test_relations_tui import (
-    NOW,
-    RELATION_ID,
-    app,
-    seeded,
-    settle,
-    sidecar_of,
-    the_relation,
-)
+from tests.app.pilots import open_article, settled, sidecar_of
+from tests.app.test_relations_tui import NOW, RELATION_ID, app, seeded, the_relation
 
 LATER = "2024-05-01T13:05:00Z"
 
@@ -64,7 +56,7 @@ async def test_t_on_a_relation_line_retypes_it_and_undo_redo_cover_it(library):
         assert picker.noun == "relation type"
         assert picker.chosen == ["said"]  # its type now: not offered again
         await pilot.press(*"about", "enter")  # a new type: the tagset is not strict
-        await settle(pilot)
+        await settled(pilot)
         after = sidecar_of(path)
         assert after["relations"] == [{**the_relation("about"), "modified": LATER}]
         assert after["annotations"] == before["annotations"]
@@ -72,11 +64,11 @@ async def test_t_on_a_relation_line_retypes_it_and_undo_redo_cover_it(library):
             (id, line[: len("→ about «")]) for id, line in panel_lines(panel)
         ]
         await pilot.press("u")
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["relations"] == [the_relation("said")]
         assert sidecar_of(path)["relations"][0]["modified"] == NOW
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["relations"] == [{**the_relation("about"), "modified": LATER}]
         # The type picked is offered first next time.
         assert screen.session is not None and screen.session.relation_choices()[0] == "about"
@@ -88,7 +80,7 @@ async def test_t_on_a_relation_line_retypes_it_and_undo_redo_cover_it(library):
         assert isinstance(picker, TagPicker) and not picker.single
         assert picker.chosen == ["speaker/official"]  # the annotation's tags
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
     assert sidecar_of(path)["relations"] == [{**the_relation("about"), "modified": LATER}]
 
 
@@ -105,7 +97,7 @@ async def test_a_strict_tagset_refuses_a_new_type_and_escape_keeps_the_old(libra
         assert picker.noun == "relation type"
         assert "not in the strict tagset" in str(picker.query_one("#problem").render())
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
         assert not isinstance(pilot.app.screen, TagPicker)
     assert sidecar_of(path) == before
 
@@ -123,8 +115,8 @@ async def test_the_session_retype(library):
         with session.saving_in_background():
             retyped = session.retype(RELATION_ID, "  about ")  # normalised as a tag is
         assert retyped is not None and retyped.type == "about"
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["relations"][0]["type"] == "about"
         assert session.undo() is not None
-        await settle(pilot)
+        await settled(pilot)
         assert sidecar_of(path)["relations"] == [the_relation()]

@@ -19,9 +19,11 @@ verdict. ``M`` marks the article to do, in progress, done (the header shows it o
 ``ctrl+n`` opens the next article not done, in the library's order (its sort and filter;
 opened on one file, its folder's, by file name), knowing what this reader marked since
 the library's last scan (``HamishApp.progress_seen``). Each is one undo step, saved like
-any edit. Leaving an article remembers the cursor and the top row
-(:mod:`reader.positions`); opening it again goes back there, unless it opens on a search
-hit.
+any edit. Conflicts a git merge left (docs/sidecar.md): the body and the panel mark them,
+the panel and the status line show both versions, ``ctrl+o`` keeps ours and ``ctrl+t`` theirs
+(``hamish check --resolve``'s rule, one undo step). Leaving an article remembers the
+cursor and the top row (:mod:`reader.positions`); opening it again goes back there, unless
+it opens on a search hit.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
     from annotations.model import DocumentInfo, ReviewState
     from annotations.store import DiskChange
     from annotations.tagset import Tagset
+    from reader.commands.check import Side
     from reader.library.catalog import CatalogEntry
     from reader.positions import Position
     from reader.text.layout import LayoutOptions
@@ -105,6 +108,12 @@ REVIEW_MARKS = {"accepted": "✓", "rejected": "✗"}
 TAG_EVERY_LABEL = "tag every occurrence"
 #: The source's quote as the status line repeats it while a link is drawn.
 LINK_QUOTE_CELLS = 16
+#: Before the tags of a curator's annotation (one with ``curated_from``) on the status line.
+CURATED_MARK = "◆ curated"
+#: Before the tags of an annotation a git merge left in conflict (docs/sidecar.md).
+CONFLICT_MARK = "⚠ conflict:"
+#: The conflict keys' argument (reader/keys.py) -> the side ``check --resolve`` keeps.
+CONFLICT_SIDES: dict[str, Side] = {"ours": "ours", "theirs": "theirs"}
 #: The review keys' argument (reader/keys.py) -> the verdict the model stores.
 REVIEW_VERDICTS: dict[str, ReviewState] = {"accepted": "accepted", "rejected": "rejected"}
 
@@ -145,6 +154,13 @@ def _about(annotation: Annotation, room: int) -> str:
     tags = ", ".join(isolate(tag) for tag in annotation.tags) or "(no tags)"
     if annotation.review is not None:
         tags = f"{REVIEW_MARKS[annotation.review.state]} {tags}"
+    if annotation.curated_from:
+        tags = f"{CURATED_MARK} {tags}"
+    plain = ", ".join(annotation.tags) or "(no tags)"
+    if annotation.conflict is not None:
+        theirs = ", ".join(annotation.conflict.tags) or "(no tags)"
+        tags = f"{CONFLICT_MARK} ours {tags} | theirs {isolate(theirs)} (ctrl+o or ctrl+t)"
+        plain = f"{CONFLICT_MARK} ours {plain} | theirs {theirs}"
     author = f" ({isolate(annotation.author)})" if annotation.author else ""
     note = " ".join(annotation.note.split())
     if not note:
@@ -159,7 +175,6 @@ def _about(annotation: Annotation, room: int) -> str:
     for about in candidates:
         if display.width_of(about) <= room:
             return about
-    plain = ", ".join(annotation.tags) or "(no tags)"
     return isolate(display.clip(plain, max(room, NOTE_MIN_CELLS)))
 
 
@@ -768,6 +783,11 @@ class ArticleScreen(Screen[None]):
         opened = self._new_session(article, root)
         self.app.call_from_thread(self._session_opened, article, *opened)
 
+    def session_author(self) -> str:
+        """The author of the annotations made here: the settings' (a curator's screen: the
+        curator)."""
+        return self.app.settings.resolved_author()
+
     def _new_session(
         self, article: Article, root: Path
     ) -> tuple[AnnotationSession | None, str | None]:
@@ -779,7 +799,7 @@ class ArticleScreen(Screen[None]):
             session = AnnotationSession(
                 self.path,
                 article.text,
-                author=app.settings.resolved_author(),
+                author=self.session_author(),
                 annotations_dir=app.annotations_dir,
                 library_root=root,
                 on_change=self._annotations_changed,
@@ -1428,6 +1448,25 @@ class ArticleScreen(Screen[None]):
             session.review(target.id, verdict)
         where = " at its new place" if verdict == "accepted" and placement != "anchored" else ""
         self._after_edit(f"{verdict.capitalize()}{where} (u to undo)")
+
+    def action_keep_side(self, side: str) -> None:
+        """Settle the conflict of the annotation under the cursor (or the panel's
+        highlighted one) for ``side``, as ``hamish check --resolve`` does: one undo step."""
+        session = self._editable()
+        kept = CONFLICT_SIDES.get(side)
+        if session is None or kept is None:
+            return
+        target = self._target()
+        if target is None or target.conflict is None:
+            count = len(session.conflicts())
+            where = f" ({count} in this article, ⚠ in the panel)" if count else ""
+            display.notify(
+                self, f"No conflict here: put the cursor on one{where}", severity="warning"
+            )
+            return
+        with session.saving_in_background():
+            session.resolve_conflict(target.id, kept)
+        self._after_edit(f"Kept {kept} (u to undo)")
 
     def mark_progress(self, state: str) -> None:
         """Mark the article ``state`` (to do, in progress, done): one undo step, saved."""

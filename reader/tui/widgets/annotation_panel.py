@@ -10,6 +10,10 @@ whole word (``accepted``, ``rejected``, ``unreviewed``) also keeps the annotatio
 state (as the library's filter does with an article's state): part of it (``re``) would
 match nearly every annotation through ``unreviewed``.
 
+An annotation in conflict (a git merge's, docs/sidecar.md) shows a ``⚠ conflict`` badge
+and, under ours, the other side's tags, quote (when it differs) and note; a curator's
+annotation (``curated_from``) shows ``◆ curated``; the title counts both.
+
 Each annotation shows its review: ``✓ accepted`` or ``✗ rejected`` beside its tags (and
 ``edited since`` when it changed after the verdict); the title counts them.
 
@@ -57,6 +61,11 @@ REVIEW_SHOWN = {
     "accepted": ("✓ accepted", "bold #000000 on #5fd75f"),
     "rejected": ("✗ rejected", "bold #ffffff on #af0000"),
 }
+#: An annotation a git merge left in conflict (docs/sidecar.md): its badge, and under it
+#: the other side's version (``ctrl+o`` keeps ours, ``ctrl+t`` theirs). Black on amber: 10:1.
+CONFLICT_SHOWN = (" ⚠ conflict ", "#000000 on #ffaf00")  # not bold: the body's reason
+#: A curator's annotation (one with ``curated_from``): what the curator kept or changed.
+CURATED_SHOWN = ("◆ curated", "bold")
 MARK_GAP = "  "  # between the tags and each mark beside them (unstyled: no badge edge)
 #: A relation line's option id: this prefix, the relation's id, the annotation it is
 #: listed under (a relation is listed under both its ends, and option ids are unique).
@@ -90,6 +99,10 @@ def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Te
     placement = annotation.placement
     if placement != "anchored":
         marks.append((f"[{placement}]", "red" if placement == "orphaned" else "yellow"))
+    if annotation.conflict is not None:
+        marks.append(CONFLICT_SHOWN)
+    if annotation.curated_from:
+        marks.append(CURATED_SHOWN)
     review = annotation.review
     if review is not None:
         shown, style = REVIEW_SHOWN[review.state]
@@ -116,6 +129,23 @@ def annotation_label(annotation: Annotation, width: int = PANEL_WIDTH - 8) -> Te
         note, note_rtl = visual_oneline(annotation.note, width)
         label.append("\n")
         label.append_text(Text(note, style="italic dim", justify="right" if note_rtl else "left"))
+    theirs = annotation.conflict
+    if theirs is not None:
+        # The other branch's version under ours: its tags, its note, its quote if it moved.
+        their_tags, _ = visual_oneline(", ".join(theirs.tags) or "(no tags)", width - 8)
+        line = Text("\n")
+        line.append_text(Text.assemble(("theirs: ", "bold yellow"), (their_tags, "bold")))
+        label.append_text(line)
+        if theirs.quote != annotation.quote:
+            quote, quote_rtl = visual_oneline(theirs.quote, width - 2)
+            label.append("\n")
+            label.append_text(Text(quote, style="yellow", justify="right" if quote_rtl else "left"))
+        if theirs.note:
+            note, note_rtl = visual_oneline(theirs.note, width - 2)
+            label.append("\n")
+            label.append_text(
+                Text(note, style="italic yellow", justify="right" if note_rtl else "left")
+            )
     return label
 
 
@@ -316,6 +346,12 @@ class AnnotationPanel(Vertical):
             title += f" · {len(relations)} rel." + (f", {dangling} dangling" if dangling else "")
         if authors is not None and authors.label:
             title += f" · {authors.label}"
+        conflicts = sum(a.conflict is not None for a in items)
+        if conflicts:
+            title += f" · ⚠{conflicts}"
+        curated = sum(bool(a.curated_from) for a in items)
+        if curated:
+            title += f" · ◆{curated}"
         accepted = sum(a.review_state == "accepted" for a in items)
         rejected = sum(a.review_state == "rejected" for a in items)
         if accepted or rejected:

@@ -39,6 +39,10 @@ Authors: with the author filter ``distinct`` (reader/tui/session.py's AuthorFilt
 other authors' annotations are drawn without a background: their tag colour as the text
 colour, underlined, so mine stand out and theirs stay readable; a cell under one of mine
 takes my colours. A filter that hides an author's annotations does not draw them.
+
+Conflicts: an annotation a git merge left in conflict (docs/sidecar.md) is drawn black on
+amber and underlined, over its tag colours (the panel's badge colours): a cell that
+needs a decision stands out from every tag.
 """
 
 from __future__ import annotations
@@ -164,6 +168,12 @@ def sixteen_color_backgrounds(
     return chosen
 
 
+#: An annotation in conflict (a git merge's): black on amber, underlined, over its tag
+#: colours, as the panel's badge (10:1); by number, not a theme's tone of a name. Not bold:
+#: xterm and others draw bold black as bright black (grey), 4:1 on amber.
+CONFLICT_STYLE = Style(color="#000000", bgcolor="#ffaf00", underline=True)
+
+
 @dataclass(frozen=True, slots=True)
 class Highlight:
     """An annotated range to draw: its first tag's colour (None: the default highlight)
@@ -175,6 +185,7 @@ class Highlight:
     key: str
     more_colors: tuple[str | None, ...] = ()
     other: bool = False  # another author's, drawn in their distinct style (see the module)
+    conflict: bool = False  # a git merge left it in conflict: drawn apart (see the module)
 
     @property
     def colors(self) -> tuple[str | None, ...]:
@@ -558,6 +569,8 @@ class ArticleView(ScrollView, can_focus=True):
                     style = style + self._other_style(colors[stripe])
                 if len(covering) > 1 or len(colors) > 1:
                     style = style + overlap_style
+                if any(h.conflict for h in covering):
+                    style = style + CONFLICT_STYLE
             match = self._match_of(cell)
             if match is not None:
                 style = style + (current_style if match == current else match_style)
@@ -588,7 +601,10 @@ class ArticleView(ScrollView, can_focus=True):
             if a.status != "orphaned" and (authors is None or authors.shows(a)):
                 first, *more = tag_colors(tagset, a.tags)
                 other = authors is not None and authors.distinct(a)
-                highlights.append(Highlight(a.start, a.end, first, a.id, tuple(more), other))
+                conflict = a.conflict is not None
+                highlights.append(
+                    Highlight(a.start, a.end, first, a.id, tuple(more), other, conflict)
+                )
         self.set_highlights(highlights)
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
