@@ -168,6 +168,17 @@ def _reader_may_leave() -> Iterator[None]:
         raise _ReaderGone from None
 
 
+def _author_name(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An author name given on the command line, stored in sidecars and shown by every
+    reader: refused when it holds a control or an explicit bidi control (an escape
+    sequence, an override that would reorder what is shown after it)."""
+    from annotations.script import TERMINAL_UNSAFE_RE
+
+    if value is not None and TERMINAL_UNSAFE_RE.search(value):
+        raise click.BadParameter("a name cannot hold control or bidi control characters")
+    return value
+
+
 annotations_dir_option = click.option(
     "--annotations-dir",
     type=click.Path(file_okay=False, path_type=str),
@@ -507,7 +518,7 @@ def _say(line: str) -> None:
     help="Library folder the records' article paths are relative to.",
 )
 @format_options("import")
-@click.option("--author", help="Author for records that name none.")
+@click.option("--author", help="Author for records that name none.", callback=_author_name)
 @annotations_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def import_command(
@@ -643,7 +654,7 @@ def agree_command(
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--tag", "tags", multiple=True, required=True, help="A tag to apply (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Print what would be added; write nothing.")
-@click.option("--author", help="Your name on the new annotations.")
+@click.option("--author", help="Your name on the new annotations.", callback=_author_name)
 @bidi_option(page=False)
 @annotations_dir_option
 def tag_all_command(
@@ -702,6 +713,7 @@ def _curation_rules() -> tuple[str, ...]:
 @click.option(
     "--curator",
     help="The curator's author name [default: gold with --auto, else settings' author].",
+    callback=_author_name,
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be added; write nothing.")
 @bidi_option(page=False)
@@ -795,6 +807,11 @@ def _run_reader(
     help="The library folder the articles are written into.",
 )
 @click.option("--update", is_flag=True, help="Refetch a page already there; re-anchor its notes.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --update: rewrite even when the new text would orphan annotations.",
+)
 @click.option("--feed", "feed", is_flag=True, help="ARGS are RSS or Atom feeds (URLs or files).")
 @click.option(
     "--since",
@@ -812,6 +829,7 @@ def add_command(
     args: tuple[str, ...],
     library: str,
     update: bool,
+    force: bool,
     feed: bool,
     since: Any,
     limit: int | None,
@@ -836,6 +854,8 @@ def add_command(
 
     if feed and update:
         raise click.UsageError("--update works on pages, not with --feed")
+    if force and not update:
+        raise click.UsageError("--force works with --update")
     if (since or limit) and not feed:
         raise click.UsageError("--since and --limit work with --feed")
     if feed and newsboat:
@@ -873,7 +893,12 @@ def add_command(
         if not sources:
             raise click.UsageError("no URLs on stdin")
         report = add_sources(
-            sources, into, update=update, annotations_dir=annotations_dir, progress=progress
+            sources,
+            into,
+            update=update,
+            force=force,
+            annotations_dir=annotations_dir,
+            progress=progress,
         )
     if progress is not None:
         click.echo("", err=True)
@@ -985,7 +1010,7 @@ def report_command(
     annotations_dir: str | None,
 ) -> None:
     """Quotes from PATHS with their tags, notes and citations (docs/report.md)."""
-    from annotations.store import atomic_write
+    from annotations.formats.base import write_replacing
     from reader.commands.report import build_report, collect_quotes
     from reader.library.corpus import Filters, iter_documents
 
@@ -997,7 +1022,8 @@ def report_command(
     text = build_report(collect_quotes(documents, tag), fmt, group_by, tag)
     if output:
         try:
-            atomic_write(Path(output), text.encode("utf-8", "surrogatepass"))
+            # As the exports write: atomic for a file, straight into a FIFO or a device.
+            write_replacing(Path(output), text.encode("utf-8", "surrogatepass"))
         except OSError as error:
             raise HamishError(f"{output}: cannot write: {error.strerror or error}") from None
     elif sys.stdout.isatty():
@@ -1047,7 +1073,7 @@ def doctor_command(use: UseChoice | None, no_query: bool) -> None:
     "--width", "reading_width", type=click.IntRange(20, 400), help="Reading column width."
 )
 @click.option("--theme", help="A Textual theme name, e.g. textual-light.")
-@click.option("--author", help="Your name on new annotations.")
+@click.option("--author", help="Your name on new annotations.", callback=_author_name)
 @click.option(
     "--author-filter",
     help="Whose annotations to show: all, distinct (others' underlined), mine, others, "

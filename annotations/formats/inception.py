@@ -45,8 +45,10 @@ Import
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -163,13 +165,55 @@ def write_inception(documents: Iterable[ExportDocument], folder: Path) -> Export
         cas, exported = _cas(cassis, ts, document, report)
         try:
             xmi = cas.to_xmi()
-        except ValueError as error:  # lxml: text that XML 1.0 cannot hold
-            report.warnings.append(f"{document.path}: not exported to inception: {error}")
-            continue
+        except ValueError:  # lxml: text that XML 1.0 cannot hold (a form feed, a control)
+            # Each such character becomes U+FFFD, one code point for one: every offset
+            # holds; only a span over one of them no longer covers its quote exactly.
+            cas, exported = _cas(cassis, ts, _xml_safe_document(document), report)
+            try:
+                xmi = cas.to_xmi()
+            except ValueError as error:
+                report.warnings.append(f"{document.path}: not exported to inception: {error}")
+                continue
+            report.warnings.append(
+                f"{document.path}: characters XML cannot hold (controls) written as U+FFFD"
+            )
         write_replacing(folder / f"{document.name}.xmi", xmi.encode("utf-8"))
         report.records += exported
     write_replacing(folder / TYPESYSTEM_FILE, ts.to_xml().encode("utf-8"))
     return report
+
+
+# What XML 1.0 refuses (its Char production): the C0 controls but tab, line feed and
+# carriage return, the surrogates, U+FFFE and U+FFFF.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NOT_XML_RE.sub("\ufffd", value)
+    if isinstance(value, tuple):
+        return tuple(_xml_safe(v) for v in value)
+    return value
+
+
+def _xml_safe_document(document: ExportDocument) -> ExportDocument:
+    """``document`` with every character XML 1.0 refuses written as U+FFFD, in its text and
+    in every string of its annotations and article fields (offsets unchanged)."""
+    annotations = document.annotations
+    safe_annotations = [
+        replace(a, **{f.name: _xml_safe(getattr(a, f.name)) for f in fields(a)})
+        for a in annotations.annotations
+    ]
+    info = annotations.document
+    safe_info = replace(info, tags=_xml_safe(info.tags), note=_xml_safe(info.note))
+    return replace(
+        document,
+        text=_xml_safe(document.text),
+        title=_xml_safe(document.title),
+        source=_xml_safe(document.source),
+        date=_xml_safe(document.date),
+        annotations=replace(annotations, document=safe_info, annotations=tuple(safe_annotations)),
+    )
 
 
 def _cas(

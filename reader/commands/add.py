@@ -19,6 +19,8 @@ command's exit code is then 2. Nothing is written for a page that fails.
 from __future__ import annotations
 
 import datetime
+import itertools
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -32,6 +34,7 @@ from reader.library.ingest import (
     IngestError,
     Known,
     article_name,
+    clean_metadata,
     extract_page,
     find_known,
     front_matter,
@@ -257,6 +260,7 @@ def add_sources(
     library: Path,
     *,
     update: bool = False,
+    force: bool = False,
     annotations_dir: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     now: Callable[[], datetime.datetime] | None = None,
@@ -286,7 +290,9 @@ def add_sources(
                 )
                 continue
             if holder is not None:
-                note = _update(holder.path, library, extracted, clock(), annotations_dir, report)
+                note = _update(
+                    holder.path, library, extracted, clock(), annotations_dir, report, force
+                )
                 report.notes.append(note)
                 known = [k for k in known if k.path != holder.path]
                 known.append(Known(holder.path, holder.url, normalised_hash(extracted.body)))
@@ -314,8 +320,6 @@ def _holder(known: Iterable[Known], source: Source) -> Known | None:
 
 
 def _write_new(library: Path, extracted: Extracted, retrieved: datetime.datetime) -> Path:
-    from annotations.store import atomic_write
-
     name = article_name(extracted, retrieved)
     stem = name[: -len(".md")]
     try:
@@ -324,17 +328,46 @@ def _write_new(library: Path, extracted: Extracted, retrieved: datetime.datetime
         raise HamishError(
             f"{library}: cannot create the library folder: {error.strerror}"
         ) from None
-    path = library / name
-    counter = 2
-    while path.exists() or path.is_symlink():  # another article took the name: never overwrite
-        path = library / f"{stem}-{counter}.md"
-        counter += 1
-    text = front_matter(extracted, retrieved) + extracted.body
+    data = (front_matter(extracted, retrieved) + extracted.body).encode("utf-8")
+    names = (library / (name if n < 2 else f"{stem}-{n}.md") for n in itertools.count(1))
     try:
-        atomic_write(path, text.encode("utf-8"))
+        return _create_new(data, library, names)
     except OSError as error:
-        raise HamishError(f"{path}: cannot write: {error.strerror or error}") from None
-    return path
+        raise HamishError(f"{library / name}: cannot write: {error.strerror or error}") from None
+
+
+def _create_new(data: bytes, library: Path, names: Iterator[Path]) -> Path:
+    """Write ``data`` under the first of ``names`` that no file holds, never replacing one
+    (another `hamish add` may be taking the same name this very moment): written whole
+    and synced as a temporary file, then hard-linked to the name, which fails if the name
+    exists. A file system without hard links gets a check, then an atomic rename."""
+    import tempfile
+
+    from annotations.store import atomic_write, file_mode_for
+
+    fd, temporary = tempfile.mkstemp(dir=library, prefix=".hamish-add-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        for path in names:
+            os.chmod(temporary, file_mode_for(path))
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                continue  # another article took the name: the next one
+            except OSError:  # no hard links here (FAT, some shares)
+                if path.exists() or path.is_symlink():
+                    continue
+                atomic_write(path, data)
+            return path
+        raise AssertionError("unreachable: the names never end")
+    finally:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def _update(
@@ -344,8 +377,13 @@ def _update(
     retrieved: datetime.datetime,
     annotations_dir: str | None,
     report: AddReport,
+    force: bool = False,
 ) -> str:
-    """Rewrite the article at ``path`` with the new text and re-anchor its sidecar."""
+    """Rewrite the article at ``path`` with the new text and re-anchor its sidecar.
+
+    A new text that would orphan annotations placed in the old one (a paywall or a cookie
+    wall served at the same address, a page rewritten whole) is refused, nothing written,
+    unless ``force``: the old text is all the analyst's annotations hold to."""
     from annotations.store import atomic_write, open_sidecar
     from reader.library.article import load_article
 
@@ -360,6 +398,20 @@ def _update(
     before = {a.id: a for a in sidecar.annotations.annotations}
     new_text = front_matter(extracted, retrieved) + extracted.body
     after = sidecar.retext(new_text)
+    lost = (
+        [
+            a
+            for a in after.annotations
+            if a.placement == "orphaned" and before[a.id].placement != "orphaned"
+        ]
+        if not force
+        else []
+    )
+    if lost:
+        raise HamishError(
+            f"{path}: not updated: the new text would orphan {len(lost)} of its "
+            f"{len(before)} annotations (--force to update anyway)"
+        )
     try:
         atomic_write(path, new_text.encode("utf-8"))
     except OSError as error:
@@ -426,9 +478,9 @@ def feed_sources(
 
 
 def _one(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    return " ".join(value.split()) or None
+    """A feed's or newsboat's title or name as front matter takes it: one line, with no
+    controls or explicit bidi controls (the page's own metadata gets the same)."""
+    return clean_metadata(value)
 
 
 def _entry_date(entry: Any) -> datetime.date | None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from annotations.formats.base import ExportDocument
 from annotations.model import Annotation
+from annotations.script import EXPLICIT_BIDI_CONTROL_RE, NON_TEXT_CONTROL_RE
 
 if TYPE_CHECKING:
     from reader.library.article import Article
@@ -129,11 +130,18 @@ def _citation_text(citation: Citation) -> str:
     return ", ".join(parts)
 
 
+_REPORT_UNSAFE_RE = re.compile(
+    f"{NON_TEXT_CONTROL_RE.pattern}|{EXPLICIT_BIDI_CONTROL_RE.pattern}|[\x7f\x0c]"
+)
+
+
 def _md_card(annotation: Annotation, citation: Citation, *, with_article: bool = True) -> str:
     lines = [_md_quote(annotation.quote), ">"]
     cite = f"> — {_md(_citation_text(citation))}" if with_article else ""
     if with_article and citation.url:
-        cite += f". <{_url_md(citation.url)}>"
+        # An autolink only for the schemes the HTML report links (no javascript:).
+        link = _url_md(citation.url)
+        cite += f". <{link}>" if _safe_href(citation.url) else f". {_md(citation.url)}"
     if cite:
         lines.append(cite)
     else:
@@ -179,7 +187,8 @@ def _markdown(groups: list[tuple[str, Citation | None, list[Quote]]], total: int
             if known:
                 out.append(_md(", ".join(known)))
             if citation.url:
-                out.append(f"<{_url_md(citation.url)}>")
+                link = _url_md(citation.url)
+                out.append(f"<{link}>" if _safe_href(citation.url) else _md(citation.url))
             out.append(f"`{_code(citation.path)}`")
             out.append("")
         for quote in quotes:
@@ -314,6 +323,15 @@ def build_report(
     if by not in GROUP_BY:
         raise ValueError(f"a report groups by {' or '.join(GROUP_BY)}, not {by!r}")
     if fmt == "csl-json":
-        return _csl(quotes)
+        return _csl(quotes)  # JSON escapes the controls itself
     groups = _groups(quotes, by, tag)  # type: ignore[arg-type]
-    return _markdown(groups, len(quotes)) if fmt == "markdown" else _html(groups, len(quotes))
+    text = _markdown(groups, len(quotes)) if fmt == "markdown" else _html(groups, len(quotes))
+    return without_controls(text)
+
+
+def without_controls(text: str) -> str:
+    """``text`` without the controls a report has no use for and a terminal would obey
+    when the file is shown (ESC starts escape sequences, OSC 52 writes the clipboard),
+    nor the explicit bidi controls (an override would reorder a quote); tab and line
+    ends kept, and the bidi marks (LRM, RLM), which are part of how text is written."""
+    return _REPORT_UNSAFE_RE.sub("", text)

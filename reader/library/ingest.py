@@ -54,6 +54,7 @@ __all__ = [
     "IngestError",
     "Known",
     "article_name",
+    "clean_metadata",
     "extract_page",
     "find_known",
     "front_matter",
@@ -143,7 +144,7 @@ class Extracted:
     extra: tuple[tuple[str, str], ...] = field(default=())  # e.g. ("feed", "…"), in order
 
 
-def _clean(value: object) -> str | None:
+def clean_metadata(value: object) -> str | None:
     """One line of metadata: whitespace flattened, controls and explicit bidi controls
     (embeddings, overrides, isolates a page may leave unclosed) removed; None when empty."""
     if not isinstance(value, str):
@@ -260,7 +261,7 @@ def extract_page(
     if protected:
         _protect_tree(tree)
     meta = extract_metadata(tree, default_url=url)
-    page_language = _clean(tree.get("lang"))
+    page_language = clean_metadata(tree.get("lang"))
     _figures_to_paragraphs(tree)
     xml = trafilatura.extract(
         tree,
@@ -273,7 +274,7 @@ def extract_page(
         include_formatting=False,
         with_metadata=False,
     )
-    title = _clean(meta.title if meta else None) or ""
+    title = clean_metadata(meta.title if meta else None) or ""
     blocks: list[str] = []
     if xml:
         root = etree.fromstring((_restore(xml) if protected else xml).encode("utf-8"))
@@ -289,9 +290,10 @@ def extract_page(
     return Extracted(
         body=body + "\n",
         title=title,
-        source=_clean(meta.sitename if meta else None) or _clean(meta.hostname if meta else None),
+        source=clean_metadata(meta.sitename if meta else None)
+        or clean_metadata(meta.hostname if meta else None),
         date=_iso_date(meta.date if meta else None),
-        url=_clean(url) or _clean(meta.url if meta else None),
+        url=clean_metadata(url) or clean_metadata(meta.url if meta else None),
         authors=authors,
         language=_language(meta.language if meta else None, page_language, body),
     )
@@ -305,7 +307,7 @@ def html_paragraphs(html: str) -> str:
     try:
         fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     except Exception:  # lxml raises several kinds on odd markup: then it is plain text
-        return "\n\n".join(p for p in (_clean(line) for line in html.splitlines()) if p)
+        return "\n\n".join(p for p in (clean_metadata(line) for line in html.splitlines()) if p)
     for br in fragment.iter("br"):
         br.tail = "\n" + (br.tail or "")
     for element in fragment.iter():
@@ -313,18 +315,18 @@ def html_paragraphs(html: str) -> str:
             element.tail = "\n" + (element.tail or "")
             element.text = "\n" + (element.text or "")
     text = "".join(fragment.itertext())
-    return "\n\n".join(p for p in (_clean(line) for line in text.splitlines()) if p)
+    return "\n\n".join(p for p in (clean_metadata(line) for line in text.splitlines()) if p)
 
 
 def _authors(value: object) -> tuple[str, ...]:
-    text = _clean(value)
+    text = clean_metadata(value)
     if not text:
         return ()
-    return tuple(a for a in (_clean(part) for part in text.split(";")) if a)
+    return tuple(a for a in (clean_metadata(part) for part in text.split(";")) if a)
 
 
 def _iso_date(value: object) -> str | None:
-    text = _clean(value)
+    text = clean_metadata(value)
     if not text:
         return None
     try:
@@ -337,7 +339,7 @@ def _language(declared: object, page: str | None, body: str) -> str | None:
     from reader.library.article import guess_language
 
     for value in (declared, page):
-        text = _clean(value)
+        text = clean_metadata(value)
         if text and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", text):
             return text.split("-")[0].split("_")[0].lower()
     return guess_language(body)

@@ -362,7 +362,19 @@ def test_update_rewrites_a_changed_page_and_reanchors_its_annotations(capsys, tm
         )
     )
     site.routes["/a"] = Route(changed)
+    # One annotation would be orphaned: refused (a paywall at the same address would orphan
+    # them all), nothing written.
+    article_before, sidecar_before = path.read_bytes(), sidecar_path(path).read_bytes()
     code, out, err = run(capsys, "add", "--into", str(library), "--update", site.url("/a"))
+    assert (code, out) == (2, "")
+    assert (
+        f"{path}: not updated: the new text would orphan 1 of its 3 annotations "
+        "(--force to update anyway)"
+    ) in err
+    assert (path.read_bytes(), sidecar_path(path).read_bytes()) == (article_before, sidecar_before)
+    code, out, err = run(
+        capsys, "add", "--into", str(library), "--update", "--force", site.url("/a")
+    )
     assert (code, out) == (0, "")
     assert err == (
         f"hamish: {path}: updated; annotations re-anchored: 1 anchored, 0 moved, "
@@ -603,3 +615,17 @@ def test_the_library_lists_added_articles_at_once_with_their_front_matter(capsys
         )
         assert entry.error is None
         assert entry.direction == ("ltr" if expected.language == "en" else "rtl")
+
+
+def test_feed_and_newsboat_titles_lose_controls_and_bidi_overrides(capsys, tmp_path, site):
+    site.routes["/story"] = Route(page("en_news.html"))
+    library = tmp_path / "library"
+    hostile = "News\x1b]52;c;SGVsbG8=\x07\u202eboat"
+    code, out, err = run(
+        capsys, "add", "--into", str(library), "--newsboat", site.url("/story"),
+        hostile, "<p>a description</p>", "F\x1b[5meed",
+    )  # fmt: skip
+    assert code == 0, err
+    written = Path(out.strip()).read_text(encoding="utf-8")
+    assert "\x1b" not in written and "\x07" not in written and "\u202e" not in written
+    assert "title: News]52;c;SGVsbG8=boat" in written

@@ -219,3 +219,13 @@ def test_curated_from_is_validated_as_the_schema_says():
     for bad, where in (([], "curated_from"), ("a1", "curated_from"), ([""], "curated_from[0]")):
         entry["curated_from"] = bad
         assert refused_by_both(data) == f"$.annotations[0].{where}"
+
+
+def test_a_curator_or_author_name_with_controls_is_refused(capsys, tmp_path):
+    for argv in (
+        ["curate", "--auto", "majority", "--curator", "g\x1b]0;X\x07", str(tmp_path)],
+        ["tag-all", "x", "--tag", "t", "--author", "r\u202eana", str(tmp_path)],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, "")
+        assert "a name cannot hold control or bidi control characters" in err

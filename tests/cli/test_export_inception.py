@@ -221,3 +221,39 @@ def test_csv_export_loads_neither_cassis_nor_spacy(corpus):
         env={"PYTHONPATH": str(root), "HOME": str(Path.cwd())},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+def test_a_control_xml_cannot_hold_is_written_as_a_replacement_not_the_article_dropped(
+    capsys, tmp_path
+):
+    library = tmp_path / "lib"
+    library.mkdir()
+    path = library / "a.txt"
+    path.write_text("The market rose.\x0c\nThe market fell.\n", encoding="utf-8")
+    text = load_article(path).text
+    first, second = (m.start() for m in re.finditer("market", text))
+    sidecar = open_sidecar(path, text)
+    sidecar.save(
+        sidecar.annotations.with_annotations(
+            [
+                make_annotation(text, first, first + 6, tags=["m"], note="a\x0bnote"),
+                make_annotation(text, second, second + 6, tags=["m"]),
+            ]
+        )
+    )
+    out_dir = tmp_path / "inc"
+    code, _, err = run(capsys, "export", str(library), "--format", "inception", "-o", str(out_dir))
+    assert code == 0, err
+    assert "characters XML cannot hold (controls) written as U+FFFD" in err
+    (xmi,) = (tmp_path / "inc").glob("*.xmi")
+    with open(tmp_path / "inc" / "TypeSystem.xml", "rb") as f:
+        ts = cassis.load_typesystem(f)
+    with open(xmi, "rb") as f:
+        cas = cassis.load_cas_from_xmi(f, typesystem=ts)
+    assert cas.sofa_string == text.replace("\x0c", "\ufffd")  # one code point for one
+    spans = sorted(cas.select("webanno.custom.Hamish"), key=lambda s: s.begin)
+    assert [(s.begin, s.end, s.get_covered_text()) for s in spans] == [
+        (first, first + 6, "market"),
+        (second, second + 6, "market"),
+    ]
+    assert spans[0].note == "a\ufffdnote"

@@ -151,3 +151,53 @@ def test_a_missing_path_is_one_line_exit_2(capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "report", "nowhere")
     assert (code, out) == (2, "")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_report_file_holds_no_escape_sequence_or_override_and_a_fifo_is_written_into(
+    capsys,
+    library,  # noqa: F811
+    tmp_path,
+):
+    import os
+    import threading
+
+    path = library / "bank.txt"
+    text = load_article(path).text
+    sidecar = open_sidecar(path, text)
+    start = text.index("المحافظ")
+    osc52 = "\x1b]52;c;SGVsbG8=\x07"
+    hostile = make_annotation(
+        text, start, start + 7, tags=["tag\u202e"], note=f"clip {osc52} and \x9b2J done"
+    )
+    sidecar.save(sidecar.annotations.added(hostile))
+    for fmt in ("markdown", "html"):
+        code, _, err = run(capsys, "report", str(library), "--format", fmt, "-o", f"r.{fmt}")
+        assert code == 0, err
+        written = (tmp_path / f"r.{fmt}").read_text(encoding="utf-8")
+        assert not any(c in written for c in "\x1b\x07\x9b\u202e")
+        assert "clip ]52;c;SGVsbG8= and 2J done" in written.replace("\\", "")
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    code, _, err = run(capsys, "report", str(library), "-o", str(fifo))
+    reader.join(10)
+    assert code == 0, err
+    assert fifo.is_fifo() and got and got[0].startswith(b"# Quotes")  # never replaced by a file
+
+
+def test_a_markdown_report_links_only_web_and_mail_urls(capsys, tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    article = folder / "a.md"
+    article.write_text(
+        "---\ntitle: T\nurl: javascript:alert(1)\n---\nقال الوزير كلمة.\n", encoding="utf-8"
+    )
+    text = load_article(article).text
+    sidecar = open_sidecar(article, text)
+    start = text.index("الوزير")
+    sidecar.save(sidecar.annotations.added(make_annotation(text, start, start + 6, tags=["q"])))
+    code, out, err = run(capsys, "report", str(folder))
+    assert code == 0, err
+    assert "<javascript:" not in out and "javascript:alert(1)" in out.replace("\\", "")
