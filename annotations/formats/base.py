@@ -226,8 +226,8 @@ def replacing(
 
     Written beside it and renamed over it at the end, so a failed export (a full disk, an
     error half-way) leaves the old file as it was and no half-written one; the file keeps
-    the old one's mode. A target that is not a regular file (``-o /dev/stdout``, a FIFO)
-    is written to directly: it cannot be renamed over.
+    the old one's mode and is synced before the rename. A target that is not a regular
+    file (``-o /dev/stdout``, a FIFO) is written to directly: it cannot be renamed over.
     """
     mode, encoding = ("wb", None) if binary else ("w", "utf-8")
     if target.exists() and not target.is_file():
@@ -239,6 +239,8 @@ def replacing(
     try:
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as out:
             yield out
+            out.flush()
+            os.fsync(out.fileno())  # on disk before it takes the name
         os.chmod(temporary, file_mode)
         os.replace(temporary, target)
     except BaseException:

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 from annotations.errors import HamishError
 from annotations.formats.base import ExportDocument, ExportReport
 from annotations.formats.offsets import astral_positions, utf16_converter
+from annotations.store import file_mode_for
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -177,9 +178,10 @@ def _replacing(target: Path) -> Iterator[str]:
     os.close(fd)
     try:
         yield temporary
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+        # As formats.base.replacing: the old file's mode (else the umask's), synced first.
+        os.chmod(temporary, file_mode_for(target))
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
