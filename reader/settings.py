@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import HamishError
-from annotations.script import SPLITLINES_BREAK_RE
+from annotations.script import SPLITLINES_BREAK_RE, TERMINAL_UNSAFE_RE
 
 if TYPE_CHECKING:  # the layout engine is not loaded to read settings
     from reader.text.bidi_levels import Direction
@@ -124,6 +124,10 @@ def _optional_name(value: Any) -> str | None:
     value = _text(value).strip()
     if SPLITLINES_BREAK_RE.search(value):  # no line break of any kind (NEL, U+2028, …)
         raise _Invalid("expected a single line")
+    # A name goes into sidecars and onto every reader's screen: no escape sequence, no
+    # override that would reorder what follows it.
+    if TERMINAL_UNSAFE_RE.search(value):
+        raise _Invalid("a name cannot hold control or bidi control characters")
     return value or None
 
 

@@ -100,6 +100,14 @@ def test_empty_strings_mean_unset(tmp_path):
         ("reading_width = 80.0", "key 'reading_width': expected an integer from 20 to 400"),
         ("author = 42", "key 'author': expected a string"),
         ('author = "a\\nb"', "key 'author': expected a single line"),
+        (
+            'author = "r\\u001b]0;x\\u0007ana"',
+            "key 'author': a name cannot hold control or bidi control characters",
+        ),
+        (
+            'author = "r\\u202eana"',
+            "key 'author': a name cannot hold control or bidi control characters",
+        ),
         ("theme = []", "key 'theme': expected a string"),
     ],
 )
@@ -189,7 +197,7 @@ def test_save_writes_only_changed_values(tmp_path):
 def test_save_load_round_trip(tmp_path):
     path = tmp_path / "deep" / "folder" / "config.toml"
     settings = Settings(
-        author='رنا "الحداد" \\ \t\x7f',
+        author='رنا\t"الحداد" \\ x',  # TOML escapes for quotes, backslash, tab
         bidi="terminal",
         theme="nord",
         harakat=False,
