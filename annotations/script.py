@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 __all__ = [
+    "ABBREVIATIONS",
     "ANY_LETTER_RE",
     "ARABIC_LETTER_RE",
     "ARABIC_MARKS",
@@ -58,6 +59,7 @@ __all__ = [
     "PDI",
     "PERSIAN_LETTER_RE",
     "QURANIC_SIGNS",
+    "SENTENCE_ENDS",
     "SENTENCE_END_PUNCTUATION",
     "SPLITLINES_BREAKS",
     "SPLITLINES_BREAK_RE",
@@ -419,6 +421,19 @@ CLOSING_QUOTES_AND_BRACKETS = (
     | _chars(0xFD3E, 0xFD3F, 0xFF09, 0xFF3D, 0xFF5D)  # ﴾ ﴿ ） ］ ｝
     | _chars(0x22, 0x27, 0xAB, 0xBB, 0x2039, 0x203A)  # " ' « » ‹ ›
     | _chars(0x2018, 0x2019, 0x201B, 0x201C, 0x201D, 0x201F)  # ‘ ’ ‛ “ ” ‟
+)
+
+# What ends a sentence: full stop, ! and ?, the ellipsis, the Arabic triple dot and
+# question mark, the Urdu full stop, the reversed question mark, the ideographic and
+# fullwidth forms. Not ; ؛ , ، : — they end clauses. The library cuts a title's lede at
+# them (reader/library/article.py), the reader's sentence unit too (reader/text/units.py).
+SENTENCE_ENDS = frozenset(".!?\u2026\u061e\u061f\u06d4\u2e2e\u3002\uff01\uff0e\uff1f")
+
+# Words a "." after which (any case) is an abbreviation's, not a sentence's end: titles,
+# company forms, ranks, months. Used by the same two.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr vs fig inc ltd co corp gen col lt sgt capt gov sen rep"
+    " dept approx jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 
 # Opening brackets ( [ { and their CJK and fullwidth forms: a line inside them is an

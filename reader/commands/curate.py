@@ -93,7 +93,7 @@ def _votes(
     return spans, authors
 
 
-def _agreed_tags(by_author: dict[str, list[Annotation]], authors: int, rule: Rule) -> list[str]:
+def agreed_tags(by_author: dict[str, list[Annotation]], authors: int, rule: Rule) -> list[str]:
     """The tags of a span under ``rule``, in the order they were first given."""
     counts: dict[str, int] = {}
     for group in by_author.values():
@@ -124,7 +124,7 @@ def plan_curation(text: str, existing: AnnotationSet, rule: Rule, *, curator: st
         if (start, end) in done_spans or done_ids.intersection(sources):
             already += 1
             continue
-        tags = _agreed_tags(by_author, n, rule)
+        tags = agreed_tags(by_author, n, rule)
         if not tags and any(a.tags for group in by_author.values() for a in group):
             disagreements += 1
             continue

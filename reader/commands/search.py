@@ -29,7 +29,6 @@ from reader.library.search_index import (
     SearchIndex,
     build_record,
     entries_for,
-    indexed_annotations,
 )
 from reader.terminal import OutputMode
 from reader.text.fold import Folded, fold
@@ -329,4 +328,4 @@ def _search_directly(
         return
     path = entry.path
     yield from _text_hits(path, record.text, record.folded, needle, record.body_start, record.title)
-    yield from _annotation_hits(path, indexed_annotations(record.annotations), needle, record.title)
+    yield from _annotation_hits(path, record.indexed, needle, record.title)  # as it was built

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotations.errors import HamishError
 from annotations.script import (
+    ABBREVIATIONS,
     ANY_LETTER_RE,
     ARABIC_LETTER_RE,
     ARABIC_YEH_KAF_RE,
@@ -38,6 +39,7 @@ from annotations.script import (
     PARAGRAPH_BREAKS,
     PERSIAN_LETTER_RE,
     SENTENCE_END_PUNCTUATION,
+    SENTENCE_ENDS,
     SPLITLINES_BREAKS,
     TATWEEL,
     TEXT_CONTROLS,
@@ -443,15 +445,8 @@ _CUT_TITLE_CHARS = 80
 # full stop, the reversed question mark, the ideographic and fullwidth forms. Only when
 # followed by a space or the end of the line ("3.2" is a number), after closing quotes or
 # brackets if any.
-_SENTENCE_ENDS = frozenset(".!?\u2026\u061e\u061f\u06d4\u2e2e\u3002\uff01\uff0e\uff1f")
-# Finds the next of them in one call (a title's first line is scanned for one).
-_SENTENCE_END_RE = re.compile("[" + re.escape("".join(sorted(_SENTENCE_ENDS))) + "]")
-# A "." after one of these words (any case) is an abbreviation's, not a sentence's; so is
-# one after a single letter (initials, "U.S.", Arabic "د." for doctor) or a list number.
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st jr sr vs fig inc ltd co corp gen col lt sgt capt gov sen rep"
-    " dept approx jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+# Finds the next sentence end in one call (a title's first line is scanned for one).
+_SENTENCE_END_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
 _QUOTES_AND_BRACKETS = "".join(sorted(OPENING_BRACKETS | CLOSING_QUOTES_AND_BRACKETS))
 
 
@@ -516,7 +511,7 @@ def _is_abbreviation(word: str, first: bool) -> bool:
     parts = letters.split(".")
     if all(len(part) == 1 and part.isalpha() for part in parts):
         return True  # initials: "J.", "U.S.", "أ.د."
-    return letters.casefold() in _ABBREVIATIONS
+    return letters.casefold() in ABBREVIATIONS
 
 
 def _first_sentence_end(line: str, limit: int) -> int | None:
@@ -528,7 +523,7 @@ def _first_sentence_end(line: str, limit: int) -> int | None:
         if found is None:
             return None
         i = run = found.start()
-        while i < len(line) and line[i] in _SENTENCE_ENDS:
+        while i < len(line) and line[i] in SENTENCE_ENDS:
             i += 1
         single_dot = line[run:i] == "."
         while i < len(line) and line[i] in CLOSING_QUOTES_AND_BRACKETS:
@@ -558,7 +553,7 @@ def _title_from_lede(line: str) -> str | None:
     end = _first_sentence_end(line, _CUT_TITLE_CHARS)
     if end is not None:
         title = _visible_strip(line[:end])
-        if title[-1:] in (".", "\u06d4") and title[-2:-1] not in _SENTENCE_ENDS:
+        if title[-1:] in (".", "\u06d4") and title[-2:-1] not in SENTENCE_ENDS:
             title = title[:-1]
     else:
         room = _CUT_TITLE_CHARS - 1  # and one for the ellipsis

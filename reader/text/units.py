@@ -68,11 +68,13 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from annotations.script import (
+    ABBREVIATIONS,
     ATTACHED_MARKS,
     BLANK_CHARS,
     CLOSING_QUOTES_AND_BRACKETS,
     OPENING_BRACKETS,
     PARAGRAPH_BREAKS,
+    SENTENCE_ENDS,
     TATWEEL,
     WORD_JOINERS,
     char_ranges,
@@ -108,19 +110,8 @@ _WORD_RE = re.compile(
     rf"{_WORD_CHARS}+(?:(?:['\u2019\-\u2010\u2011\u05be]|(?<=\d)[.,\u066b\u066c](?=\d)){_WORD_CHARS}+)*"
 )
 
-#: What ends a sentence: full stop, ! and ?, the ellipsis, the Arabic triple dot and
-#: question mark, the Urdu full stop, the reversed question mark, the ideographic and
-#: fullwidth forms. The same list the library's titles cut their lede at
-#: (reader/library/article.py). Not ; ؛ , ، : — they end clauses.
-SENTENCE_ENDS = frozenset(".!?\u2026\u061e\u061f\u06d4\u2e2e\u3002\uff01\uff0e\uff1f")
 _END_RUN_RE = re.compile(f"[{char_ranges(SENTENCE_ENDS)}]+")
 
-#: Words a "." after which (any case) is an abbreviation's, not a sentence's end: titles,
-#: company forms, ranks, months; the list the library's titles use.
-ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st jr sr vs fig inc ltd co corp gen col lt sgt capt gov sen rep"
-    " dept approx jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
 # An abbreviation is a short word: the look back for the word before a "." stops here,
 # so a line of dots and letters without a space costs no more than a real one.
 _ABBREVIATION_LOOKBACK = 32

@@ -46,6 +46,7 @@ from annotations.merge import merge_sets
 from annotations.model import CURATED_FROM, Progress, ReviewState, text_sha256
 from annotations.store import DiskChange, reanchor_set
 from annotations.tagset import Tagset, TagsetError, normalize_tag
+from reader.commands.curate import MIN_AUTHORS, agreed_tags
 from reader.library.article import Article, ArticleError, load_article
 from reader.tagsets import find_reader_tagset, reader_tagset_report
 
@@ -98,8 +99,8 @@ class AuthorFilter:
         }.get(self.choice, f"{self.choice}'s only")
 
 
-#: Fewer authors than this on an article disagree on nothing (``curate --auto``'s rule).
-MIN_CURATION_AUTHORS = 2
+#: Fewer authors than this on an article disagree on nothing: ``curate --auto``'s rule.
+MIN_CURATION_AUTHORS = MIN_AUTHORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,25 +177,20 @@ def find_disagreements(annotations: AnnotationSet, curator: str) -> list[Disagre
 def majority_version(disagreement: Disagreement) -> tuple[int, int, tuple[str, ...]] | None:
     """``curate --auto majority``'s rule on one disagreement: the exact span marked by more
     than half of the article's authors (at least two), with the tags more than half of
-    them gave it; None when no span passes, or its tags pass nothing though some were given."""
+    them gave it (:func:`reader.commands.curate.agreed_tags`); None when no span passes, or
+    its tags pass nothing though some were given."""
     authors = len(disagreement.versions)
     needed = max(authors // 2 + 1, MIN_CURATION_AUTHORS)
-    marked: dict[tuple[int, int], list[tuple[str, ...]]] = {}
+    marked: dict[tuple[int, int], dict[str, list[Annotation]]] = {}
     for version in disagreement.versions:
-        spans: dict[tuple[int, int], list[str]] = {}
         for annotation in version.annotations:
-            spans.setdefault((annotation.start, annotation.end), []).extend(annotation.tags)
-        for span, given_tags in spans.items():
-            marked.setdefault(span, []).append(tuple(dict.fromkeys(given_tags)))
-    for (start, end), given in sorted(marked.items()):
-        if len(given) < needed:
+            by_author = marked.setdefault((annotation.start, annotation.end), {})
+            by_author.setdefault(version.author, []).append(annotation)
+    for (start, end), by_author in sorted(marked.items()):
+        if len(by_author) < needed:
             continue
-        counts: dict[str, int] = {}
-        for tags in given:
-            for tag in tags:
-                counts[tag] = counts.get(tag, 0) + 1
-        agreed = tuple(tag for tag, count in counts.items() if count >= authors // 2 + 1)
-        if not agreed and counts:
+        agreed = tuple(agreed_tags(by_author, authors, "majority"))
+        if not agreed and any(a.tags for group in by_author.values() for a in group):
             return None
         return start, end, agreed
     return None
